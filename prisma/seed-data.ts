@@ -1,0 +1,75 @@
+import type { Db } from '../src/db/client.js';
+import { hashPassword } from '../src/auth/password.js';
+
+export const DEMO_PASSWORD = 'stages-demo';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@demo.test', role: 'platform administrator' },
+  { email: 'gestionnaire@demo.test', role: 'management-centre staff (WRITE)' },
+  { email: 'resp.centre@demo.test', role: 'management-centre staff (ADMIN)' },
+  { email: 'resp.filiere@demo.test', role: 'programme manager' },
+  { email: 'resp.annee@demo.test', role: 'year manager' },
+  { email: 'enseignant@demo.test', role: 'academic tutor' },
+  { email: 'entreprise@demo.test', role: 'company administrator' },
+  { email: 'tuteur@demo.test', role: 'company tutor / contact' },
+  { email: 'etudiant@demo.test', role: 'student' },
+] as const;
+
+/** Demo data: one institution with its centres, programmes and years, and one account per role. */
+export async function seedDemo(db: Db) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.$transaction(async (tx) => {
+    const uni = await tx.institution.create({
+      data: { code: 'UDEMO', name: 'Université de Démonstration', country: 'FR', addressLine1: '1 place de l\u2019Université', postalCode: '63000', city: 'Clermont-Ferrand', phone: '04 73 00 00 00', email: 'scolarite@univ-demo.test', website: 'https://univ-demo.test' },
+    });
+    const central = await tx.managementCentre.create({
+      data: { institutionId: uni.id, name: 'Bureau d\u2019aide à l\u2019insertion professionnelle', kind: 'INSTITUTION', addressLine1: '34 avenue Carnot', postalCode: '63000', city: 'Clermont-Ferrand', phone: '04 73 40 55 43', email: 'baip@univ-demo.test', companyTutorRequired: true },
+    });
+    const ufr = await tx.managementCentre.create({
+      data: { institutionId: uni.id, name: 'UFR Sciences et Technologies', kind: 'UFR', addressLine1: '24 avenue des Landais', postalCode: '63170', city: 'Aubière', phone: '04 73 40 70 00', email: 'stages-st@univ-demo.test', academicTutorRequired: true },
+    });
+    const info = await tx.programme.create({ data: { institutionId: uni.id, code: 'INFO', name: 'Licence Informatique' } });
+    const droit = await tx.programme.create({ data: { institutionId: uni.id, code: 'DROIT', name: 'Licence Droit' } });
+    const mIsi = await tx.programme.create({ data: { institutionId: uni.id, code: 'MISI', name: 'Master Ingénierie des systèmes d\u2019information' } });
+    const l3info = await tx.studyYear.create({ data: { programmeId: info.id, code: 'L3', name: 'L3 Informatique', level: 3, centreId: ufr.id } });
+    await tx.studyYear.create({ data: { programmeId: info.id, code: 'L2', name: 'L2 Informatique', level: 2, centreId: ufr.id } });
+    await tx.studyYear.create({ data: { programmeId: droit.id, code: 'L3', name: 'L3 Droit', level: 3, centreId: central.id } });
+    await tx.studyYear.create({ data: { programmeId: mIsi.id, code: 'M1', name: 'M1 MISI', level: 4, centreId: ufr.id } });
+    await tx.studyYear.create({ data: { programmeId: mIsi.id, code: 'M2', name: 'M2 MISI', level: 5, centreId: ufr.id } });
+    await tx.academicYear.createMany({
+      data: [
+        { label: '2025-2026', startDate: new Date('2025-09-01'), endDate: new Date('2026-08-31'), isCurrent: false },
+        { label: '2026-2027', startDate: new Date('2026-09-01'), endDate: new Date('2027-08-31'), isCurrent: true },
+      ],
+    });
+    const org = await tx.organisation.create({
+      data: { legalName: 'Auvergne Logiciels SAS', siret: '73282932000074', country: 'FR', postalCode: '63000', city: 'Clermont-Ferrand', phone: '04 73 11 22 33', verified: true },
+    });
+
+    const user = (email: string, firstName: string, lastName: string, civility: 'MR' | 'MRS', extra: Record<string, unknown> = {}) =>
+      tx.user.create({ data: { email, firstName, lastName, civility, passwordHash, ...extra } });
+
+    await user('admin@demo.test', 'Alice', 'Administratrice', 'MRS', { isPlatformAdmin: true });
+    const g = await user('gestionnaire@demo.test', 'Guillaume', 'Andrieux', 'MR');
+    await tx.centreStaff.create({ data: { userId: g.id, centreId: ufr.id, right: 'WRITE', department: 'Scolarité UFR ST', printedAsContact: true } });
+    const rc = await user('resp.centre@demo.test', 'Jocelyne', 'Dandrieux', 'MRS');
+    await tx.centreStaff.createMany({
+      data: [
+        { userId: rc.id, centreId: ufr.id, right: 'ADMIN', department: 'Direction UFR ST' },
+        { userId: rc.id, centreId: central.id, right: 'READ', department: 'BAIP' },
+      ],
+    });
+    const rf = await user('resp.filiere@demo.test', 'François', 'Martin', 'MR');
+    await tx.academicRole.create({ data: { userId: rf.id, kind: 'PROGRAMME_MANAGER', programmeId: info.id } });
+    const ra = await user('resp.annee@demo.test', 'Éliane', 'Bernard', 'MRS');
+    await tx.academicRole.create({ data: { userId: ra.id, kind: 'YEAR_MANAGER', studyYearId: l3info.id, programmeId: info.id } });
+    const en = await user('enseignant@demo.test', 'Dominique', 'Petit', 'MR');
+    await tx.academicRole.create({ data: { userId: en.id, kind: 'ACADEMIC_TUTOR', programmeId: info.id, studyYearId: l3info.id } });
+    const ent = await user('entreprise@demo.test', 'Sophie', 'Lefèvre', 'MRS', { phone: '04 73 11 22 34' });
+    await tx.companyMembership.create({ data: { userId: ent.id, organisationId: org.id, role: 'ADMIN', canPublishOffers: true } });
+    const tut = await user('tuteur@demo.test', 'Karim', 'Benali', 'MR', { phone: '04 73 11 22 35' });
+    await tx.companyMembership.create({ data: { userId: tut.id, organisationId: org.id, role: 'CONTACT', canPublishOffers: true } });
+    const stu = await user('etudiant@demo.test', 'Léa', 'Dubois', 'MRS');
+    await tx.studentProfile.create({ data: { userId: stu.id, studentNumber: '21900123', institutionId: uni.id, programmeId: info.id, studyYearId: l3info.id } });
+  }, { timeout: 60_000 });
+}

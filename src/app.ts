@@ -1,0 +1,136 @@
+import connectPgSimple from 'connect-pg-simple';
+import { csrfSync } from 'csrf-sync';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import passport from 'passport';
+import path from 'node:path';
+import pg from 'pg';
+import { authRoutes } from './auth/auth.routes.js';
+import { AuthService } from './auth/auth.service.js';
+import { configurePassport } from './auth/passport.js';
+import type { Config } from './config/index.js';
+import type { Db } from './db/client.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
+import { mount } from './http/router.js';
+import { coreRoutes } from './modules/core/core.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { institutionsRoutes } from './modules/institutions/institutions.routes.js';
+import { centresRoutes } from './modules/institutions/centres.routes.js';
+import { mailboxRoutes } from './mail/mailbox.routes.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+}
+
+export interface Services {
+  auth: AuthService;
+}
+
+export interface Ctx extends AppDeps {
+  services: Services;
+}
+
+/** Builds the Express application; tests import it with their own database. */
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const app = express();
+  const services: Services = { auth: new AuthService(deps.db, { secret: config.SESSION_SECRET, baseUrl: config.baseUrl }) };
+  const ctx: Ctx = { ...deps, services };
+  app.locals.ctx = ctx;
+
+  app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.disable('x-powered-by');
+
+  app.use(requestId);
+  const secure = config.COOKIE_SECURE === 'true' || (config.COOKIE_SECURE === 'auto' && config.baseUrl.startsWith('https://'));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          ...(secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: secure,
+    }),
+  );
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '100kb' }));
+
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5 });
+  app.locals.pool = pool;
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'stages.sid',
+      secret: config.SESSION_SECRET,
+      store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: config.NODE_ENV === 'test' ? false : 15 * 60 }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true, // each request pushes the idle deadline 30 minutes further
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_TIMEOUT_MS },
+    }),
+  );
+  // Absolute timeout: a session older than 12 hours ends, however active.
+  app.use((req, _res, next) => {
+    const created = req.session?.createdAt;
+    if (created && Date.now() - created > ABSOLUTE_TIMEOUT_MS) return req.session.destroy(() => next());
+    next();
+  });
+
+  configurePassport(passport, deps.db);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use((req, _res, next) => {
+    req.actor = req.user ?? null;
+    next();
+  });
+  app.use(localeMiddleware);
+
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    // Multipart forms are checked by the upload middleware once multer has parsed the body.
+    skipCsrfProtection: (req) => (req.headers['content-type'] ?? '').startsWith('multipart/form-data'),
+    errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
+  });
+  app.locals.csrf = csrf;
+  app.use(viewLocals((req) => csrf.generateToken(req)));
+  app.use(csrf.csrfSynchronisedProtection);
+
+  mount(app, '/', coreRoutes(ctx));
+  mount(app, '/', authRoutes(ctx));
+  mount(app, '/dashboard', dashboardRoutes(ctx));
+  mount(app, '/admin', institutionsRoutes(ctx));
+  mount(app, '/centres', centresRoutes(ctx));
+  mount(app, '/dev', mailboxRoutes(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** Releases what createApp opened (the session pool). */
+export async function closeApp(app: Express) {
+  await (app.locals.pool as pg.Pool).end();
+}

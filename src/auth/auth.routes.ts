@@ -1,0 +1,170 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Ctx } from '../app.js';
+import { allow } from '../authz/guard.js';
+import { loadActor } from '../authz/actor.js';
+import { AppError } from '../http/errors.js';
+import { flash, formHandler } from '../http/forms.js';
+import { homeFor } from '../http/nav.js';
+import { newRouter } from '../http/router.js';
+import { f } from '../http/validate.js';
+import { isLocale } from '../i18n/index.js';
+
+const newPassword = () =>
+  z
+    .string({ error: 'errors.field.required' })
+    .min(10, 'auth.password.tooShort')
+    .max(128, 'errors.field.tooLong|128')
+    .refine((s) => !s.includes('\u0000'), 'errors.field.invalidChars');
+
+const loginSchema = z.object({ email: f.email(), password: z.string({ error: 'errors.field.required' }).min(1, 'errors.field.required').max(128, 'errors.field.tooLong|128') });
+const forgotSchema = z.object({ email: f.email() });
+const resetSchema = z
+  .object({ password: newPassword(), confirm: z.string({ error: 'errors.field.required' }).max(128) })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'auth.password.mismatch' });
+const changeSchema = z
+  .object({ currentPassword: z.string({ error: 'errors.field.required' }).min(1, 'errors.field.required').max(128), password: newPassword(), confirm: z.string().max(128) })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'auth.password.mismatch' });
+
+/** Only same-site relative paths are followed after sign-in (no open redirect). */
+function safeNext(v: unknown): string | null {
+  return typeof v === 'string' && /^\/(?!\/|\\)[\w\-./?=&%]*$/.test(v) ? v : null;
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+export function authRoutes(ctx: Ctx) {
+  const r = newRouter();
+  const auth = ctx.services.auth;
+
+  r.get('/login', allow('public'), (req, res) => {
+    if (req.actor) return res.redirect(303, homeFor(req.actor));
+    res.render('auth/login', { title: req.t('auth.login.title'), next: safeNext(req.query.next) });
+  });
+
+  r.post(
+    '/login',
+    allow('public'),
+    formHandler({
+      schema: loginSchema,
+      view: 'auth/login',
+      locals: (req) => ({ title: req.t('auth.login.title'), next: safeNext(req.body?.next) }),
+      action: async (req, res, data) => {
+        const result = await auth.signIn(data.email, data.password, req.ip ?? 'unknown');
+        const locals = { title: req.t('auth.login.title'), next: safeNext(req.body?.next), values: { email: data.email } };
+        if (result.kind === 'blocked') {
+          return res.status(429).render('auth/login', { ...locals, formError: 'auth.login.blocked' });
+        }
+        if (result.kind === 'invalid') {
+          return res.status(401).render('auth/login', { ...locals, formError: 'auth.login.invalid' });
+        }
+        const actor = await loadActor(ctx.db, result.userId);
+        if (!actor) return res.status(401).render('auth/login', { ...locals, formError: 'auth.login.invalid' });
+        const locale = req.session.locale;
+        // passport 0.7 regenerates the session id here (no session fixation).
+        await new Promise<void>((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
+        req.session.createdAt = Date.now();
+        if (locale) req.session.locale = locale;
+        res.redirect(303, safeNext(req.body?.next) ?? homeFor(actor));
+      },
+    }),
+  );
+
+  r.post('/logout', allow('public'), async (req, res) => {
+    await new Promise<void>((resolve) => req.logout(() => resolve()));
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie('stages.sid');
+    res.redirect(303, '/login');
+  });
+
+  r.get('/password/forgot', allow('public'), (req, res) => {
+    res.render('auth/forgot', { title: req.t('auth.forgot.title') });
+  });
+
+  r.post(
+    '/password/forgot',
+    allow('public'),
+    formHandler({
+      schema: forgotSchema,
+      view: 'auth/forgot',
+      locals: (req) => ({ title: req.t('auth.forgot.title') }),
+      action: async (req, res, data) => {
+        await auth.requestPasswordReset(data.email, req.id);
+        // Same answer whether the account exists or not.
+        res.render('auth/forgot-sent', { title: req.t('auth.forgot.title') });
+      },
+    }),
+  );
+
+  // The link from the e-mail: the token moves into the session at once so that it leaves the
+  // address bar (and never reaches a Referer header or an access log of a later page).
+  r.get('/password/reset/:token', allow('public'), async (req, res) => {
+    await regenerate(req);
+    req.session.resetToken = String(req.params.token).slice(0, 200);
+    res.redirect(303, '/password/reset');
+  });
+
+  const resetLocals = (req: Request) => ({ title: req.t('auth.reset.title') });
+  r.get('/password/reset', allow('public'), async (req, res) => {
+    const token = req.session.resetToken;
+    if (!token || !(await auth.checkResetToken(token))) {
+      return res.status(410).render('auth/reset-invalid', resetLocals(req));
+    }
+    res.render('auth/reset', resetLocals(req));
+  });
+
+  r.post(
+    '/password/reset',
+    allow('public'),
+    formHandler({
+      schema: resetSchema,
+      view: 'auth/reset',
+      locals: resetLocals,
+      action: async (req, res, data) => {
+        const token = req.session.resetToken;
+        if (!token || !(await auth.resetPassword(token, data.password, req.id))) {
+          return void res.status(410).render('auth/reset-invalid', resetLocals(req));
+        }
+        delete req.session.resetToken;
+        flash(req, 'success', 'auth.reset.done');
+        res.redirect(303, '/login');
+      },
+    }),
+  );
+
+  r.get('/account', allow('account.self'), (req, res) => {
+    res.render('auth/account', { title: req.t('auth.account.title') });
+  });
+
+  r.get('/account/password', allow('account.self'), (req, res) => {
+    res.render('auth/change-password', { title: req.t('auth.change.title') });
+  });
+
+  r.post(
+    '/account/password',
+    allow('account.self'),
+    formHandler({
+      schema: changeSchema,
+      view: 'auth/change-password',
+      locals: (req) => ({ title: req.t('auth.change.title') }),
+      action: async (req, res, data) => {
+        await auth.changePassword(req.actor!, data.currentPassword, data.password, req.id);
+        flash(req, 'success', 'auth.change.done');
+        res.redirect(303, '/account');
+      },
+    }),
+  );
+
+  // Language switch: kept in the session, and on the account when signed in.
+  r.post('/lang', allow('public'), async (req: Request, res: Response) => {
+    const lang = req.body?.lang;
+    if (!isLocale(lang)) throw new AppError('bad_request', 400);
+    req.session.locale = lang;
+    if (req.actor) await ctx.db.user.update({ where: { id: req.actor.id }, data: { locale: lang } });
+    res.redirect(303, safeNext(req.body?.back) ?? '/');
+  });
+
+  return r;
+}

@@ -1,0 +1,60 @@
+import type { NextFunction, Request, Response } from 'express';
+import { log } from '../log.js';
+
+/** An error with a stable code and the HTTP status it maps to; the handler renders its page. */
+export class AppError extends Error {
+  constructor(
+    public code: string,
+    public status: number = 400,
+    public params?: Record<string, string | number>,
+  ) {
+    super(code);
+  }
+}
+
+export const notFound = () => new AppError('not_found', 404);
+export const forbidden = () => new AppError('forbidden', 403);
+
+/** Field errors of a submitted form: re-rendered beside each field and in the summary (422). */
+export class ValidationError extends AppError {
+  constructor(public fields: Record<string, string>) {
+    super('validation', 422);
+  }
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {
+  next(notFound());
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof AppError) return err.status;
+  const e = err as { status?: number; statusCode?: number; type?: string; code?: string };
+  if (e?.code === 'EBADCSRFTOKEN') return 403;
+  if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') return 413;
+  if (e?.type === 'entity.parse.failed' || e?.type === 'charset.unsupported') return 400;
+  const s = e?.status ?? e?.statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
+}
+
+/** One handler for every error: a page (or JSON for JSON clients), never a stack trace. */
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
+  const status = statusOf(err);
+  if (status >= 500) log.error('request failed', { requestId: req.id, method: req.method, route: req.route?.path, error: (err as Error)?.stack ?? String(err) });
+  else log.info('request refused', { requestId: req.id, status, code: (err as AppError)?.code ?? (err as { code?: string })?.code });
+  if (res.headersSent) return;
+  const code = err instanceof AppError ? err.code : status === 403 ? 'csrf' : status === 413 ? 'too_large' : status === 404 ? 'not_found' : status === 400 ? 'bad_request' : 'server';
+  res.status(status);
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.json({ error: code, requestId: req.id });
+    return;
+  }
+  const t = req.t ?? ((k: string) => k);
+  const page = [403, 404, 413, 422, 429].includes(status) ? status : status >= 500 ? 500 : 400;
+  res.render('errors/error', {
+    title: t(`errors.page.${page}.title`),
+    status,
+    message: t(`errors.page.${page}.message`),
+    detail: err instanceof AppError && code !== 'not_found' && code !== 'forbidden' ? t(`errors.code.${code}`, err.params) : null,
+    requestId: req.id,
+  });
+}

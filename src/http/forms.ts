@@ -1,0 +1,43 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { parse } from './validate.js';
+
+type Locals = Record<string, unknown>;
+
+/**
+ * The one way a form is handled: parse the body with the schema, run the action, and on a
+ * ValidationError (from the schema or from the service) re-render the same view with status 422,
+ * the submitted values kept and the messages beside the fields.
+ */
+export function formHandler<S extends z.ZodType>(opts: {
+  schema: S | ((req: Request) => S);
+  view: string;
+  locals?: (req: Request) => Promise<Locals> | Locals;
+  action: (req: Request, res: Response, data: z.infer<S>) => Promise<void>;
+}) {
+  return async (req: Request, res: Response) => {
+    try {
+      const schema = typeof opts.schema === 'function' && !('safeParse' in opts.schema) ? (opts.schema as (r: Request) => S)(req) : (opts.schema as S);
+      const data = parse(schema, req.body);
+      await opts.action(req, res, data);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const locals = opts.locals ? await opts.locals(req) : {};
+      res.status(422).render(opts.view, { ...locals, values: safeValues(req.body), errors: err.fields });
+    }
+  };
+}
+
+/** Echo back what was typed, except secrets. */
+function safeValues(body: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body)) if (!/password|_csrf/i.test(k)) out[k] = v;
+  }
+  return out;
+}
+
+export function flash(req: Request, type: 'success' | 'error' | 'info', key: string, params?: Record<string, string | number>) {
+  req.session.flash = [...(req.session.flash ?? []), { type, key, params }];
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { can, type Permission } from '../authz/policy.js';
+import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
+import { navFor } from './nav.js';
+import { messageFor } from './validate.js';
+
+export function requestId(req: Request, res: Response, next: NextFunction) {
+  req.id = randomUUID();
+  res.setHeader('X-Request-Id', req.id);
+  next();
+}
+
+/** Locale: the user's choice (session), then their account's, then French. */
+export function localeMiddleware(req: Request, _res: Response, next: NextFunction) {
+  const chosen = req.session?.locale;
+  req.locale = isLocale(chosen) ? chosen : isLocale(req.actor?.locale) ? req.actor.locale : DEFAULT_LOCALE;
+  req.t = translator(req.locale);
+  next();
+}
+
+/** What every view may use: t(), the actor, can(), the CSRF token, flash messages, the menu. */
+export function viewLocals(generateToken: (req: Request) => string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const t = req.t;
+    res.locals.t = t;
+    res.locals.msg = (key: string) => messageFor(t, key);
+    res.locals.locale = req.locale;
+    res.locals.actor = req.actor;
+    res.locals.can = (p: Permission) => can(req.actor, p);
+    res.locals.currentPath = req.path;
+    res.locals.requestId = req.id;
+    res.locals.values = {};
+    res.locals.errors = {};
+    res.locals.nav = navFor(req.actor);
+    // Lazily created: pages without a form do not touch the session.
+    Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true });
+    res.locals.flash = req.session?.flash ?? [];
+    if (req.session?.flash) delete req.session.flash;
+    next();
+  };
+}

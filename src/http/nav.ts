@@ -1,0 +1,38 @@
+import type { Actor, Role } from '../authz/actor.js';
+import { can, type Permission } from '../authz/policy.js';
+
+/** Each role's dashboard, in the order used to choose where `/` lands. */
+export const DASHBOARDS: { role: Role; path: string; permission: Permission; labelKey: string }[] = [
+  { role: 'platformAdmin', path: '/dashboard/admin', permission: 'dashboard.admin', labelKey: 'nav.dashboard.admin' },
+  { role: 'centreRead', path: '/dashboard/centre', permission: 'dashboard.centre', labelKey: 'nav.dashboard.centre' },
+  { role: 'programmeManager', path: '/dashboard/programme-manager', permission: 'dashboard.programmeManager', labelKey: 'nav.dashboard.programmeManager' },
+  { role: 'yearManager', path: '/dashboard/year-manager', permission: 'dashboard.yearManager', labelKey: 'nav.dashboard.yearManager' },
+  { role: 'academicTutor', path: '/dashboard/academic-tutor', permission: 'dashboard.academicTutor', labelKey: 'nav.dashboard.academicTutor' },
+  { role: 'companyAdmin', path: '/dashboard/company', permission: 'dashboard.company', labelKey: 'nav.dashboard.company' },
+  { role: 'companyContact', path: '/dashboard/contact', permission: 'dashboard.contact', labelKey: 'nav.dashboard.contact' },
+  { role: 'student', path: '/dashboard/student', permission: 'dashboard.student', labelKey: 'nav.dashboard.student' },
+];
+
+export function homeFor(actor: Actor): string {
+  return DASHBOARDS.find((d) => actor.roles.includes(d.role))?.path ?? '/account';
+}
+
+/** The menu: every entry is shown only when the policy lets the actor use it. */
+const MENU: { href: string; labelKey: string; permission: Permission }[] = [
+  { href: '/admin/institutions', labelKey: 'nav.institutions', permission: 'reference.manage' },
+  { href: '/admin/academic-years', labelKey: 'nav.academicYears', permission: 'reference.manage' },
+  { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
+  { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view' },
+  { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox' },
+];
+
+export interface NavItem {
+  href: string;
+  labelKey: string;
+}
+
+export function navFor(actor: Actor | null): NavItem[] {
+  if (!actor) return [];
+  const dashboards = DASHBOARDS.filter((d) => can(actor, d.permission)).map((d) => ({ href: d.path, labelKey: d.labelKey }));
+  return [...dashboards, ...MENU.filter((m) => can(actor, m.permission)), { href: '/account', labelKey: 'nav.account' }];
+}

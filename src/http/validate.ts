@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/**
+ * Field builders shared by every form. They trim, refuse NUL bytes and over-long values, and carry
+ * i18n keys as messages so errors render in the user's language.
+ */
+const noNul = (s: string) => !s.includes('\u0000');
+
+export const f = {
+  text: (max = 200) =>
+    z
+      .string({ error: 'errors.field.required' })
+      .trim()
+      .min(1, 'errors.field.required')
+      .max(max, `errors.field.tooLong|${max}`)
+      .refine(noNul, 'errors.field.invalidChars'),
+  optionalText: (max = 200) =>
+    z
+      .string()
+      .trim()
+      .max(max, `errors.field.tooLong|${max}`)
+      .refine(noNul, 'errors.field.invalidChars')
+      .optional()
+      .transform((v) => (v ? v : null)),
+  email: () =>
+    z
+      .string({ error: 'errors.field.required' })
+      .trim()
+      .toLowerCase()
+      .min(1, 'errors.field.required')
+      .max(254, 'errors.field.tooLong|254')
+      .refine(noNul, 'errors.field.invalidChars')
+      .pipe(z.email('errors.field.email')),
+  optionalEmail: () =>
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, 'errors.field.tooLong|254')
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.email('errors.field.email').nullable()),
+  phone: () =>
+    z
+      .string({ error: 'errors.field.required' })
+      .trim()
+      .min(1, 'errors.field.required')
+      .max(30, 'errors.field.tooLong|30')
+      .regex(/^\+?[0-9 .()-]{6,30}$/, 'errors.field.phone'),
+  optionalPhone: () =>
+    z
+      .string()
+      .trim()
+      .max(30, 'errors.field.tooLong|30')
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.string().regex(/^\+?[0-9 .()-]{6,30}$/, 'errors.field.phone').nullable()),
+  optionalUrl: () =>
+    z
+      .string()
+      .trim()
+      .max(500, 'errors.field.tooLong|500')
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.string().regex(/^https?:\/\/[^\s]+$/i, 'errors.field.url').nullable()),
+  country: () => z.string({ error: 'errors.field.required' }).trim().toUpperCase().regex(/^[A-Z]{2}$/, 'errors.field.country'),
+  /** An HTML checkbox: present ("on"/"true"/"1") or absent. */
+  checkbox: () =>
+    z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => {
+        const s = Array.isArray(v) ? v[v.length - 1] : v;
+        return s === 'on' || s === 'true' || s === '1' || s === 'yes';
+      }),
+  id: () => z.coerce.number({ error: 'errors.field.required' }).int('errors.field.required').positive('errors.field.required'),
+  optionalId: () =>
+    z
+      .union([z.literal(''), z.coerce.number().int().positive()])
+      .optional()
+      .transform((v) => (v === '' || v === undefined ? null : v)),
+  date: () =>
+    z
+      .string({ error: 'errors.field.required' })
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.field.date')
+      .transform((s) => new Date(`${s}T00:00:00.000Z`))
+      .refine((d) => !Number.isNaN(d.getTime()), 'errors.field.date'),
+  enumOf: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'errors.field.choice' }),
+};
+
+/** Turns zod issues into { field: messageKey } (first issue per field); params ride after a "|". */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.') || '_form';
+    if (out[field]) continue;
+    let message = issue.message;
+    if (!message.startsWith('errors.')) {
+      message = issue.code === 'invalid_type' ? 'errors.field.required' : issue.code === 'too_big' ? 'errors.field.tooLong|' + String((issue as { maximum?: unknown }).maximum ?? '') : 'errors.field.invalid';
+    }
+    out[field] = message;
+  }
+  return out;
+}
+
+/** Parses input with a schema or throws ValidationError (→ 422 with the form re-rendered). */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw new ValidationError(fieldErrors(r.error));
+  return r.data;
+}
+
+/** Renders a message key that may carry one parameter after "|" (e.g. "errors.field.tooLong|200"). */
+export function messageFor(t: (k: string, p?: Record<string, string>) => string, key: string): string {
+  const [k, param] = key.split('|');
+  return t(k, param !== undefined ? { max: param, value: param } : undefined);
+}

@@ -1,0 +1,40 @@
+import ejs from 'ejs';
+import path from 'node:path';
+import type { DbOrTx } from '../db/client.js';
+import { translator, type LocaleCode } from '../i18n/index.js';
+
+export const EMAIL_VIEWS = path.resolve(import.meta.dirname, '../../views/emails');
+
+export interface QueueEmail {
+  to: string;
+  /** views/emails/<template>.html.ejs and <template>.text.ejs; subject: mail.<template>.subject */
+  template: string;
+  locale?: LocaleCode;
+  data?: Record<string, unknown>;
+  /** The same key is never queued twice (reminders, retries of a request). */
+  dedupeKey?: string;
+}
+
+export async function renderEmail(template: string, locale: LocaleCode, data: Record<string, unknown> = {}) {
+  const t = translator(locale);
+  const locals = { ...data, t, locale };
+  const [html, text] = await Promise.all([
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false }),
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, escape: (s: unknown) => String(s ?? '') }),
+  ]);
+  return { subject: t(`mail.${template}.subject`, data as Record<string, string>), html, text };
+}
+
+/**
+ * Writes an e-mail to the outbox. Call it with the transaction that makes the change the e-mail
+ * announces: if that transaction rolls back, the e-mail is never sent. Returns false when a message
+ * with the same dedupe key was already queued.
+ */
+export async function queueEmail(db: DbOrTx, msg: QueueEmail): Promise<boolean> {
+  const { subject, html, text } = await renderEmail(msg.template, msg.locale ?? 'fr', msg.data);
+  const r = await db.outboxEmail.createMany({
+    data: [{ to: msg.to, subject, html, text, template: msg.template, dedupeKey: msg.dedupeKey ?? null }],
+    skipDuplicates: true,
+  });
+  return r.count === 1;
+}

@@ -1,0 +1,23 @@
+import type { Ctx } from '../../app.js';
+import { allow } from '../../authz/guard.js';
+import { homeFor } from '../../http/nav.js';
+import { newRouter } from '../../http/router.js';
+
+export function coreRoutes(ctx: Ctx) {
+  const r = newRouter();
+
+  r.get('/', allow('public'), (req, res) => {
+    res.redirect(303, req.actor ? homeFor(req.actor) : '/login');
+  });
+
+  r.get('/healthz', allow('public'), async (_req, res) => {
+    try {
+      await ctx.db.$queryRaw`SELECT 1`;
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  return r;
+}

@@ -1,0 +1,2 @@
+// Runs in each worker before its test files: nothing global here, helpers are imported explicitly.
+process.env.NODE_ENV = 'test';
