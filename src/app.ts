@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   // Absolute timeout: a session older than 12 hours ends, however active.
   app.use((req, _res, next) => {
     const created = req.session?.createdAt;
-    if (created && Date.now() - created > ABSOLUTE_TIMEOUT_MS) return req.session.destroy(() => next());
+    if (created && Date.now() - created > ABSOLUTE_TIMEOUT_MS) return req.session.regenerate((err) => next(err));
     next();
   });
 

@@ -31,6 +31,16 @@ export interface Actor {
   student: { profileId: number; institutionId: number; programmeId: number | null; studyYearId: number | null } | null;
 }
 
+/** The roles one role carries with it (a centre ADMIN also has the WRITE and READ roles). */
+export const IMPLIED_ROLES: Partial<Record<Role, Role[]>> = {
+  centreWrite: ['centreRead'],
+  centreAdmin: ['centreWrite', 'centreRead'],
+};
+
+export function withImplied(role: Role): Role[] {
+  return [role, ...(IMPLIED_ROLES[role] ?? [])];
+}
+
 export const RIGHT_RANK: Record<CentreRight, number> = { READ: 1, WRITE: 2, ADMIN: 3 };
 
 const actorInclude = {
@@ -56,9 +66,8 @@ export function toActor(u: UserWithMemberships): Actor {
   const centres = new Map<number, CentreRight>();
   for (const s of u.centreStaff) {
     centres.set(s.centreId, s.right);
-    roles.add('centreRead');
-    if (RIGHT_RANK[s.right] >= RIGHT_RANK.WRITE) roles.add('centreWrite');
-    if (s.right === 'ADMIN') roles.add('centreAdmin');
+    const role: Role = s.right === 'ADMIN' ? 'centreAdmin' : s.right === 'WRITE' ? 'centreWrite' : 'centreRead';
+    for (const r of withImplied(role)) roles.add(r);
   }
   if (u.isPlatformAdmin) roles.add('platformAdmin');
   return {

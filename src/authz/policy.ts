@@ -1,4 +1,4 @@
-import type { Actor, Role } from './actor.js';
+import { withImplied, type Actor, type Role } from './actor.js';
 
 /**
  * The role × resource × action matrix. Routes declare one permission each (see guard.ts); views
@@ -37,7 +37,7 @@ export function roleCan(role: Role | 'anonymous', permission: Permission): boole
   if (rule === 'anyone') return true;
   if (role === 'anonymous') return false;
   if (rule === 'authenticated') return true;
-  return (rule as readonly Role[]).includes(role);
+  return withImplied(role).some((r) => (rule as readonly Role[]).includes(r));
 }
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {

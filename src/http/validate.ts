@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasKey } from '../i18n/index.js';
 import { ValidationError } from './errors.js';
 
 /**
@@ -97,7 +98,8 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
     const field = issue.path.map(String).join('.') || '_form';
     if (out[field]) continue;
     let message = issue.message;
-    if (!message.startsWith('errors.')) {
+    // Our schemas carry catalogue keys; zod's own English messages are replaced by generic keys.
+    if (!hasKey(message.split('|')[0])) {
       message = issue.code === 'invalid_type' ? 'errors.field.required' : issue.code === 'too_big' ? 'errors.field.tooLong|' + String((issue as { maximum?: unknown }).maximum ?? '') : 'errors.field.invalid';
     }
     out[field] = message;
