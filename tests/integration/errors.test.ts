@@ -1,0 +1,49 @@
+import express from 'express';
+import path from 'node:path';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../src/app.js';
+import { AppError, errorHandler } from '../../src/http/errors.js';
+import { localeMiddleware, requestId } from '../../src/http/locals.js';
+
+// The app's own error handler and views, around routes that fail on purpose.
+function failingApp() {
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.use(requestId, localeMiddleware, (req, res, next) => {
+    Object.assign(res.locals, { t: req.t, msg: req.t, locale: 'fr', actor: null, nav: [], flash: [], currentPath: req.path, csrfToken: 'x', errors: {}, values: {} });
+    next();
+  });
+  app.get('/boom', () => {
+    throw new Error('secret internal detail at /srv/app.ts:42');
+  });
+  app.get('/forbidden', () => {
+    throw new AppError('forbidden', 403);
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+describe('error pages', () => {
+  it('renders a 500 page with the request id and no stack trace or message', async () => {
+    const res = await request(failingApp()).get('/boom');
+    expect(res.status).toBe(500);
+    expect(res.text).toContain('Erreur du serveur');
+    expect(res.text).toContain(res.headers['x-request-id']);
+    expect(res.text).not.toContain('secret internal detail');
+    expect(res.text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('renders a 403 page', async () => {
+    const res = await request(failingApp()).get('/forbidden');
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('Accès refusé');
+  });
+
+  it('answers JSON clients in JSON', async () => {
+    const res = await request(failingApp()).get('/boom').set('Accept', 'application/json');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'server', requestId: res.headers['x-request-id'] });
+  });
+});
