@@ -2,6 +2,18 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../http/errors.js';
 import { can, type Permission } from './policy.js';
 
+/** Set on upload middlewares (src/files/upload.ts): the only handlers that may receive multipart bodies. */
+export const ACCEPTS_MULTIPART = Symbol.for('stages.acceptsMultipart');
+
+// app.ts lets multipart requests past the global CSRF check because their token is only readable
+// once the upload middleware has parsed the body; that middleware then checks it. Any other route
+// refuses multipart bodies here, so no route can be reached that way without a token.
+function multipartRefused(req: Request): boolean {
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) return false;
+  const stack = (req.route as { stack?: { handle: Record<symbol, unknown> }[] } | undefined)?.stack ?? [];
+  return !stack.some((layer) => layer.handle?.[ACCEPTS_MULTIPART]);
+}
+
 export type Guard = ((req: Request, res: Response, next: NextFunction) => void) & { permission: Permission };
 
 /**
@@ -10,6 +22,7 @@ export type Guard = ((req: Request, res: Response, next: NextFunction) => void) 
  */
 export function allow(permission: Permission): Guard {
   const guard = ((req: Request, res: Response, next: NextFunction) => {
+    if (multipartRefused(req)) return next(new AppError('csrf', 403));
     if (can(req.actor, permission)) return next();
     if (!req.actor) {
       const nextUrl = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';

@@ -1,0 +1,235 @@
+import { ACCEPTS_MULTIPART } from '../authz/guard.js';
+import { createHash } from 'node:crypto';
+import type { CsrfSync } from 'csrf-sync';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { fileTypeFromBuffer } from 'file-type';
+import multer from 'multer';
+import type { DbOrTx } from '../db/client.js';
+import { AppError, ValidationError } from '../http/errors.js';
+
+/**
+ * File uploads: multer (memory storage, strict limits) → CSRF check on the parsed body → content
+ * sniffing with file-type. The client's MIME type and file name extension are never trusted: a file
+ * is accepted only when its bytes are one of the allowed kinds, and it is stored with the sniffed
+ * type. Files live in PostgreSQL (StoredFile) so that several app instances share them.
+ *
+ *   router.post('/:id/logo', allow('centre.manage'), uploadSingle('logo', LOGO), formHandler({ …,
+ *     action: async (req, res) => { const file = takeUpload(req); await svc.setLogo(actor, id, file); … } }))
+ */
+
+/** Kinds of file the helper can recognise, by the extension we store. */
+export type FileKind = 'png' | 'jpg' | 'gif' | 'webp' | 'pdf' | 'doc' | 'docx' | 'odt';
+
+interface KindSpec {
+  /** Extensions file-type reports for this kind. */
+  sniffed: string[];
+  /** The MIME type to store (default: the sniffed one). */
+  mime?: string;
+  /** Shown in messages ("PNG, JPEG"). */
+  label: string;
+  /** Extra check on the client's file name (used where the sniffed container is generic). */
+  nameExt?: RegExp;
+}
+
+const KINDS: Record<FileKind, KindSpec> = {
+  png: { sniffed: ['png'], label: 'PNG' },
+  jpg: { sniffed: ['jpg'], label: 'JPEG' },
+  gif: { sniffed: ['gif'], label: 'GIF' },
+  webp: { sniffed: ['webp'], label: 'WebP' },
+  pdf: { sniffed: ['pdf'], label: 'PDF' },
+  // Word 97-2003 files are OLE compound files: file-type only says "cfb", so the name must agree.
+  doc: { sniffed: ['cfb'], mime: 'application/msword', label: 'DOC', nameExt: /\.doc$/i },
+  docx: { sniffed: ['docx'], label: 'DOCX' },
+  odt: { sniffed: ['odt'], label: 'ODT' },
+};
+
+/** Content types a browser may display inline; everything else is served as a download. */
+export const INLINE_MIME_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+export interface UploadOptions {
+  maxBytes: number;
+  types: readonly FileKind[];
+}
+
+/** Ready-made option sets. */
+export const LOGO_UPLOAD: UploadOptions = { maxBytes: 1024 * 1024, types: ['png', 'jpg'] };
+export const DOCUMENT_UPLOAD: UploadOptions = { maxBytes: 8 * 1024 * 1024, types: ['pdf', 'doc', 'docx', 'odt'] };
+
+/** A file whose content has been checked: what storeFile writes. */
+export interface CheckedFile {
+  field: string;
+  originalName: string;
+  extension: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  buffer: Buffer;
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The uploaded file once its content was checked (set by uploadSingle). */
+      checkedFile?: CheckedFile;
+      /** Why the uploaded file was refused: { field: message key } (set by uploadSingle). */
+      uploadErrors?: Record<string, string>;
+    }
+  }
+}
+
+export function typesLabel(types: readonly FileKind[]): string {
+  return [...new Set(types.map((t) => KINDS[t].label))].join(', ');
+}
+
+/** Keeps the last path segment, drops control characters and caps the length. */
+export function cleanFileName(name: string | undefined, fallbackExt: string): string {
+  const base = (name ?? '').split(/[/\\]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(-200);
+  return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : `file.${fallbackExt}`;
+}
+
+/**
+ * Identifies `buffer` among the allowed kinds by its content. Returns the stored extension and
+ * MIME type, or null when the content is not one of them (whatever its name says).
+ */
+export async function sniff(buffer: Uint8Array, types: readonly FileKind[], clientName = ''): Promise<{ extension: string; mimeType: string } | null> {
+  if (!buffer.length) return null;
+  const found = await fileTypeFromBuffer(buffer);
+  if (!found) return null;
+  for (const kind of types) {
+    const spec = KINDS[kind];
+    if (!spec.sniffed.includes(found.ext)) continue;
+    if (spec.nameExt && !spec.nameExt.test(clientName)) continue;
+    return { extension: kind, mimeType: spec.mime ?? found.mime };
+  }
+  return null;
+}
+
+function csrfValid(req: Request): boolean {
+  const csrf = req.app.locals.csrf as CsrfSync | undefined;
+  return !!csrf && csrf.isRequestValid(req);
+}
+
+export function isMultipart(req: Request): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+}
+
+/**
+ * Express middleware for a form with one file field. app.ts lets multipart requests through its
+ * CSRF check, so this helper checks the token once multer has parsed the body: a missing or wrong
+ * token is a 403 and nothing is kept. Then the content is sniffed: the request carries either
+ * `req.checkedFile` or `req.uploadErrors` ({ field: message key }); `takeUpload(req)` turns the
+ * latter into a ValidationError (422, form re-rendered) inside a formHandler action.
+ */
+export function uploadSingle(field: string, opts: UploadOptions): RequestHandler {
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 21, headerPairs: 50 },
+  }).single(field);
+
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
+    parser(req, res, (err?: unknown) => {
+      check(err).then(() => next(), next);
+    });
+
+    async function check(err: unknown) {
+      delete req.checkedFile;
+      delete req.uploadErrors;
+      // The hidden _csrf field comes first in our forms, so it is parsed even when the file that
+      // follows is refused for its size.
+      if (!csrfValid(req)) {
+        req.file = undefined;
+        throw new AppError('csrf', 403);
+      }
+      if (err) {
+        req.file = undefined;
+        if (err instanceof multer.MulterError) {
+          if (err.code === 'LIMIT_FILE_SIZE') {
+            req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
+            return;
+          }
+          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT') throw new AppError('too_large', 413);
+          throw new AppError('bad_request', 400);
+        }
+        throw err;
+      }
+      const file = req.file;
+      req.file = undefined; // only the checked file goes further
+      if (!file) return;
+      const kind = await sniff(file.buffer, opts.types, file.originalname);
+      if (!kind) {
+        req.uploadErrors = { [field]: `errors.field.fileType|${typesLabel(opts.types)}` };
+        return;
+      }
+      req.checkedFile = {
+        field,
+        originalName: cleanFileName(file.originalname, kind.extension),
+        extension: kind.extension,
+        mimeType: kind.mimeType,
+        size: file.buffer.length,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        buffer: file.buffer,
+      };
+    }
+  };
+  // Tells the route guard that this route takes multipart bodies (and checks their CSRF token).
+  return Object.assign(middleware, { [ACCEPTS_MULTIPART]: true });
+}
+
+/**
+ * The checked file of this request, or a ValidationError (→ 422 with the message beside the field)
+ * when it was refused or, if required, missing.
+ */
+export function takeUpload(req: Request, opts?: { required?: true; field?: string }): CheckedFile;
+export function takeUpload(req: Request, opts: { required: false; field?: string }): CheckedFile | null;
+export function takeUpload(req: Request, opts: { required?: boolean; field?: string } = {}): CheckedFile | null {
+  if (req.uploadErrors) throw new ValidationError(req.uploadErrors);
+  if (req.checkedFile) return req.checkedFile;
+  if (opts.required === false) return null;
+  throw new ValidationError({ [opts.field ?? 'file']: 'errors.field.fileMissing' });
+}
+
+
+/** Writes a checked file (bytes, hash, size, sniffed type) and returns its row without the bytes. */
+export async function storeFile(db: DbOrTx, file: CheckedFile, uploaderId: number | null) {
+  return db.storedFile.create({
+    data: {
+      originalName: file.originalName,
+      mimeType: file.mimeType,
+      extension: file.extension,
+      size: file.size,
+      sha256: file.sha256,
+      data: new Uint8Array(file.buffer), // a copy backed by its own ArrayBuffer
+      uploadedById: uploaderId,
+    },
+    select: { id: true, originalName: true, mimeType: true, extension: true, size: true, sha256: true, createdAt: true },
+  });
+}
+
+/** RFC 6266 header value with an ASCII fallback and the UTF-8 name. */
+export function contentDisposition(type: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Sends a stored file with its sniffed type, never sniffed again by the browser. Only image types
+ * are shown inline; anything else is a download. The ETag is the content hash (304 when unchanged).
+ */
+export function sendStoredFile(
+  res: Response,
+  file: { data: Uint8Array; mimeType: string; extension: string; originalName: string; sha256: string },
+  opts: { inline?: boolean } = {},
+) {
+  const inline = !!opts.inline && INLINE_MIME_TYPES.has(file.mimeType);
+  const stem = file.originalName.replace(/\.[^.]*$/, '') || 'file';
+  res.setHeader('Content-Type', file.mimeType);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', `${stem}.${file.extension}`));
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('ETag', `"${file.sha256}"`);
+  res.send(Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
+}
