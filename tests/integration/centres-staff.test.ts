@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeCentre, makeUser } from '../factories/index.js';
 import { auditRows, makeCentresWithStaff } from '../factories/institutions.js';
-import { agent, useApp } from '../helpers/app.js';
+import request from 'supertest';
+import { agent, csrfFrom, useApp } from '../helpers/app.js';
 
 function fieldError(html: string, field: string): string | null {
   const m = html.match(new RegExp(`<p class="error-message" id="f-${field}-error">(?:<span[^>]*>[^<]*</span>)?([^<]*)</p>`));
@@ -184,6 +185,32 @@ describe('management centres: the ADMIN manages settings and staff', () => {
     const list = await s.a.get(`/centres/${w.centreA.id}/staff`);
     expect(list.text).toContain('Andrieux');
     expect(list.text).toContain('a été rattaché au centre');
+
+    // The existing account is told; the new one receives a single-use link to choose a password.
+    const mails = await t.db.outboxEmail.findMany({ orderBy: { id: 'asc' } });
+    expect(mails.map((m) => [m.to, m.template])).toEqual([
+      ['existing@test.example', 'centre-staff-added'],
+      ['new.person@test.example', 'account-invitation'],
+    ]);
+    expect(mails[0].text).toContain('Centre A');
+    expect(mails[1].text).toMatch(/avec le droit « Lecture »/);
+    const link = /http:\/\/stages\.test(\/password\/reset\/[\w-]+)/.exec(mails[1].text)![1];
+    const invited = request.agent(t.app);
+    await invited.get(link);
+    const form = await invited.get('/password/reset');
+    expect(form.status).toBe(200);
+    const set = await invited.post('/password/reset').type('form').send({ password: 'my-own-password', confirm: 'my-own-password', _csrf: csrfFrom(form.text) });
+    expect(set.status).toBe(303);
+    const signedIn = await agent(t.app, 'new.person@test.example', 'my-own-password');
+    expect((await signedIn.a.get(`/centres/${w.centreA.id}`)).status).toBe(200);
+  });
+
+  it('queues no mail and creates no account when the attachment fails', async () => {
+    const s = await agent(t.app, 'a.admin@test.example');
+    const bad = await s.a.post(`/centres/${w.centreA.id}/staff/new`).type('form').send({ email: 'someone@test.example', civility: 'MR', firstName: 'A', lastName: 'B', right: 'SUPERUSER', _csrf: s.csrf });
+    expect(bad.status).toBe(422);
+    expect(await t.db.outboxEmail.count()).toBe(0);
+    expect(await t.db.user.count({ where: { email: 'someone@test.example' } })).toBe(0);
   });
 
   it('changes a member\'s right and fields; the new right counts from the next request', async () => {

@@ -16,7 +16,7 @@ import { idParam, pageParam } from './support.js';
 // centre the actor reaches, and with which right, is decided by CentreService.findCentreForActor.
 export function centresRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new CentreService(ctx.db);
+  const svc = new CentreService(ctx.db, ctx.config.baseUrl);
   const meta = (req: Request) => ({ requestId: req.id });
   const centreId = (req: Request) => idParam(req.params.id);
 

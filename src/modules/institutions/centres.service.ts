@@ -1,7 +1,10 @@
 import { audit } from '../../audit/audit.js';
 import { centreRight, RIGHT_RANK, type Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
+import { queueInvitation } from '../../auth/invitations.js';
 import { storeFile, type CheckedFile } from '../../files/upload.js';
+import { translate } from '../../i18n/index.js';
+import { queueEmail } from '../../mail/outbox.js';
 import type { CentreRight } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../http/errors.js';
 import type { CentreUpdateInput, StaffAddInput, StaffUpdateInput } from './institutions.schemas.js';
@@ -15,7 +18,10 @@ const staffUserSelect = { id: true, email: true, civility: true, firstName: true
  * The platform administrator reaches every centre with every right.
  */
 export class CentreService {
-  constructor(private db: Db) {}
+  constructor(
+    private db: Db,
+    private baseUrl: string,
+  ) {}
 
   /** The centre if the actor reaches it with at least `min`; 404 when out of reach, 403 when the right is too low. */
   async findCentreForActor(actor: Actor, id: number, min: CentreRight = 'READ') {
@@ -131,11 +137,11 @@ export class CentreService {
   }
 
   /**
-   * Attaches a person: an existing account found by e-mail, or a new account (civility, names,
-   * e-mail, no password: its owner chooses one through "mot de passe oublié").
+   * Attaches a person: an existing account found by e-mail (told by e-mail), or a new account
+   * (civility, names, e-mail, no password) whose owner receives a single-use link to choose one.
    */
   async addStaff(actor: Actor, centreId: number, input: StaffAddInput, meta: Meta = {}) {
-    await this.findCentreForActor(actor, centreId, 'ADMIN');
+    const { centre } = await this.findCentreForActor(actor, centreId, 'ADMIN');
     const { email, civility, firstName, lastName, ...membership } = input;
     return uniqueAs('email', () =>
       this.db.$transaction(async (tx) => {
@@ -144,6 +150,13 @@ export class CentreService {
         if (user) {
           const already = await tx.centreStaff.findUnique({ where: { userId_centreId: { userId: user.id, centreId } }, select: { id: true } });
           if (already) throw new ValidationError({ email: 'centres.staff.alreadyAttached' });
+          const existing = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+          await queueEmail(tx, {
+            to: existing.email,
+            template: 'centre-staff-added',
+            locale: existing.locale,
+            data: { firstName: existing.firstName, centre: centre.name, right: translate(existing.locale, `rights.${membership.right}`), invitedBy: `${actor.firstName} ${actor.lastName}`, link: `${this.baseUrl}/login` },
+          });
         } else {
           const missing: Record<string, string> = {};
           if (!lastName) missing.lastName = 'centres.staff.namesRequired';
@@ -159,6 +172,12 @@ export class CentreService {
             requestId: meta.requestId,
           });
           user = { id: created.id };
+          await queueInvitation(tx, created, {
+            baseUrl: this.baseUrl,
+            reasonKey: 'mail.account-invitation.centreStaff',
+            reasonParams: { centre: centre.name, right: translate(created.locale, `rights.${membership.right}`) },
+            invitedBy: `${actor.firstName} ${actor.lastName}`,
+          });
         }
         const member = await tx.centreStaff.create({ data: { ...membership, userId: user.id, centreId } });
         await audit(tx, { actorId: actor.id, action: 'centreStaff.create', entityType: 'CentreStaff', entityId: member.id, after: member, requestId: meta.requestId });
