@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   app.locals.csrf = csrf;
-  app.use(viewLocals((req) => csrf.generateToken(req)));
+  app.use(viewLocals((req) => csrf.generateToken(req), { devMailbox: !config.SMTP_URL }));
   app.use(csrf.csrfSynchronisedProtection);
 
   mount(app, '/', coreRoutes(ctx));

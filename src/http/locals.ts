@@ -20,7 +20,7 @@ export function localeMiddleware(req: Request, _res: Response, next: NextFunctio
 }
 
 /** What every view may use: t(), the actor, can(), the CSRF token, flash messages, the menu. */
-export function viewLocals(generateToken: (req: Request) => string) {
+export function viewLocals(generateToken: (req: Request) => string, opts: { devMailbox: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const t = req.t;
     res.locals.t = t;
@@ -32,7 +32,7 @@ export function viewLocals(generateToken: (req: Request) => string) {
     res.locals.requestId = req.id;
     res.locals.values = {};
     res.locals.errors = {};
-    res.locals.nav = navFor(req.actor);
+    res.locals.nav = navFor(req.actor, opts);
     // Lazily created: pages without a form do not touch the session.
     Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true });
     res.locals.flash = req.session?.flash ?? [];

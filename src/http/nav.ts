@@ -18,12 +18,12 @@ export function homeFor(actor: Actor): string {
 }
 
 /** The menu: every entry is shown only when the policy lets the actor use it. */
-const MENU: { href: string; labelKey: string; permission: Permission }[] = [
+const MENU: { href: string; labelKey: string; permission: Permission; devMailbox?: true }[] = [
   { href: '/admin/institutions', labelKey: 'nav.institutions', permission: 'reference.manage' },
   { href: '/admin/academic-years', labelKey: 'nav.academicYears', permission: 'reference.manage' },
   { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
   { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view' },
-  { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox' },
+  { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
 ];
 
 export interface NavItem {
@@ -31,8 +31,10 @@ export interface NavItem {
   labelKey: string;
 }
 
-export function navFor(actor: Actor | null): NavItem[] {
+/** `devMailbox`: the development mailbox exists only while no SMTP server is configured. */
+export function navFor(actor: Actor | null, opts: { devMailbox: boolean } = { devMailbox: true }): NavItem[] {
   if (!actor) return [];
   const dashboards = DASHBOARDS.filter((d) => can(actor, d.permission)).map((d) => ({ href: d.path, labelKey: d.labelKey }));
-  return [...dashboards, ...MENU.filter((m) => can(actor, m.permission)), { href: '/account', labelKey: 'nav.account' }];
+  const menu = MENU.filter((m) => can(actor, m.permission) && (!m.devMailbox || opts.devMailbox)).map(({ href, labelKey }) => ({ href, labelKey }));
+  return [...dashboards, ...menu, { href: '/account', labelKey: 'nav.account' }];
 }

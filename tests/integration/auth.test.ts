@@ -368,6 +368,18 @@ describe('pages and headers', () => {
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).locale).toBe('en');
   });
 
+  it('shows the development mailbox in the admin menu only while no SMTP server is configured', async () => {
+    await makeUser(t.db, { email: 'menu@x.test', isPlatformAdmin: true });
+    const { a } = await agent(t.app, 'menu@x.test');
+    expect((await a.get('/dashboard/admin')).text).toContain('href="/dev/mailbox"');
+    const smtp = createApp({ config: testConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }), db: t.db, databaseUrl: t.url });
+    const b = await agent(smtp, 'menu@x.test');
+    const page = await b.a.get('/dashboard/admin');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('href="/dev/mailbox"');
+    await closeApp(smtp);
+  });
+
   it('renders a 404 page with a request id and no stack trace', async () => {
     const res = await request(t.app).get('/no/such/page');
     expect(res.status).toBe(404);
