@@ -1,12 +1,15 @@
 import cron from 'node-cron';
 import type { Ctx } from '../app.js';
 import { log } from '../log.js';
+import { runOutboxDispatch } from '../mail/dispatcher.js';
 import { withJobLock } from './lock.js';
 
 export interface JobDef {
   name: string;
   schedule: string; // cron expression
   run: (ctx: Ctx) => Promise<unknown>;
+  /** When given and false for this configuration, the job is not scheduled at all. */
+  enabled?: (ctx: Ctx) => boolean;
 }
 
 /** Every scheduled job of the platform; each calls module services only. */
@@ -17,17 +20,34 @@ export function jobDefinitions(): JobDef[] {
       schedule: '*/15 * * * *',
       run: (ctx) => ctx.services.auth.throttle.purge(),
     },
+    {
+      // Sends the outbox through SMTP_URL. Without SMTP the mail stays in the outbox (dev mailbox).
+      name: 'dispatch-outbox',
+      schedule: '* * * * *',
+      enabled: (ctx) => Boolean(ctx.config.SMTP_URL),
+      run: (ctx) => runOutboxDispatch(ctx.db, ctx.config),
+    },
   ];
+}
+
+/** The jobs that apply to this configuration. */
+export function enabledJobs(ctx: Ctx, defs = jobDefinitions()): JobDef[] {
+  return defs.filter((d) => !d.enabled || d.enabled(ctx));
+}
+
+/** Runs one job now, under its advisory lock (once across instances). False when another instance had the lock. */
+export async function runJob(ctx: Ctx, def: JobDef): Promise<boolean> {
+  return withJobLock(ctx.db, def.name, async () => {
+    await def.run(ctx);
+  });
 }
 
 /** Started from server.ts only: tests and scripts never schedule anything. */
 export function startJobs(ctx: Ctx, defs = jobDefinitions()) {
-  const tasks = defs.map((def) =>
+  const tasks = enabledJobs(ctx, defs).map((def) =>
     cron.schedule(def.schedule, async () => {
       try {
-        await withJobLock(ctx.db, def.name, async () => {
-          await def.run(ctx);
-        });
+        await runJob(ctx, def);
       } catch (err) {
         log.error('job failed', { job: def.name, error: (err as Error).message });
       }
