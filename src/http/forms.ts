@@ -1,5 +1,7 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { allow } from '../authz/guard.js';
+import type { Permission } from '../authz/policy.js';
 import { ValidationError } from './errors.js';
 import { parse } from './validate.js';
 
@@ -27,6 +29,31 @@ export function formHandler<S extends z.ZodType>(opts: {
       res.status(422).render(opts.view, { ...locals, values: safeValues(req.body), errors: err.fields });
     }
   };
+}
+
+/**
+ * A form page: `GET path` renders the view with its locals and the initial values, `POST path`
+ * goes through formHandler. Both carry the same permission; `beforePost` runs between the guard
+ * and the handler (an upload middleware, say).
+ */
+export function formPage<S extends z.ZodType, L extends Locals>(
+  router: Router,
+  path: string,
+  permission: Permission,
+  opts: {
+    view: string;
+    schema: S | ((req: Request) => S);
+    locals: (req: Request) => Promise<L> | L;
+    initial?: (locals: L, req: Request) => Record<string, unknown>;
+    beforePost?: RequestHandler[];
+    action: (req: Request, res: Response, data: z.infer<S>) => Promise<void>;
+  },
+) {
+  router.get(path, allow(permission), async (req, res) => {
+    const locals = await opts.locals(req);
+    res.render(opts.view, { ...locals, values: opts.initial ? opts.initial(locals, req) : {} });
+  });
+  router.post(path, allow(permission), ...(opts.beforePost ?? []), formHandler({ schema: opts.schema, view: opts.view, locals: opts.locals, action: opts.action }));
 }
 
 /** Echo back what was typed, except secrets. */

@@ -4,7 +4,7 @@ import type { Ctx } from '../../app.js';
 import { allow } from '../../authz/guard.js';
 import { LOGO_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
 import { ValidationError } from '../../http/errors.js';
-import { flash, formHandler } from '../../http/forms.js';
+import { flash, formPage } from '../../http/forms.js';
 import { newRouter } from '../../http/router.js';
 import { CentreService } from './centres.service.js';
 import { centreFormOptions } from './institutions.routes.js';
@@ -19,8 +19,6 @@ export function centresRoutes(ctx: Ctx) {
   const svc = new CentreService(ctx.db, ctx.config.baseUrl);
   const meta = (req: Request) => ({ requestId: req.id });
   const centreId = (req: Request) => idParam(req.params.id);
-
-  // Only the logo form takes a file (and checks its CSRF token itself).
 
   const options = (req: Request) => ({
     ...centreFormOptions(req),
@@ -40,55 +38,39 @@ export function centresRoutes(ctx: Ctx) {
 
   // ───────────── coordinates and settings ─────────────
 
-  const editLocals = async (req: Request) => {
-    const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
-    return { title: req.t('centres.edit.title', { name: found.centre.name }), ...found, ...options(req), tab: 'detail' };
-  };
-  r.get('/:id/edit', allow('centre.manage'), async (req, res) => {
-    const locals = await editLocals(req);
-    res.render('centres/edit', { ...locals, values: locals.centre });
+  formPage(r, '/:id/edit', 'centre.manage', {
+    view: 'centres/edit',
+    schema: (req: Request) => (req.actor?.isPlatformAdmin ? centreAdminUpdateSchema : centreUpdateSchema),
+    locals: async (req) => {
+      const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
+      return { title: req.t('centres.edit.title', { name: found.centre.name }), ...found, ...options(req), tab: 'detail' };
+    },
+    initial: (l) => l.centre,
+    action: async (req, res, data) => {
+      const id = centreId(req);
+      await svc.updateCentre(req.actor!, id, data, meta(req));
+      flash(req, 'success', 'common.saved');
+      res.redirect(303, `/centres/${id}`);
+    },
   });
-  r.post(
-    '/:id/edit',
-    allow('centre.manage'),
-    formHandler({
-      schema: (req: Request) => (req.actor?.isPlatformAdmin ? centreAdminUpdateSchema : centreUpdateSchema),
-      view: 'centres/edit',
-      locals: editLocals,
-      action: async (req, res, data) => {
-        const id = centreId(req);
-        await svc.updateCentre(req.actor!, id, data, meta(req));
-        flash(req, 'success', 'common.saved');
-        res.redirect(303, `/centres/${id}`);
-      },
-    }),
-  );
 
   // ───────────── logo ─────────────
 
-  const logoLocals = async (req: Request) => {
-    const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
-    return { title: req.t('centres.logo.title', { name: found.centre.name }), ...found, tab: 'logo', accepted: typesLabel(LOGO_UPLOAD.types), maxKb: LOGO_UPLOAD.maxBytes / 1024 };
-  };
-  r.get('/:id/logo', allow('centre.manage'), async (req, res) => {
-    res.render('centres/logo', await logoLocals(req));
+  formPage(r, '/:id/logo', 'centre.manage', {
+    view: 'centres/logo',
+    schema: z.object({}),
+    locals: async (req) => {
+      const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
+      return { title: req.t('centres.logo.title', { name: found.centre.name }), ...found, tab: 'logo', accepted: typesLabel(LOGO_UPLOAD.types), maxKb: LOGO_UPLOAD.maxBytes / 1024 };
+    },
+    beforePost: [uploadSingle('logo', LOGO_UPLOAD)],
+    action: async (req, res) => {
+      const id = centreId(req);
+      await svc.setLogo(req.actor!, id, takeUpload(req, { field: 'logo' }), meta(req));
+      flash(req, 'success', 'centres.logo.saved');
+      res.redirect(303, `/centres/${id}/logo`);
+    },
   });
-  r.post(
-    '/:id/logo',
-    allow('centre.manage'),
-    uploadSingle('logo', LOGO_UPLOAD),
-    formHandler({
-      schema: z.object({}),
-      view: 'centres/logo',
-      locals: logoLocals,
-      action: async (req, res) => {
-        const id = centreId(req);
-        await svc.setLogo(req.actor!, id, takeUpload(req, { field: 'logo' }), meta(req));
-        flash(req, 'success', 'centres.logo.saved');
-        res.redirect(303, `/centres/${id}/logo`);
-      },
-    }),
-  );
   r.get('/:id/logo/image', allow('centre.view'), async (req, res) => {
     const file = await svc.logo(req.actor!, centreId(req));
     sendStoredFile(res, file, { inline: true });
@@ -104,53 +86,38 @@ export function centresRoutes(ctx: Ctx) {
     await staffPage(req, res);
   });
 
-  const addLocals = async (req: Request) => {
-    const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
-    return { title: req.t('centres.staff.addTitle', { name: found.centre.name }), ...found, ...options(req), tab: 'staff' };
-  };
-  r.get('/:id/staff/new', allow('centre.manage'), async (req, res) => {
-    res.render('centres/staff-new', { ...(await addLocals(req)), values: { right: 'READ' } });
+  formPage(r, '/:id/staff/new', 'centre.manage', {
+    view: 'centres/staff-new',
+    schema: staffAddSchema,
+    locals: async (req) => {
+      const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
+      return { title: req.t('centres.staff.addTitle', { name: found.centre.name }), ...found, ...options(req), tab: 'staff' };
+    },
+    initial: () => ({ right: 'READ' }),
+    action: async (req, res, data) => {
+      const id = centreId(req);
+      await svc.addStaff(req.actor!, id, data, meta(req));
+      flash(req, 'success', 'centres.staff.added', { email: data.email });
+      res.redirect(303, `/centres/${id}/staff`);
+    },
   });
-  r.post(
-    '/:id/staff/new',
-    allow('centre.manage'),
-    formHandler({
-      schema: staffAddSchema,
-      view: 'centres/staff-new',
-      locals: addLocals,
-      action: async (req, res, data) => {
-        const id = centreId(req);
-        await svc.addStaff(req.actor!, id, data, meta(req));
-        flash(req, 'success', 'centres.staff.added', { email: data.email });
-        res.redirect(303, `/centres/${id}/staff`);
-      },
-    }),
-  );
 
-  const memberLocals = async (req: Request) => {
-    const found = await svc.getStaffMember(req.actor!, centreId(req), idParam(req.params.staffId));
-    const u = found.member.user;
-    return { title: req.t('centres.staff.editTitle', { name: `${u.firstName} ${u.lastName}` }), ...found, ...options(req), tab: 'staff' };
-  };
-  r.get('/:id/staff/:staffId/edit', allow('centre.manage'), async (req, res) => {
-    const locals = await memberLocals(req);
-    res.render('centres/staff-edit', { ...locals, values: locals.member });
+  formPage(r, '/:id/staff/:staffId/edit', 'centre.manage', {
+    view: 'centres/staff-edit',
+    schema: staffUpdateSchema,
+    locals: async (req) => {
+      const found = await svc.getStaffMember(req.actor!, centreId(req), idParam(req.params.staffId));
+      const u = found.member.user;
+      return { title: req.t('centres.staff.editTitle', { name: `${u.firstName} ${u.lastName}` }), ...found, ...options(req), tab: 'staff' };
+    },
+    initial: (l) => l.member,
+    action: async (req, res, data) => {
+      const id = centreId(req);
+      await svc.updateStaff(req.actor!, id, idParam(req.params.staffId), data, meta(req));
+      flash(req, 'success', 'common.saved');
+      res.redirect(303, `/centres/${id}/staff`);
+    },
   });
-  r.post(
-    '/:id/staff/:staffId/edit',
-    allow('centre.manage'),
-    formHandler({
-      schema: staffUpdateSchema,
-      view: 'centres/staff-edit',
-      locals: memberLocals,
-      action: async (req, res, data) => {
-        const id = centreId(req);
-        await svc.updateStaff(req.actor!, id, idParam(req.params.staffId), data, meta(req));
-        flash(req, 'success', 'common.saved');
-        res.redirect(303, `/centres/${id}/staff`);
-      },
-    }),
-  );
 
   r.post('/:id/staff/:staffId/remove', allow('centre.manage'), async (req, res) => {
     const id = centreId(req);
