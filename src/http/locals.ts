@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission } from '../authz/policy.js';
+import { formatters } from '../i18n/format.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import { navFor } from './nav.js';
 import { messageFor } from './validate.js';
@@ -26,6 +27,7 @@ export function viewLocals(generateToken: (req: Request) => string, opts: { devM
     res.locals.t = t;
     res.locals.msg = (key: string) => messageFor(t, key);
     res.locals.locale = req.locale;
+    res.locals.fmt = formatters(req.locale);
     res.locals.actor = req.actor;
     res.locals.can = (p: Permission) => can(req.actor, p);
     res.locals.currentPath = req.path;

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Ctx } from '../app.js';
 import { allow } from '../authz/guard.js';
 import { notFound } from '../http/errors.js';
+import { idParam, pageParam, pager } from '../http/pagination.js';
 import { newRouter } from '../http/router.js';
 
 export const MAILBOX_PAGE_SIZE = 25;
@@ -14,14 +15,6 @@ export const MAIL_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img
 
 const listSelect = { id: true, to: true, subject: true, status: true, attempts: true, createdAt: true, sentAt: true } as const;
 
-function positiveInt(v: unknown): number | null {
-  return typeof v === 'string' && /^[1-9]\d{0,8}$/.test(v) ? Number(v) : null;
-}
-
-function dateFormatter(locale: string) {
-  const f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' });
-  return (d: Date | null | undefined) => (d ? f.format(d) : '');
-}
 
 /**
  * The development mailbox (platform admin): what the outbox holds when no SMTP server is
@@ -34,35 +27,30 @@ export function mailboxRoutes(ctx: Ctx) {
   const withoutSmtp = (_req: Request, _res: Response, next: NextFunction) => (ctx.config.SMTP_URL ? next(notFound()) : next());
 
   r.get('/mailbox', allow('dev.mailbox'), withoutSmtp, async (req, res) => {
-    const total = await db.outboxEmail.count();
-    const pages = Math.max(1, Math.ceil(total / MAILBOX_PAGE_SIZE));
-    const page = Math.min(positiveInt(req.query.page) ?? 1, pages);
+    const page = pager(pageParam(req.query.page), await db.outboxEmail.count(), MAILBOX_PAGE_SIZE);
     const messages = await db.outboxEmail.findMany({
       select: listSelect,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: (page - 1) * MAILBOX_PAGE_SIZE,
+      skip: page.skip,
       take: MAILBOX_PAGE_SIZE,
     });
     res.setHeader('Cache-Control', 'no-store');
-    res.render('dev/mailbox', { title: req.t('mailbox.title'), messages, page, pages, total, fmt: dateFormatter(req.locale) });
+    res.render('dev/mailbox', { title: req.t('mailbox.title'), messages, pager: page, baseUrl: '/dev/mailbox' });
   });
 
   r.get('/mailbox/:id', allow('dev.mailbox'), withoutSmtp, async (req, res) => {
-    const id = positiveInt(req.params.id);
-    const message = id ? await db.outboxEmail.findUnique({ where: { id } }) : null;
+    const message = await db.outboxEmail.findUnique({ where: { id: idParam(req.params.id) } });
     if (!message) throw notFound();
     res.setHeader('Cache-Control', 'no-store');
     res.render('dev/message', {
       title: req.t('mailbox.message.title', { id: message.id }),
       message,
       from: ctx.config.MAIL_FROM,
-      fmt: dateFormatter(req.locale),
     });
   });
 
   r.get('/mailbox/:id/html', allow('dev.mailbox'), withoutSmtp, async (req, res) => {
-    const id = positiveInt(req.params.id);
-    const message = id ? await db.outboxEmail.findUnique({ where: { id }, select: { html: true } }) : null;
+    const message = await db.outboxEmail.findUnique({ where: { id: idParam(req.params.id) }, select: { html: true } });
     if (!message) throw notFound();
     res.setHeader('Content-Security-Policy', MAIL_HTML_CSP);
     res.setHeader('Cache-Control', 'no-store');

@@ -76,7 +76,7 @@ describe('dev mailbox (no SMTP_URL)', () => {
     expect(p1.text).toContain('Envoyé');
     expect(p1.text).toContain('Échec');
     expect(p1.text).toContain('En attente');
-    expect(p1.text).toContain('<nav aria-label="Pages de la boîte d&#39;envoi">');
+    expect(p1.text).toContain('<nav aria-label="Pagination">');
     expect(p1.text).toContain('Page 1 sur 2');
     expect(p1.text).toContain('href="/dev/mailbox?page=2" rel="next"');
     expect(p1.text).not.toContain('rel="prev"');

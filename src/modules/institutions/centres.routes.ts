@@ -9,7 +9,7 @@ import { newRouter } from '../../http/router.js';
 import { CentreService } from './centres.service.js';
 import { centreFormOptions } from './institutions.routes.js';
 import { centreAdminUpdateSchema, centreUpdateSchema, CIVILITIES, RIGHTS, staffAddSchema, staffUpdateSchema } from './institutions.schemas.js';
-import { idParam, pageParam } from './support.js';
+import { idParam, pageParam } from '../../http/pagination.js';
 
 // Management centres as their staff use them. Permissions: 'centre.view' (READ and above in a
 // centre, or platform admin) and 'centre.manage' (ADMIN of a centre, or platform admin); which

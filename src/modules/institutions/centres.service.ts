@@ -8,7 +8,8 @@ import { queueEmail } from '../../mail/outbox.js';
 import type { CentreRight } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../http/errors.js';
 import type { CentreUpdateInput, StaffAddInput, StaffUpdateInput } from './institutions.schemas.js';
-import { pager, uniqueAs, type Meta } from './support.js';
+import { pager, type Meta } from '../../http/pagination.js';
+import { uniqueAs } from '../../db/unique.js';
 
 const staffUserSelect = { id: true, email: true, civility: true, firstName: true, lastName: true, active: true } as const;
 

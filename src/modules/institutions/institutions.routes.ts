@@ -15,7 +15,7 @@ import {
   studyYearSchema,
 } from './institutions.schemas.js';
 import { ReferenceService } from './institutions.service.js';
-import { idParam, isoDate, pageParam } from './support.js';
+import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 
 /** Option lists shared by the centre forms (admin creation and the centre's own edit page). */
 export function centreFormOptions(req: Request) {

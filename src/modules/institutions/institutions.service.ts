@@ -3,7 +3,8 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
 import { forbidden, notFound, ValidationError } from '../../http/errors.js';
 import type { AcademicYearInput, CentreCreateInput, InstitutionInput, ProgrammeInput, StudyYearInput } from './institutions.schemas.js';
-import { pager, uniqueAs, type Meta } from './support.js';
+import { pager, type Meta } from '../../http/pagination.js';
+import { uniqueAs } from '../../db/unique.js';
 
 /**
  * Reference data kept by the platform administrator: institutions, programmes, study years,

@@ -1,5 +1,5 @@
-import { Prisma } from '../../generated/prisma/client.js';
-import { notFound, ValidationError } from '../../http/errors.js';
+// Request parameters shared by every list and detail page.
+import { notFound } from './errors.js';
 
 export const PAGE_SIZE = 25;
 
@@ -31,28 +31,12 @@ export function idParam(v: unknown): number {
   return Number(s);
 }
 
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
-
-/**
- * Runs a write and turns a unique-constraint clash into a field error (422 beside `field`) —
- * the database decides, so two concurrent requests cannot both pass a "check first".
- */
-export async function uniqueAs<T>(field: string, run: () => Promise<T>, key = 'errors.field.duplicate'): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new ValidationError({ [field]: key });
-    throw err;
-  }
-}
-
 /** "2026-07-01" for a date input. */
 export function isoDate(d: Date | null | undefined): string {
   return d ? d.toISOString().slice(0, 10) : '';
 }
 
+/** What a service records of the request in its audit rows. */
 export interface Meta {
   requestId?: string | null;
 }

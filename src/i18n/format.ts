@@ -1,0 +1,16 @@
+import type { LocaleCode } from './index.js';
+
+const tag = (locale: LocaleCode) => (locale === 'en' ? 'en-GB' : 'fr-FR');
+
+/**
+ * Date formatters for views (res.locals.fmt). Calendar dates (@db.Date columns) are stored at UTC
+ * midnight and shown in UTC; instants are shown in Paris time, the platform's reference zone.
+ */
+export function formatters(locale: LocaleCode) {
+  const date = new Intl.DateTimeFormat(tag(locale), { dateStyle: 'long', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(tag(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' });
+  return {
+    date: (d: Date | null | undefined) => (d ? date.format(d) : ''),
+    dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : ''),
+  };
+}
