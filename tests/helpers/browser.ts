@@ -156,8 +156,8 @@ export function useBrowserApp(overrides: Record<string, string> = {}): BrowserAp
 
   const newContext = async (options: BrowserContextOptions = {}) => {
     const context = await browser!.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
+    context.setDefaultTimeout(30_000); // generous: CI shares two cores between two test workers and Chromium
+    context.setDefaultNavigationTimeout(30_000);
     contexts.push(context);
     return context;
   };
