@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/client.js';
 import { hashPassword } from '../src/auth/password.js';
+import { derivedColumns } from '../src/modules/organisations/organisations.core.js';
 
 export const DEMO_PASSWORD = 'stages-demo';
 
@@ -42,9 +43,24 @@ export async function seedDemo(db: Db) {
         { label: '2026-2027', startDate: new Date('2026-09-01'), endDate: new Date('2027-08-31'), isCurrent: true },
       ],
     });
-    const org = await tx.organisation.create({
-      data: { legalName: 'Auvergne Logiciels SAS', siret: '73282932000074', country: 'FR', postalCode: '63000', city: 'Clermont-Ferrand', phone: '04 73 11 22 33', verified: true },
-    });
+    const orgInput = {
+      legalName: 'Auvergne Logiciels SAS',
+      siret: '73282932000074',
+      nafCode: '62.01Z',
+      headcount: 'FROM_50_TO_249',
+      structureType: 'COMPANY',
+      legalStatus: 'SAS',
+      sector: 'Informatique',
+      addressLine1: '12 rue Blatin',
+      postalCode: '63000',
+      city: 'Clermont-Ferrand',
+      country: 'FR',
+      phone: '04 73 11 22 33',
+      website: 'https://auvergne-logiciels.example',
+      description: 'Éditeur de logiciels de gestion pour les collectivités.',
+      keywords: 'logiciel, développement web, collectivités',
+    } as const;
+    const org = await tx.organisation.create({ data: { ...orgInput, ...derivedColumns(orgInput), verified: true, verifiedAt: new Date(), partnership: true } });
 
     const user = (email: string, firstName: string, lastName: string, civility: 'MR' | 'MRS', extra: Record<string, unknown> = {}) =>
       tx.user.create({ data: { email, firstName, lastName, civility, passwordHash, ...extra } });

@@ -19,6 +19,9 @@ import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { institutionsRoutes } from './modules/institutions/institutions.routes.js';
 import { centresRoutes } from './modules/institutions/centres.routes.js';
 import { mailboxRoutes } from './mail/mailbox.routes.js';
+import { organisationsRoutes } from './modules/organisations/organisations.routes.js';
+import { companiesRoutes } from './modules/companies/companies.routes.js';
+import { studentsRoutes } from './modules/students/students.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -124,6 +127,11 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/admin', institutionsRoutes(ctx));
   mount(app, '/centres', centresRoutes(ctx));
   mount(app, '/dev', mailboxRoutes(ctx));
+  mount(app, '/organisations', organisationsRoutes(ctx));
+  // /register/company, /company…
+  mount(app, '/', companiesRoutes(ctx));
+  // /register/student, /students…, /profile…
+  mount(app, '/', studentsRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -28,6 +28,23 @@ export const POLICY = {
   'centre.manage': ['centreAdmin', 'platformAdmin'],
 
   'dev.mailbox': ['platformAdmin'],
+
+  // Host-organisation directory. Record-level rules (a company admin's own organisation, the
+  // verification queue of the actor's centres) live in the organisations service.
+  'organisations.search': ['student', 'centreRead', 'platformAdmin', 'yearManager', 'programmeManager', 'academicTutor'],
+  'organisations.create': ['student', 'centreWrite', 'platformAdmin'],
+  'organisations.moderate': ['centreWrite', 'platformAdmin'],
+  // Services and contacts of an organisation: WRITE staff for any, a company admin for its own.
+  'organisations.services': ['centreWrite', 'platformAdmin', 'companyAdmin'],
+
+  // Company accounts: the administrator manages the company; a secondary contact sees its own part.
+  'company.view': ['companyAdmin', 'companyContact'],
+  'company.manage': ['companyAdmin'],
+
+  // Students: staff of the student's centre see (READ) or manage (WRITE) them; a student their own profile.
+  'students.view': ['centreRead', 'platformAdmin'],
+  'students.manage': ['centreWrite', 'platformAdmin'],
+  'profile.self': ['student'],
 } as const satisfies Record<string, 'anyone' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

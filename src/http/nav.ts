@@ -23,6 +23,11 @@ const MENU: { href: string; labelKey: string; permission: Permission; devMailbox
   { href: '/admin/academic-years', labelKey: 'nav.academicYears', permission: 'reference.manage' },
   { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
   { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view' },
+  { href: '/organisations', labelKey: 'nav.organisations', permission: 'organisations.search' },
+  { href: '/organisations/queue', labelKey: 'nav.organisationsQueue', permission: 'organisations.moderate' },
+  { href: '/students', labelKey: 'nav.students', permission: 'students.view' },
+  { href: '/company', labelKey: 'nav.company', permission: 'company.view' },
+  { href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' },
   { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
 ];
 

@@ -1,6 +1,7 @@
 import { hashPassword } from '../../src/auth/password.js';
 import type { Db } from '../../src/db/client.js';
-import type { CentreRight } from '../../src/generated/prisma/client.js';
+import type { CentreRight, Prisma } from '../../src/generated/prisma/client.js';
+import { derivedColumns } from '../../src/modules/organisations/organisations.core.js';
 
 export const PASSWORD = 'stages-demo';
 let hashed: Promise<string> | undefined;
@@ -51,9 +52,23 @@ export async function makeStaff(db: Db, centreId: number, right: CentreRight, em
   return u;
 }
 
-export async function makeOrganisation(db: Db) {
+export async function makeOrganisation(db: Db, data: Partial<Prisma.OrganisationUncheckedCreateInput> = {}) {
   const i = n();
-  return db.organisation.create({ data: { legalName: `Entreprise ${i}`, country: 'FR', city: 'Lyon' } });
+  const legalName = data.legalName ?? `Entreprise ${i}`;
+  const base = { legalName, postalCode: '69002', country: 'FR', phone: '04 72 00 00 00', fax: null, ...data } as const;
+  return db.organisation.create({
+    data: {
+      nafCode: '62.01Z',
+      headcount: 'FROM_10_TO_49',
+      structureType: 'COMPANY',
+      legalStatus: 'SAS',
+      addressLine1: `${i} rue de la République`,
+      city: 'Lyon',
+      verified: true,
+      ...derivedColumns({ legalName, phone: base.phone, fax: base.fax, postalCode: base.postalCode, country: base.country }),
+      ...base,
+    },
+  });
 }
 
 /**
