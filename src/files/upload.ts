@@ -18,7 +18,7 @@ import { AppError, ValidationError } from '../http/errors.js';
  */
 
 /** Kinds of file the helper can recognise, by the extension we store. */
-export type FileKind = 'png' | 'jpg' | 'gif' | 'webp' | 'pdf' | 'doc' | 'docx' | 'odt';
+export type FileKind = 'png' | 'jpg' | 'gif' | 'webp' | 'pdf' | 'doc' | 'docx' | 'odt' | 'csv';
 
 interface KindSpec {
   /** Extensions file-type reports for this kind. */
@@ -29,6 +29,8 @@ interface KindSpec {
   label: string;
   /** Extra check on the client's file name (used where the sniffed container is generic). */
   nameExt?: RegExp;
+  /** A plain-text kind: no signature to sniff, so the content must be text (see looksLikeText). */
+  text?: true;
 }
 
 const KINDS: Record<FileKind, KindSpec> = {
@@ -41,6 +43,9 @@ const KINDS: Record<FileKind, KindSpec> = {
   doc: { sniffed: ['cfb'], mime: 'application/msword', label: 'DOC', nameExt: /\.doc$/i },
   docx: { sniffed: ['docx'], label: 'DOCX' },
   odt: { sniffed: ['odt'], label: 'ODT' },
+  // Text has no signature: accepted when file-type recognises nothing and the bytes look like text.
+  // The module reading it checks the encoding (UTF-8) itself, to say so precisely.
+  csv: { sniffed: [], mime: 'text/csv', label: 'CSV', text: true },
 };
 
 /** Content types a browser may display inline; everything else is served as a download. */
@@ -54,6 +59,7 @@ export interface UploadOptions {
 /** Ready-made option sets. */
 export const LOGO_UPLOAD: UploadOptions = { maxBytes: 1024 * 1024, types: ['png', 'jpg'] };
 export const DOCUMENT_UPLOAD: UploadOptions = { maxBytes: 8 * 1024 * 1024, types: ['pdf', 'doc', 'docx', 'odt'] };
+export const CSV_UPLOAD: UploadOptions = { maxBytes: 2 * 1024 * 1024, types: ['csv'] };
 
 /** A file whose content has been checked: what storeFile writes. */
 export interface CheckedFile {
@@ -96,7 +102,10 @@ export function cleanFileName(name: string | undefined, fallbackExt: string): st
 export async function sniff(buffer: Uint8Array, types: readonly FileKind[], clientName = ''): Promise<{ extension: string; mimeType: string } | null> {
   if (!buffer.length) return null;
   const found = await fileTypeFromBuffer(buffer);
-  if (!found) return null;
+  if (!found) {
+    const textKind = types.find((k) => KINDS[k].text);
+    return textKind && looksLikeText(buffer) ? { extension: textKind, mimeType: KINDS[textKind].mime! } : null;
+  }
   for (const kind of types) {
     const spec = KINDS[kind];
     if (!spec.sniffed.includes(found.ext)) continue;
@@ -104,6 +113,17 @@ export async function sniff(buffer: Uint8Array, types: readonly FileKind[], clie
     return { extension: kind, mimeType: spec.mime ?? found.mime };
   }
   return null;
+}
+
+/**
+ * Plain text: no NUL byte and no control character other than tab, line feed, form feed and
+ * carriage return. Bytes above 0x7f are allowed here (the encoding is the reader's business).
+ */
+export function looksLikeText(buffer: Uint8Array): boolean {
+  for (const b of buffer) {
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) return false;
+  }
+  return true;
 }
 
 function csrfValid(req: Request): boolean {
