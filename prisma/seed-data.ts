@@ -1,6 +1,7 @@
 import type { Db } from '../src/db/client.js';
 import { hashPassword } from '../src/auth/password.js';
 import { derivedColumns } from '../src/modules/organisations/organisations.core.js';
+import { seedOrganisations } from './seed-organisations.js';
 
 export const DEMO_PASSWORD = 'stages-demo';
 
@@ -87,5 +88,7 @@ export async function seedDemo(db: Db) {
     await tx.companyMembership.create({ data: { userId: tut.id, organisationId: org.id, role: 'CONTACT', canPublishOffers: true } });
     const stu = await user('etudiant@demo.test', 'Léa', 'Dubois', 'MRS');
     await tx.studentProfile.create({ data: { userId: stu.id, studentNumber: '21900123', institutionId: uni.id, programmeId: info.id, studyYearId: l3info.id } });
+    // The host-organisation directory; a few unverified ones wait in the UFR's verification queue.
+    await seedOrganisations(tx, { queueCentreId: ufr.id, createdById: stu.id });
   }, { timeout: 60_000 });
 }

@@ -69,6 +69,13 @@ export function isValidSiret(siret: string): boolean {
   return siret.startsWith('356000000') && [...siret].reduce((acc, d) => acc + Number(d), 0) % 5 === 0;
 }
 
+/** The 14-digit SIRET whose first 13 digits are given, with its Luhn key (demo data, tests). */
+export function withSiretKey(first13: string): string {
+  if (!/^\d{13}$/.test(first13)) throw new Error('13 digits expected');
+  for (let d = 0; d <= 9; d++) if (luhnSum(first13 + d) % 10 === 0) return first13 + d;
+  throw new Error('unreachable');
+}
+
 function luhnSum(siret: string): number {
   let sum = 0;
   for (let i = 0; i < 14; i++) {
