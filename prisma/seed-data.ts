@@ -34,10 +34,10 @@ export async function seedDemo(db: Db) {
     const droit = await tx.programme.create({ data: { institutionId: uni.id, code: 'DROIT', name: 'Licence Droit' } });
     const mIsi = await tx.programme.create({ data: { institutionId: uni.id, code: 'MISI', name: 'Master Ingénierie des systèmes d\u2019information' } });
     const l3info = await tx.studyYear.create({ data: { programmeId: info.id, code: 'L3', name: 'L3 Informatique', level: 3, centreId: ufr.id } });
-    await tx.studyYear.create({ data: { programmeId: info.id, code: 'L2', name: 'L2 Informatique', level: 2, centreId: ufr.id } });
-    await tx.studyYear.create({ data: { programmeId: droit.id, code: 'L3', name: 'L3 Droit', level: 3, centreId: central.id } });
+    const l2info = await tx.studyYear.create({ data: { programmeId: info.id, code: 'L2', name: 'L2 Informatique', level: 2, centreId: ufr.id } });
+    const l3droit = await tx.studyYear.create({ data: { programmeId: droit.id, code: 'L3', name: 'L3 Droit', level: 3, centreId: central.id } });
     await tx.studyYear.create({ data: { programmeId: mIsi.id, code: 'M1', name: 'M1 MISI', level: 4, centreId: ufr.id } });
-    await tx.studyYear.create({ data: { programmeId: mIsi.id, code: 'M2', name: 'M2 MISI', level: 5, centreId: ufr.id } });
+    const m2isi = await tx.studyYear.create({ data: { programmeId: mIsi.id, code: 'M2', name: 'M2 MISI', level: 5, centreId: ufr.id } });
     await tx.academicYear.createMany({
       data: [
         { label: '2025-2026', startDate: new Date('2025-09-01'), endDate: new Date('2026-08-31'), isCurrent: false },
@@ -87,7 +87,28 @@ export async function seedDemo(db: Db) {
     const tut = await user('tuteur@demo.test', 'Karim', 'Benali', 'MR', { phone: '04 73 11 22 35' });
     await tx.companyMembership.create({ data: { userId: tut.id, organisationId: org.id, role: 'CONTACT', canPublishOffers: true } });
     const stu = await user('etudiant@demo.test', 'Léa', 'Dubois', 'MRS');
-    await tx.studentProfile.create({ data: { userId: stu.id, studentNumber: '21900123', institutionId: uni.id, programmeId: info.id, studyYearId: l3info.id } });
+    await tx.studentProfile.create({
+      data: {
+        userId: stu.id, studentNumber: '21900123', institutionId: uni.id, programmeId: info.id, studyYearId: l3info.id,
+        addressLine1: '3 rue des Gras', postalCode: '63000', city: 'Clermont-Ferrand', birthDate: new Date('2004-03-12'),
+        ssn: '204036311300192', insurance: 'GENERAL', healthFund: 'CPAM du Puy-de-Dôme',
+        skills: 'Java, TypeScript, SQL', languages: 'Anglais : B2\nEspagnol : A2', inCvBook: true,
+      },
+    });
+    // More students, one of them in the BAIP's year (READ for resp.centre: SSN masked) and one not yet activated.
+    const moreStudents = [
+      { email: 'thomas.girard@etu.univ-demo.test', firstName: 'Thomas', lastName: 'Girard', civility: 'MR', number: '21900456', year: l3info, programmeId: info.id, ssn: '103126311304203' },
+      { email: 'ines.moreau@etu.univ-demo.test', firstName: 'Inès', lastName: 'Moreau', civility: 'MRS', number: '22000789', year: l2info, programmeId: info.id, ssn: '205097505600863' },
+      { email: 'hugo.bernard@etu.univ-demo.test', firstName: 'Hugo', lastName: 'Bernard', civility: 'MR', number: '21800321', year: l3droit, programmeId: droit.id, ssn: '103046912301126' },
+      { email: 'camille.roux@etu.univ-demo.test', firstName: 'Camille', lastName: 'Roux', civility: 'MRS', number: '21700654', year: m2isi, programmeId: mIsi.id, ssn: '201086312400780', inCvBook: true },
+      { email: 'nathan.lefebvre@etu.univ-demo.test', firstName: 'Nathan', lastName: 'Lefebvre', civility: 'MR', number: '21900987', year: l3info, programmeId: info.id, ssn: null, activated: false },
+    ] as const;
+    for (const m of moreStudents) {
+      const u = await tx.user.create({ data: { email: m.email, firstName: m.firstName, lastName: m.lastName, civility: m.civility, passwordHash: 'activated' in m ? null : passwordHash } });
+      await tx.studentProfile.create({
+        data: { userId: u.id, studentNumber: m.number, institutionId: uni.id, programmeId: m.programmeId, studyYearId: m.year.id, ssn: m.ssn, inCvBook: 'inCvBook' in m ? m.inCvBook : false },
+      });
+    }
     // The host-organisation directory; a few unverified ones wait in the UFR's verification queue.
     await seedOrganisations(tx, { queueCentreId: ufr.id, createdById: stu.id });
   }, { timeout: 60_000 });
