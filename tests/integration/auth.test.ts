@@ -387,3 +387,31 @@ describe('pages and headers', () => {
     expect(res.text).toContain(res.headers['x-request-id']);
   });
 });
+
+describe('centre dashboard', () => {
+  const t = useApp();
+
+  it('counts the students and the organisations to verify of each of the actor’s centres', async () => {
+    const { makeCentre, makeInstitution, makeProgramme, makeStudyYear, makeOrganisation, makeStaff } = await import('../factories/index.js');
+    const inst = await makeInstitution(t.db);
+    const mine = await makeCentre(t.db, inst.id, { name: 'Centre suivi' });
+    const other = await makeCentre(t.db, inst.id, { name: 'Autre centre' });
+    const prog = await makeProgramme(t.db, inst.id);
+    const y1 = await makeStudyYear(t.db, prog.id, mine.id);
+    const y2 = await makeStudyYear(t.db, prog.id, other.id);
+    for (const [i, year] of [y1, y1, y2].entries()) {
+      const u = await makeUser(t.db);
+      await t.db.studentProfile.create({ data: { userId: u.id, studentNumber: `N${i}`, institutionId: inst.id, programmeId: prog.id, studyYearId: year.id } });
+    }
+    await makeOrganisation(t.db, { verified: false, centreId: mine.id });
+    await makeOrganisation(t.db, { verified: false, centreId: other.id });
+    await makeStaff(t.db, mine.id, 'WRITE', 'dash@x.test');
+    const { a } = await agent(t.app, 'dash@x.test');
+    const page = await a.get('/dashboard/centre');
+    expect(page.status).toBe(200);
+    const row = /<tr><td><a href="\/centres\/\d+">Centre suivi<\/a><\/td>(.*?)<\/tr>/s.exec(page.text)?.[1] ?? '';
+    expect(row).toMatch(/<a href="\/students">2<\/a>/);
+    expect(row).toMatch(/<a href="\/organisations\/queue">1<\/a>/);
+    expect(page.text).not.toContain('Autre centre');
+  });
+});

@@ -16,13 +16,23 @@ export class DashboardService {
     return { institutions, programmes, studyYears, centres, users };
   }
 
+  /** The actor's centres with their counters: three grouped queries, whatever the number of centres. */
   async centre(actor: Actor) {
-    const centres = await this.db.managementCentre.findMany({
-      where: { id: { in: [...actor.centres.keys()] } },
-      select: { id: true, name: true, kind: true, _count: { select: { studyYears: true, staff: true } } },
-      orderBy: { name: 'asc' },
-    });
-    return centres.map((c) => ({ ...c, right: actor.centres.get(c.id)! }));
+    const ids = [...actor.centres.keys()];
+    const [centres, students, queue] = await Promise.all([
+      this.db.managementCentre.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, name: true, kind: true, _count: { select: { studyYears: true, staff: true } } },
+        orderBy: { name: 'asc' },
+      }),
+      this.db.$queryRaw<{ centreId: number; n: bigint }[]>`
+        SELECT sy."centreId", count(*) AS n FROM "StudentProfile" sp JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+        WHERE sy."centreId" = ANY(${ids}) GROUP BY sy."centreId"`,
+      this.db.organisation.groupBy({ by: ['centreId'], where: { verified: false, centreId: { in: ids } }, _count: { _all: true } }),
+    ]);
+    const studentsBy = new Map(students.map((r) => [r.centreId, Number(r.n)]));
+    const queueBy = new Map(queue.map((r) => [r.centreId, r._count._all]));
+    return centres.map((c) => ({ ...c, right: actor.centres.get(c.id)!, students: studentsBy.get(c.id) ?? 0, toVerify: queueBy.get(c.id) ?? 0 }));
   }
 
   async academic(actor: Actor, kind: 'PROGRAMME_MANAGER' | 'YEAR_MANAGER' | 'ACADEMIC_TUTOR') {
