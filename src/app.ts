@@ -95,6 +95,17 @@ export function createApp(deps: AppDeps): Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_TIMEOUT_MS },
     }),
   );
+  // express-session sends a response's headers before its store has saved the session, and a
+  // browser follows a redirect at once: the next page could read the session as it was (a flash
+  // message lost, a wizard step missing). Every redirect therefore waits for the save.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as typeof res.redirect;
+    next();
+  });
   // Absolute timeout: a session older than 12 hours ends, however active.
   app.use((req, _res, next) => {
     const created = req.session?.createdAt;

@@ -1,0 +1,192 @@
+import { audit } from '../../audit/audit.js';
+import type { Db } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/unique.js';
+import type { Locale } from '../../generated/prisma/client.js';
+import { ValidationError } from '../../http/errors.js';
+import type { Meta } from '../../http/pagination.js';
+import { createOrganisation, findPossibleDuplicates } from '../organisations/organisations.core.js';
+import type { OrganisationInput } from '../organisations/organisations.schemas.js';
+import { addCompanyPerson, registrantActor } from './companies.core.js';
+import { TERMS_VERSION } from './companies.schemas.js';
+import type { RegistrationDone, RegistrationState } from './registration.state.js';
+
+/** What a visitor may learn of an organisation found by its SIRET before claiming it. */
+const claimSelect = { id: true, legalName: true, siret: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true } as const;
+
+export type LookupResult = { kind: 'administered' } | { kind: 'claim'; organisationId: number } | { kind: 'notFound' };
+
+/**
+ * Company self-registration ("Stages des Pôles", 4 screens). The screens keep their data in the
+ * session (RegistrationState); these checks run on each screen, and `register` writes everything
+ * in one transaction once the terms are accepted. The visitor is anonymous: the registration's
+ * audit rows name the administrator account it creates.
+ */
+export class RegistrationService {
+  constructor(
+    private db: Db,
+    private baseUrl: string,
+  ) {}
+
+  /** The management centres a company may choose as its reference ("pôle/centre de référence"). */
+  async centres() {
+    return this.db.managementCentre.findMany({
+      select: { id: true, name: true, city: true, institution: { select: { name: true } } },
+      orderBy: [{ institution: { name: 'asc' } }, { name: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  async centreName(id: number): Promise<string | null> {
+    return (await this.db.managementCentre.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+  }
+
+  async assertCentre(id: number) {
+    if (!(await this.centreName(id))) throw new ValidationError({ centreId: 'companies.errors.centreUnknown' });
+  }
+
+  /**
+   * Screen 1a. An organisation of the directory with this SIRET: refused when it already has an
+   * administrator (who it is is not told), claimable otherwise (the verified one first).
+   */
+  async lookup(siret: string): Promise<LookupResult> {
+    const found = await this.db.organisation.findMany({
+      where: { siret },
+      select: { id: true, verified: true, _count: { select: { members: { where: { role: 'ADMIN' } } } } },
+      orderBy: [{ verified: 'desc' }, { id: 'asc' }],
+    });
+    if (!found.length) return { kind: 'notFound' };
+    if (found.some((o) => o._count.members > 0)) return { kind: 'administered' };
+    return { kind: 'claim', organisationId: found[0].id };
+  }
+
+  /** The organisation to claim, while it still has no administrator; null otherwise. */
+  async claimable(id: number) {
+    const org = await this.db.organisation.findUnique({ where: { id }, select: { ...claimSelect, _count: { select: { members: { where: { role: 'ADMIN' } } } } } });
+    if (!org || org._count.members > 0) return null;
+    const { _count, ...rest } = org;
+    return rest;
+  }
+
+  /**
+   * Screen 1b, a new organisation: a SIRET already in the directory must be claimed through the
+   * search instead; other possible duplicates (same name and postal code) are returned for the
+   * warning until the visitor confirms theirs is another organisation.
+   */
+  async checkNewOrganisation(input: OrganisationInput, confirmed: boolean) {
+    if (input.siret && (await this.db.organisation.count({ where: { siret: input.siret } }))) {
+      throw new ValidationError({ siret: 'companies.errors.siretExists' });
+    }
+    const duplicates = await findPossibleDuplicates(this.db, input);
+    return confirmed ? [] : duplicates;
+  }
+
+  /** Screens 2 and 3: an e-mail that is not an account yet, and not used twice in the registration. */
+  async assertEmailFree(email: string, others: string[], field = 'email') {
+    if (others.includes(email)) throw new ValidationError({ [field]: 'companies.errors.emailTwice' });
+    if (await this.db.user.count({ where: { email } })) throw new ValidationError({ [field]: 'companies.errors.emailTaken' });
+  }
+
+  /** What the summary of screen 4 shows of screen 1. */
+  async organisationSummary(state: RegistrationState) {
+    const o = state.organisation;
+    if (!o) return null;
+    const centreName = (await this.centreName(o.centreId)) ?? '';
+    if (o.mode === 'create') return { mode: o.mode, organisation: o.input, centreName };
+    const org = await this.claimable(o.organisationId);
+    return org ? { mode: o.mode, organisation: org, centreName } : null;
+  }
+
+  /**
+   * The last screen: in one transaction, the organisation (created unverified, or claimed and sent
+   * back to the verification queue), the administrator and each secondary contact (account without
+   * password, membership, contact card), the terms' acceptance, the audit rows and one invitation
+   * e-mail per account. Throws ValidationError({ _form }) when something changed since the screens
+   * were filled (an e-mail now taken, the organisation claimed meanwhile, the centre removed).
+   */
+  async register(state: RegistrationState, opts: { locale: Locale } & Meta): Promise<RegistrationDone> {
+    const { organisation: o, admin, contacts } = state;
+    if (!o || !admin || !state.contactsDone) throw new ValidationError({ _form: 'companies.errors.incomplete' });
+    const requestId = opts.requestId ?? null;
+    try {
+      return await this.db.$transaction(
+        async (tx) => {
+          const centre = await tx.managementCentre.findUnique({ where: { id: o.centreId }, select: { id: true, name: true } });
+          if (!centre) throw new ValidationError({ _form: 'companies.errors.centreGone' });
+          const emails = [admin.email, ...contacts.map((c) => c.email)];
+          const taken = await tx.user.findFirst({ where: { email: { in: emails } }, select: { email: true } });
+          if (taken) throw new ValidationError({ _form: `companies.errors.emailTakenSince|${taken.email}` });
+
+          const adminUser = await tx.user.create({
+            data: { email: admin.email, civility: admin.civility, firstName: admin.firstName, lastName: admin.lastName, phone: admin.phone, locale: opts.locale, passwordHash: null },
+          });
+          const actor = registrantActor(adminUser);
+          await audit(tx, {
+            actorId: adminUser.id,
+            action: 'user.create',
+            entityType: 'User',
+            entityId: adminUser.id,
+            after: { id: adminUser.id, email: adminUser.email, civility: adminUser.civility, firstName: adminUser.firstName, lastName: adminUser.lastName, phone: adminUser.phone },
+            requestId,
+          });
+
+          let org: { id: number; legalName: string };
+          if (o.mode === 'create') {
+            org = await createOrganisation(tx, actor, o.input, { verified: false, centreId: centre.id, requestId });
+          } else {
+            // The row lock serialises two registrations claiming the same organisation.
+            const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE id = ${o.organisationId} FOR UPDATE`;
+            if (!locked.length) throw new ValidationError({ _form: 'companies.errors.organisationGone' });
+            if (await tx.companyMembership.count({ where: { organisationId: o.organisationId, role: 'ADMIN' } })) {
+              throw new ValidationError({ _form: 'companies.errors.claimedMeanwhile' });
+            }
+            const before = await tx.organisation.findUniqueOrThrow({ where: { id: o.organisationId } });
+            // Anyone could claim it: back to "not verified", in the queue of the centre chosen.
+            org = await tx.organisation.update({ where: { id: o.organisationId }, data: { verified: false, verifiedAt: null, verifiedById: null, centreId: centre.id } });
+            await audit(tx, { actorId: adminUser.id, action: 'organisation.claim', entityType: 'Organisation', entityId: org.id, before, after: org, requestId });
+          }
+
+          const common = { locale: opts.locale, baseUrl: this.baseUrl, requestId, reasonParams: { centre: centre.name } };
+          const adminPerson = await addCompanyPerson(tx, actor, org, admin, {
+            ...common,
+            role: 'ADMIN',
+            canPublishOffers: true,
+            user: adminUser,
+            reasonKey: 'companies.mail.adminReason',
+          });
+          const people = [];
+          for (const c of contacts) {
+            people.push(await addCompanyPerson(tx, actor, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey: 'companies.mail.contactReason' }));
+          }
+
+          const beforeTerms = await tx.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true } });
+          const terms = await tx.organisation.update({
+            where: { id: org.id },
+            data: { termsVersion: TERMS_VERSION, termsAcceptedAt: new Date(), termsAcceptedById: adminUser.id },
+            select: { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true },
+          });
+          await audit(tx, { actorId: adminUser.id, action: 'organisation.termsAccepted', entityType: 'Organisation', entityId: org.id, before: beforeTerms, after: terms, requestId });
+          await audit(tx, {
+            actorId: adminUser.id,
+            action: 'company.register',
+            entityType: 'Organisation',
+            entityId: org.id,
+            after: {
+              mode: o.mode,
+              centreId: centre.id,
+              adminUserId: adminUser.id,
+              adminMembershipId: adminPerson.membership.id,
+              contacts: people.map((p) => ({ userId: p.user.id, membershipId: p.membership.id, contactId: p.contact.id, canPublishOffers: p.membership.canPublishOffers })),
+              termsVersion: TERMS_VERSION,
+            },
+            requestId,
+          });
+          return { legalName: org.legalName, centreName: centre.name, claimed: o.mode === 'claim', emails };
+        },
+        { timeout: 30_000 },
+      );
+    } catch (err) {
+      // Two registrations with the same e-mail at once: the database's unique index decides.
+      if (isUniqueViolation(err)) throw new ValidationError({ _form: 'companies.errors.emailTakenRace' });
+      throw err;
+    }
+  }
+}
