@@ -26,17 +26,24 @@ function scrub(v: unknown): Prisma.InputJsonValue | undefined {
   );
 }
 
+function row(e: AuditEntry) {
+  return {
+    actorId: e.actorId,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: String(e.entityId),
+    before: scrub(e.before),
+    after: scrub(e.after),
+    requestId: e.requestId ?? null,
+  };
+}
+
 /** Records a state change; call it with the transaction that makes the change. */
 export async function audit(db: DbOrTx, e: AuditEntry) {
-  await db.auditLog.create({
-    data: {
-      actorId: e.actorId,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: String(e.entityId),
-      before: scrub(e.before),
-      after: scrub(e.after),
-      requestId: e.requestId ?? null,
-    },
-  });
+  await db.auditLog.create({ data: row(e) });
+}
+
+/** Records many changes in one statement (imports and other bulk changes). */
+export async function auditMany(db: DbOrTx, entries: AuditEntry[]) {
+  if (entries.length) await db.auditLog.createMany({ data: entries.map(row) });
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client.js';
 import type { Locale } from '../generated/prisma/client.js';
-import { queueEmail } from '../mail/outbox.js';
+import { queueEmails } from '../mail/outbox.js';
 import { newToken } from './tokens.js';
 
 /** An account created for someone else is activated through a link valid for a week. */
@@ -11,17 +11,28 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  * (a password-reset token with a longer life) and the e-mail that carries it. No password ever
  * travels by e-mail.
  */
-export async function queueInvitation(
-  tx: Tx,
-  user: { id: number; email: string; firstName: string; locale?: Locale },
-  opts: { baseUrl: string; reasonKey: string; reasonParams?: Record<string, string>; invitedBy: string },
-) {
-  const { token, hash } = newToken();
-  await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) } });
-  await queueEmail(tx, {
-    to: user.email,
-    template: 'account-invitation',
-    locale: user.locale ?? 'fr',
-    data: { firstName: user.firstName, link: `${opts.baseUrl}/password/reset/${token}`, days: INVITATION_TTL_MS / 86_400_000, reasonKey: opts.reasonKey, reasonParams: opts.reasonParams ?? {}, invitedBy: opts.invitedBy },
-  });
+export interface Invitation {
+  user: { id: number; email: string; firstName: string; locale?: Locale };
+  opts: { baseUrl: string; reasonKey: string; reasonParams?: Record<string, string>; invitedBy: string };
+}
+
+export async function queueInvitation(tx: Tx, user: Invitation['user'], opts: Invitation['opts']) {
+  await queueInvitations(tx, [{ user, opts }]);
+}
+
+/** The same for many accounts at once (imports): two statements whatever their number. */
+export async function queueInvitations(tx: Tx, invitations: Invitation[]) {
+  if (!invitations.length) return;
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  const tokens = invitations.map(() => newToken());
+  await tx.passwordResetToken.createMany({ data: invitations.map((inv, i) => ({ userId: inv.user.id, tokenHash: tokens[i].hash, expiresAt })) });
+  await queueEmails(
+    tx,
+    invitations.map(({ user, opts }, i) => ({
+      to: user.email,
+      template: 'account-invitation',
+      locale: user.locale ?? 'fr',
+      data: { firstName: user.firstName, link: `${opts.baseUrl}/password/reset/${tokens[i].token}`, days: INVITATION_TTL_MS / 86_400_000, reasonKey: opts.reasonKey, reasonParams: opts.reasonParams ?? {}, invitedBy: opts.invitedBy },
+    })),
+  );
 }

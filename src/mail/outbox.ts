@@ -19,8 +19,8 @@ export async function renderEmail(template: string, locale: LocaleCode, data: Re
   const t = translator(locale);
   const locals = { ...data, t, locale };
   const [html, text] = await Promise.all([
-    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false }),
-    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, escape: (s: unknown) => String(s ?? '') }),
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false, cache: true }),
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, cache: true, escape: (s: unknown) => String(s ?? '') }),
   ]);
   return { subject: t(`mail.${template}.subject`, data as Record<string, string>), html, text };
 }
@@ -31,10 +31,18 @@ export async function renderEmail(template: string, locale: LocaleCode, data: Re
  * with the same dedupe key was already queued.
  */
 export async function queueEmail(db: DbOrTx, msg: QueueEmail): Promise<boolean> {
-  const { subject, html, text } = await renderEmail(msg.template, msg.locale ?? 'fr', msg.data);
-  const r = await db.outboxEmail.createMany({
-    data: [{ to: msg.to, subject, html, text, template: msg.template, dedupeKey: msg.dedupeKey ?? null }],
-    skipDuplicates: true,
-  });
-  return r.count === 1;
+  return (await queueEmails(db, [msg])) === 1;
+}
+
+/** Queues many e-mails in one statement; returns how many were new (not deduplicated). */
+export async function queueEmails(db: DbOrTx, msgs: QueueEmail[]): Promise<number> {
+  if (!msgs.length) return 0;
+  const data = await Promise.all(
+    msgs.map(async (msg) => {
+      const { subject, html, text } = await renderEmail(msg.template, msg.locale ?? 'fr', msg.data);
+      return { to: msg.to, subject, html, text, template: msg.template, dedupeKey: msg.dedupeKey ?? null };
+    }),
+  );
+  const r = await db.outboxEmail.createMany({ data, skipDuplicates: true });
+  return r.count;
 }

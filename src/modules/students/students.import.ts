@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { audit } from '../../audit/audit.js';
-import { queueInvitation } from '../../auth/invitations.js';
+import { audit, auditMany } from '../../audit/audit.js';
+import { queueInvitations } from '../../auth/invitations.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
@@ -380,19 +380,29 @@ export async function applyImport(
             })),
           });
           const profileByUser = new Map(profiles.map((p) => [p.userId, p]));
-          for (const row of creates) {
-            const user = userByEmail.get(row.values.email)!;
-            const profile = profileByUser.get(user.id)!;
-            await audit(tx, {
-              actorId: actor.id,
-              action: 'student.create',
-              entityType: 'StudentProfile',
-              entityId: profile.id,
-              after: { ...auditedProfile(profile), user: { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName }, source: 'import', line: row.line },
-              requestId: meta.requestId,
-            });
-            await queueInvitation(tx, user, { baseUrl, reasonKey: 'students.mail.createdByStaff', reasonParams: { institution: plan.institution.name, year: row.studyYear!.name }, invitedBy });
-          }
+          // Two statements for all the new accounts' audit rows and invitations, not two per row.
+          await auditMany(
+            tx,
+            creates.map((row) => {
+              const user = userByEmail.get(row.values.email)!;
+              const profile = profileByUser.get(user.id)!;
+              return {
+                actorId: actor.id,
+                action: 'student.create',
+                entityType: 'StudentProfile',
+                entityId: profile.id,
+                after: { ...auditedProfile(profile), user: { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName }, source: 'import', line: row.line },
+                requestId: meta.requestId,
+              };
+            }),
+          );
+          await queueInvitations(
+            tx,
+            creates.map((row) => ({
+              user: userByEmail.get(row.values.email)!,
+              opts: { baseUrl, reasonKey: 'students.mail.createdByStaff', reasonParams: { institution: plan.institution.name, year: row.studyYear!.name }, invitedBy },
+            })),
+          );
         }
         for (const row of plan.rows.filter((r) => r.outcome === 'UPDATE')) {
           const v = row.values;
