@@ -213,6 +213,11 @@ export function takeUpload(req: Request, opts: { required?: boolean; field?: str
 
 
 /** Writes a checked file (bytes, hash, size, sniffed type) and returns its row without the bytes. */
+/** What an audit row says of a stored file (never its bytes). */
+export function fileSummary(f: { id: number; originalName: string; mimeType: string; size: number; sha256: string }) {
+  return { fileId: f.id, originalName: f.originalName, mimeType: f.mimeType, size: f.size, sha256: f.sha256 };
+}
+
 export async function storeFile(db: DbOrTx, file: CheckedFile, uploaderId: number | null) {
   return db.storedFile.create({
     data: {

@@ -2,7 +2,7 @@ import { audit } from '../../audit/audit.js';
 import { centreRight, RIGHT_RANK, type Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
 import { queueInvitation } from '../../auth/invitations.js';
-import { storeFile, type CheckedFile } from '../../files/upload.js';
+import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import { translate } from '../../i18n/index.js';
 import { queueEmail } from '../../mail/outbox.js';
 import type { CentreRight } from '../../generated/prisma/client.js';
@@ -98,7 +98,7 @@ export class CentreService {
         entityType: 'ManagementCentre',
         entityId: id,
         before,
-        after: { logoFileId: stored.id, originalName: stored.originalName, mimeType: stored.mimeType, size: stored.size, sha256: stored.sha256 },
+        after: { logoFileId: stored.id, ...fileSummary(stored) },
         requestId: meta.requestId,
       });
       return stored;

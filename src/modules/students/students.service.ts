@@ -3,7 +3,7 @@ import { queueInvitation } from '../../auth/invitations.js';
 import { centreRight, RIGHT_RANK, type Actor } from '../../authz/actor.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
-import { storeFile, type CheckedFile } from '../../files/upload.js';
+import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import type { CentreRight, Locale, Prisma } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../http/errors.js';
 import { pager, type Meta } from '../../http/pagination.js';
@@ -393,7 +393,7 @@ export class StudentService {
         entityType: 'StudentProfile',
         entityId: id,
         before,
-        after: { cvFileId: stored.id, originalName: stored.originalName, mimeType: stored.mimeType, size: stored.size, sha256: stored.sha256 },
+        after: { cvFileId: stored.id, ...fileSummary(stored) },
         requestId: meta.requestId,
       });
       return stored;
