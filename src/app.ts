@@ -22,6 +22,9 @@ import { mailboxRoutes } from './mail/mailbox.routes.js';
 import { organisationsRoutes } from './modules/organisations/organisations.routes.js';
 import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { studentsRoutes } from './modules/students/students.routes.js';
+import { offersRoutes } from './modules/offers/offers.routes.js';
+import { requestsRoutes } from './modules/requests/requests.routes.js';
+import { applicationsRoutes } from './modules/applications/applications.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -143,6 +146,10 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/', companiesRoutes(ctx));
   // /register/student, /students…, /profile…
   mount(app, '/', studentsRoutes(ctx));
+  mount(app, '/offers', offersRoutes(ctx));
+  // /requests…, /cvbook…, /matching…
+  mount(app, '/', requestsRoutes(ctx));
+  mount(app, '/applications', applicationsRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

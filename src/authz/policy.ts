@@ -45,6 +45,22 @@ export const POLICY = {
   'students.view': ['centreRead', 'platformAdmin'],
   'students.manage': ['centreWrite', 'platformAdmin'],
   'profile.self': ['student'],
+
+  // Offers. Record rules (own company, right to publish, managing centre, targeting) live in the
+  // offers service and its workflow (src/modules/offers/offers.workflow.ts).
+  'offers.browse': ['student'],
+  'offers.manage': ['companyAdmin', 'companyContact', 'centreWrite', 'platformAdmin'],
+  'offers.staffSearch': ['centreRead', 'platformAdmin'],
+  'offers.moderate': ['centreWrite', 'platformAdmin'],
+
+  // Internship requests (students), the CV book and matching (companies).
+  'requests.own': ['student'],
+  'cvbook.search': ['companyAdmin', 'companyContact'],
+
+  // Applications: the student applies, the company handles them, the school follows them.
+  'applications.apply': ['student'],
+  'applications.company': ['companyAdmin', 'companyContact'],
+  'applications.school': ['centreRead', 'platformAdmin'],
 } as const satisfies Record<string, 'anyone' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

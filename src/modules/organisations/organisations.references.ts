@@ -73,11 +73,34 @@ export const ORGANISATION_REFERENCES: OrganisationReference[] = [
       return { moved: ids };
     },
   },
+  {
+    table: 'Offer',
+    column: 'organisationId',
+    labelKey: 'organisations.references.offers',
+    count: (db, id) => db.offer.count({ where: { organisationId: id } }),
+    async move(tx, fromId, toId) {
+      const ids = (await tx.offer.findMany({ where: { organisationId: fromId }, select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+      await tx.offer.updateMany({ where: { organisationId: fromId }, data: { organisationId: toId } });
+      return { moved: ids };
+    },
+  },
+  {
+    table: 'Application',
+    column: 'organisationId',
+    labelKey: 'organisations.references.applications',
+    count: (db, id) => db.application.count({ where: { organisationId: id } }),
+    async move(tx, fromId, toId) {
+      const ids = (await tx.application.findMany({ where: { organisationId: fromId }, select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+      await tx.application.updateMany({ where: { organisationId: fromId }, data: { organisationId: toId } });
+      return { moved: ids };
+    },
+  },
 ];
 
-/** What refuses a service's deletion (later: conventions, offers that name the service). */
+/** What refuses a service's deletion (later: conventions that name the service). */
 export const SERVICE_REFERENCES: Reference[] = [
   { table: 'Contact', column: 'serviceId', labelKey: 'organisations.references.contacts', count: (db, id) => db.contact.count({ where: { serviceId: id } }) },
+  { table: 'Offer', column: 'serviceId', labelKey: 'organisations.references.offers', count: (db, id) => db.offer.count({ where: { serviceId: id } }) },
 ];
 
 /** What refuses a contact's deletion: a user account linked to it (later: conventions where it is tutor or signatory). */
@@ -87,6 +110,12 @@ export const CONTACT_REFERENCES: Reference[] = [
     column: 'userId',
     labelKey: 'organisations.references.userAccount',
     count: async (db, id) => ((await db.contact.findUnique({ where: { id }, select: { userId: true } }))?.userId ? 1 : 0),
+  },
+  {
+    table: 'Offer',
+    column: 'applicationContactId',
+    labelKey: 'organisations.references.offers',
+    count: (db, id) => db.offer.count({ where: { OR: [{ applicationContactId: id }, { infoContactId: id }] } }),
   },
 ];
 

@@ -1,0 +1,6 @@
+import type { Ctx } from '../../app.js';
+import { newRouter } from '../../http/router.js';
+
+export function requestsRoutes(_ctx: Ctx) {
+  return newRouter();
+}
