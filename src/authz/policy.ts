@@ -60,7 +60,7 @@ export const POLICY = {
   // Applications: the student applies, the company handles them, the school follows them.
   'applications.apply': ['student'],
   'applications.company': ['companyAdmin', 'companyContact'],
-  'applications.school': ['centreRead', 'platformAdmin'],
+  'applications.school': ['centreRead', 'platformAdmin', 'yearManager'],
 } as const satisfies Record<string, 'anyone' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -60,6 +60,8 @@ export interface UploadOptions {
 export const LOGO_UPLOAD: UploadOptions = { maxBytes: 1024 * 1024, types: ['png', 'jpg'] };
 export const DOCUMENT_UPLOAD: UploadOptions = { maxBytes: 8 * 1024 * 1024, types: ['pdf', 'doc', 'docx', 'odt'] };
 export const CSV_UPLOAD: UploadOptions = { maxBytes: 2 * 1024 * 1024, types: ['csv'] };
+/** An offer's attached file (short form): ≤ 500 KB, doc, docx, pdf or odt. */
+export const OFFER_ATTACHMENT_UPLOAD: UploadOptions = { maxBytes: 500 * 1024, types: ['pdf', 'doc', 'docx', 'odt'] };
 
 /** A file whose content has been checked: what storeFile writes. */
 export interface CheckedFile {
@@ -77,8 +79,10 @@ declare global {
     interface Request {
       /** The uploaded file once its content was checked (set by uploadSingle). */
       checkedFile?: CheckedFile;
-      /** Why the uploaded file was refused: { field: message key } (set by uploadSingle). */
+      /** Why the uploaded file was refused: { field: message key } (set by uploadSingle and uploadFields). */
       uploadErrors?: Record<string, string>;
+      /** The uploaded files once their content was checked, by field (set by uploadFields). */
+      checkedFiles?: Record<string, CheckedFile[]>;
     }
   }
 }
@@ -196,6 +200,83 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
   };
   // Tells the route guard that this route takes multipart bodies (and checks their CSRF token).
   return Object.assign(middleware, { [ACCEPTS_MULTIPART]: true });
+}
+
+/**
+ * Express middleware for a form with several file fields (`[{ name: 'cv', maxCount: 1 }, …]`), each
+ * checked like uploadSingle's: the CSRF token once multer has parsed the body (403, nothing kept),
+ * then the content of every file. The request carries `req.checkedFiles` ({ field: files }) and,
+ * for the files refused, `req.uploadErrors` ({ field: message key }); `takeUploads(req)` turns the
+ * latter into a ValidationError inside a formHandler action.
+ */
+export function uploadFields(fields: { name: string; maxCount: number }[], opts: UploadOptions): RequestHandler {
+  const maxFiles = fields.reduce((n, f) => n + f.maxCount, 0);
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    // One file more than the fields take: a field's extra file is then refused beside that field (422).
+    limits: { fileSize: opts.maxBytes, files: maxFiles + 1, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 21 + maxFiles, headerPairs: 50 },
+  }).fields(fields);
+
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
+    parser(req, res, (err?: unknown) => {
+      check(err).then(() => next(), next);
+    });
+
+    async function check(err: unknown) {
+      delete req.checkedFiles;
+      delete req.uploadErrors;
+      const received = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
+      req.files = undefined; // only the checked files go further
+      if (!csrfValid(req)) throw new AppError('csrf', 403);
+      if (err) {
+        if (err instanceof multer.MulterError) {
+          const field = err.field && fields.some((f) => f.name === err.field) ? err.field : fields[0].name;
+          if (err.code === 'LIMIT_FILE_SIZE') {
+            req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
+            return;
+          }
+          if (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field && fields.some((f) => f.name === err.field)) {
+            req.uploadErrors = { [field]: 'errors.field.tooManyFiles' };
+            return;
+          }
+          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large', 413);
+          throw new AppError('bad_request', 400);
+        }
+        throw err;
+      }
+      const checked: Record<string, CheckedFile[]> = {};
+      const errors: Record<string, string> = {};
+      for (const { name } of fields) {
+        for (const file of received[name] ?? []) {
+          const kind = await sniff(file.buffer, opts.types, file.originalname);
+          if (!kind) {
+            errors[name] ??= `errors.field.fileType|${typesLabel(opts.types)}`;
+            continue;
+          }
+          (checked[name] ??= []).push({
+            field: name,
+            originalName: cleanFileName(file.originalname, kind.extension),
+            extension: kind.extension,
+            mimeType: kind.mimeType,
+            size: file.buffer.length,
+            sha256: createHash('sha256').update(file.buffer).digest('hex'),
+            buffer: file.buffer,
+          });
+        }
+      }
+      req.checkedFiles = checked;
+      if (Object.keys(errors).length) req.uploadErrors = errors;
+    }
+  };
+  // Tells the route guard that this route takes multipart bodies (and checks their CSRF token).
+  return Object.assign(middleware, { [ACCEPTS_MULTIPART]: true });
+}
+
+/** The checked files of this request by field, or a ValidationError when any was refused. */
+export function takeUploads(req: Request): Record<string, CheckedFile[]> {
+  if (req.uploadErrors) throw new ValidationError(req.uploadErrors);
+  return req.checkedFiles ?? {};
 }
 
 /**

@@ -28,6 +28,12 @@ const MENU: { href: string; labelKey: string; permission: Permission; devMailbox
   { href: '/students', labelKey: 'nav.students', permission: 'students.view' },
   { href: '/company', labelKey: 'nav.company', permission: 'company.view' },
   { href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' },
+  { href: '/requests', labelKey: 'nav.requests', permission: 'requests.own' },
+  { href: '/applications', labelKey: 'nav.applications', permission: 'applications.apply' },
+  { href: '/cvbook', labelKey: 'nav.cvbook', permission: 'cvbook.search' },
+  { href: '/matching/offers', labelKey: 'nav.matching', permission: 'cvbook.search' },
+  { href: '/applications/company', labelKey: 'nav.applicationsCompany', permission: 'applications.company' },
+  { href: '/applications/school', labelKey: 'nav.applicationsSchool', permission: 'applications.school' },
   { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
 ];
 

@@ -1,6 +1,145 @@
+import type { Request } from 'express';
+import { z } from 'zod';
 import type { Ctx } from '../../app.js';
+import { allow } from '../../authz/guard.js';
+import { DOCUMENT_UPLOAD, sendStoredFile, takeUploads, typesLabel, uploadFields } from '../../files/upload.js';
+import type { ApplicationStatus } from '../../generated/prisma/client.js';
+import { ValidationError } from '../../http/errors.js';
+import { flash, formPage } from '../../http/forms.js';
+import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
+import { f, parse } from '../../http/validate.js';
+import { ApplicationService, COMPANY_TABS, type CompanyTab } from './applications.service.js';
+import { STATUSES } from './applications.workflow.js';
 
-export function applicationsRoutes(_ctx: Ctx) {
-  return newRouter();
+const applySchema = z.object({
+  title: f.text(200),
+  message: f.text(5000),
+  useProfileCv: f.checkbox(),
+});
+
+const statusSchema = z.object({
+  status: f.enumOf(STATUSES as unknown as [ApplicationStatus, ...ApplicationStatus[]]),
+  comment: f.optionalText(1000),
+  back: z.string().optional(),
+});
+
+/** Where a status form may send the user back to: our own lists and pages only. */
+const BACK = /^\/applications(\/company|\/school|\/\d{1,9})?(\?[\w=&%-]{0,100})?$/;
+
+const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+// Applications. Permissions: 'applications.apply' (students: apply to an offer or an organisation,
+// their own list), 'applications.company' (company administrators and contacts: the answers to
+// their offers), 'applications.school' (centre staff, year managers, platform admin: the students
+// they follow). One application, its files and its status form are open to any signed-in user
+// ('account.self'): ApplicationService.reach decides (student, company or school; otherwise 404)
+// and the workflow who may make which change (otherwise 403, or 422 for an impossible change).
+export function applicationsRoutes(ctx: Ctx) {
+  const r = newRouter();
+  const svc = new ApplicationService(ctx.db, ctx.config.baseUrl);
+  const meta = (req: Request) => ({ requestId: req.id });
+  const upload = uploadFields(
+    [
+      { name: 'cv', maxCount: 1 },
+      { name: 'letter', maxCount: 1 },
+      { name: 'others', maxCount: 3 },
+    ],
+    DOCUMENT_UPLOAD,
+  );
+  const fileHints = { fileTypes: typesLabel(DOCUMENT_UPLOAD.types), fileMaxMb: DOCUMENT_UPLOAD.maxBytes / (1024 * 1024), othersMax: 3 };
+
+  // ───────────── the student ─────────────
+
+  r.get('/', allow('applications.apply'), async (req, res) => {
+    const list = await svc.ownList(req.actor!, pageParam(req.query.page));
+    res.render('applications/index', { title: req.t('applications.own.title'), ...list });
+  });
+
+  const applyAction = (target: (req: Request) => { offerId: number } | { organisationId: number }) => async (req: Request, res: import('express').Response, data: z.infer<typeof applySchema>) => {
+    const files = takeUploads(req);
+    const created = await svc.apply(req.actor!, target(req), data, { cv: files.cv?.[0] ?? null, letter: files.letter?.[0] ?? null, others: files.others ?? [] }, meta(req));
+    flash(req, 'success', 'applications.apply.sent');
+    res.redirect(303, `/applications/${created.id}`);
+  };
+
+  formPage(r, '/new', 'applications.apply', {
+    view: 'applications/new',
+    schema: applySchema,
+    locals: async (req) => {
+      const offer = await svc.offerFor(req.actor!, idParam(one(req.query.offer)));
+      return {
+        title: req.t('applications.apply.title'),
+        target: req.t('applications.apply.toOffer', { offer: offer.title, organisation: offer.organisation.legalName }),
+        formAction: `/applications/new?offer=${offer.id}`,
+        profileCv: await svc.profileCv(req.actor!),
+        ...fileHints,
+      };
+    },
+    initial: (locals) => ({ useProfileCv: !!locals.profileCv }),
+    beforePost: [upload],
+    action: applyAction((req) => ({ offerId: idParam(one(req.query.offer)) })),
+  });
+
+  formPage(r, '/spontaneous/:organisationId', 'applications.apply', {
+    view: 'applications/new',
+    schema: applySchema,
+    locals: async (req) => {
+      const org = await svc.organisationFor(idParam(req.params.organisationId));
+      return {
+        title: req.t('applications.spontaneous.title'),
+        target: req.t('applications.spontaneous.to', { organisation: org.legalName }),
+        formAction: `/applications/spontaneous/${org.id}`,
+        profileCv: await svc.profileCv(req.actor!),
+        ...fileHints,
+      };
+    },
+    initial: (locals) => ({ useProfileCv: !!locals.profileCv }),
+    beforePost: [upload],
+    action: applyAction((req) => ({ organisationId: idParam(req.params.organisationId) })),
+  });
+
+  // ───────────── the company: "Consulter les réponses à mes offres" ─────────────
+
+  r.get('/company', allow('applications.company'), async (req, res) => {
+    const q = one(req.query.tab);
+    const tab: CompanyTab = (COMPANY_TABS as readonly string[]).includes(q as string) ? (q as CompanyTab) : 'current';
+    const list = await svc.companyList(req.actor!, tab, pageParam(req.query.page));
+    res.render('applications/company', { title: req.t('applications.company.title'), tab, tabs: COMPANY_TABS, ...list });
+  });
+
+  // ───────────── the school ─────────────
+
+  r.get('/school', allow('applications.school'), async (req, res) => {
+    const q = one(req.query.status);
+    const status = (STATUSES as readonly string[]).includes(q as string) ? (q as ApplicationStatus) : null;
+    const list = await svc.schoolList(req.actor!, pageParam(req.query.page), status);
+    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATUSES, ...list });
+  });
+
+  // ───────────── one application ─────────────
+
+  r.get('/:id', allow('account.self'), async (req, res) => {
+    const d = await svc.detail(req.actor!, idParam(req.params.id), meta(req));
+    res.render('applications/show', { title: d.application.title, ...d, values: {}, errors: {} });
+  });
+
+  r.get('/:id/files/:fileId', allow('account.self'), async (req, res) => {
+    sendStoredFile(res, await svc.file(req.actor!, idParam(req.params.id), idParam(req.params.fileId)));
+  });
+
+  r.post('/:id/status', allow('account.self'), async (req, res) => {
+    const id = idParam(req.params.id);
+    try {
+      const data = parse(statusSchema, req.body);
+      await svc.changeStatus(req.actor!, id, data.status, data.comment, meta(req));
+      flash(req, 'success', 'applications.status-changed', { status: req.t(`applications.status.${data.status}`) });
+      res.redirect(303, data.back && BACK.test(data.back) ? data.back : `/applications/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(422).render('applications/refused', { title: req.t('applications.refused.title'), id });
+    }
+  });
+
+  return r;
 }

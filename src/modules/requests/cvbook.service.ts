@@ -1,0 +1,216 @@
+// The CV book ("meilleurs profils"): the OPEN requests of active students who opted into the CV
+// book, searched by companies with facets. Every facet's counts come from one GROUP BY query with
+// all the OTHER filters applied (so a value's count is what the list would hold if it were ticked
+// in place of the facet's current choice); the list and its total apply every filter.
+import type { Actor } from '../../authz/actor.js';
+import type { Db } from '../../db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { notFound } from '../../http/errors.js';
+import { pager } from '../../http/pagination.js';
+import { LEVELS, type Level } from './requests.schemas.js';
+import { CVBOOK_FROM, CVBOOK_WHERE, PLACE_SPLIT, placeToken, placeTokenOf, requestPlaceTokens } from './sql.js';
+
+export const FACETS = ['domain', 'sector', 'level', 'duration', 'place', 'availability', 'programme'] as const;
+export type Facet = (typeof FACETS)[number];
+export const AVAILABILITY = ['now', '1m', '3m', '6m'] as const;
+export type Availability = (typeof AVAILABILITY)[number];
+
+export interface CvBookFilters {
+  domain: string[];
+  sector: string[];
+  level: Level[];
+  duration: number[];
+  place: string[];
+  programme: number[];
+  availability: Availability | null;
+}
+
+export interface FacetValue {
+  value: string;
+  label: string | null; // null: the view translates the value
+  count: number;
+  selected: boolean;
+}
+
+const MAX_VALUES = 20;
+
+function list(v: unknown): string[] {
+  const arr = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return [...new Set(arr.filter((x): x is string => typeof x === 'string').map((s) => s.trim()).filter((s) => s && s.length <= 100 && !s.includes('\u0000')))].slice(0, MAX_VALUES);
+}
+
+/** The filters of a query string; unknown or malformed values are dropped, never an error. */
+export function parseFilters(q: Record<string, unknown>): CvBookFilters {
+  const ints = (v: unknown, max: number) => list(v).filter((s) => /^\d{1,9}$/.test(s)).map(Number).filter((n) => n >= 1 && n <= max);
+  const availability = list(q.availability)[0];
+  return {
+    domain: list(q.domain),
+    sector: list(q.sector),
+    level: list(q.level).filter((s): s is Level => (LEVELS as readonly string[]).includes(s)),
+    duration: ints(q.duration, 24),
+    place: list(q.place).map((s) => placeTokenOf(s)!).filter(Boolean),
+    programme: ints(q.programme, 999_999_999),
+    availability: (AVAILABILITY as readonly string[]).includes(availability ?? '') ? (availability as Availability) : null,
+  };
+}
+
+/** The query string of a set of filters (pagination links keep them). */
+export function filtersQuery(f: CvBookFilters): string {
+  const p = new URLSearchParams();
+  for (const v of f.domain) p.append('domain', v);
+  for (const v of f.sector) p.append('sector', v);
+  for (const v of f.level) p.append('level', v);
+  for (const v of f.duration) p.append('duration', String(v));
+  for (const v of f.place) p.append('place', v);
+  for (const v of f.programme) p.append('programme', String(v));
+  if (f.availability) p.append('availability', f.availability);
+  return p.toString();
+}
+
+/** The last day a request may become available for each availability choice. */
+export function availabilityDate(a: Availability, today = new Date()): Date {
+  const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const months = { now: 0, '1m': 1, '3m': 3, '6m': 6 }[a];
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d;
+}
+
+const availableBy = (d: Date) => Prisma.sql`(r."availableFrom" IS NULL OR r."availableFrom" <= ${d.toISOString().slice(0, 10)}::date)`;
+
+/** Each facet's condition (null when the facet is not filtered). */
+function conditions(f: CvBookFilters, today: Date): Record<Facet, Prisma.Sql | null> {
+  return {
+    domain: f.domain.length ? Prisma.sql`r.domain = ANY(${f.domain}::text[])` : null,
+    sector: f.sector.length ? Prisma.sql`r.sector = ANY(${f.sector}::text[])` : null,
+    level: f.level.length ? Prisma.sql`r.level::text = ANY(${f.level}::text[])` : null,
+    duration: f.duration.length ? Prisma.sql`r."durationMonths" = ANY(${f.duration}::int[])` : null,
+    place: f.place.length
+      ? Prisma.sql`EXISTS (SELECT 1 FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '' AND ${placeToken(Prisma.raw('e'))} = ANY(${f.place}::text[]))`
+      : null,
+    programme: f.programme.length ? Prisma.sql`s."programmeId" = ANY(${f.programme}::int[])` : null,
+    availability: f.availability ? availableBy(availabilityDate(f.availability, today)) : null,
+  };
+}
+
+function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
+  const parts = [CVBOOK_WHERE as Prisma.Sql, ...FACETS.filter((k) => k !== except).map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)];
+  return Prisma.join(parts, ' AND ');
+}
+
+type CountRow = { value: string; label: string | null; n: number };
+
+export class CvBookService {
+  constructor(private db: Db) {}
+
+  /** One page of matching requests and every facet's counts (9 queries, run concurrently). */
+  async search(_actor: Actor, f: CvBookFilters, page: number, today = new Date()) {
+    const conds = conditions(f, today);
+    const all = whereExcept(conds, null);
+    const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL`) =>
+      this.db.$queryRaw<CountRow[]>`
+        SELECT ${value} AS value, ${labelExpr} AS label, COUNT(DISTINCT r.id)::int AS n
+        FROM ${CVBOOK_FROM} ${extra}
+        WHERE ${whereExcept(conds, facet)} AND ${value} IS NOT NULL
+        GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 100`;
+    const dates = AVAILABILITY.map((a) => availabilityDate(a, today));
+    const [totalRows, domain, sector, level, duration, place, programme, availability] = await Promise.all([
+      this.db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM ${CVBOOK_FROM} WHERE ${all}`,
+      grouped('domain', Prisma.sql`r.domain`),
+      grouped('sector', Prisma.sql`r.sector`),
+      grouped('level', Prisma.sql`r.level::text`),
+      grouped('duration', Prisma.sql`r."durationMonths"::text`),
+      grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL ${requestPlaceTokens} pl`),
+      grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = s."programmeId"`, Prisma.sql`p.name`),
+      this.db.$queryRaw<Record<string, number>[]>`
+        SELECT ${Prisma.join(
+          AVAILABILITY.map((a, i) => Prisma.sql`COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int AS ${Prisma.raw(`"${a}"`)}`),
+          ', ',
+        )}
+        FROM ${CVBOOK_FROM} WHERE ${whereExcept(conds, 'availability')}`,
+    ]);
+    const total = totalRows[0]?.n ?? 0;
+    const pg = pager(page, total);
+    const items = await this.db.$queryRaw<
+      {
+        id: number;
+        title: string;
+        level: Level | null;
+        durationMonths: number | null;
+        domain: string | null;
+        sector: string | null;
+        place: string | null;
+        availableFrom: Date | null;
+        firstName: string;
+        lastName: string;
+        programme: string | null;
+      }[]
+    >`
+      SELECT r.id, r.title, r.level::text AS level, r."durationMonths", r.domain, r.sector, r.place, r."availableFrom",
+             u."firstName", u."lastName", p.name AS programme
+      FROM ${CVBOOK_FROM} LEFT JOIN "Programme" p ON p.id = s."programmeId"
+      WHERE ${all}
+      ORDER BY r."updatedAt" DESC, r.id DESC
+      LIMIT ${pg.size} OFFSET ${pg.skip}`;
+
+    const facet = (rows: CountRow[], selected: string[]): FacetValue[] => {
+      const out = rows.map((r) => ({ value: r.value, label: r.label, count: r.n, selected: selected.includes(r.value) }));
+      // A ticked value with no match left stays listed (with 0) so it can be unticked.
+      for (const v of selected) if (!out.some((o) => o.value === v)) out.push({ value: v, label: null, count: 0, selected: true });
+      return out;
+    };
+    const levelOrder = (v: string) => LEVELS.indexOf(v as Level);
+    return {
+      items,
+      pager: pg,
+      facets: {
+        domain: facet(domain, f.domain),
+        sector: facet(sector, f.sector),
+        level: facet(level, f.level).sort((a, b) => levelOrder(a.value) - levelOrder(b.value)),
+        duration: facet(duration, f.duration.map(String)).sort((a, b) => Number(a.value) - Number(b.value)),
+        place: facet(place, f.place),
+        programme: facet(programme, f.programme.map(String)),
+        availability: AVAILABILITY.map((a) => ({ value: a, label: null, count: availability[0]?.[a] ?? 0, selected: f.availability === a })),
+      },
+    };
+  }
+
+  /**
+   * A request's profile page: the request, the student's other open requests, skills, languages,
+   * programme and whether a CV can be downloaded. Out of the CV book (or closed) = 404.
+   */
+  async profile(_actor: Actor, requestId: number) {
+    const request = await this.db.internshipRequest.findFirst({
+      where: { id: requestId, status: 'OPEN', student: { inCvBook: true, user: { active: true } } },
+      include: {
+        student: {
+          select: {
+            id: true,
+            skills: true,
+            languages: true,
+            cvFileId: true,
+            cvFile: { select: { originalName: true, extension: true, size: true } },
+            programme: { select: { name: true } },
+            studyYear: { select: { name: true } },
+            institution: { select: { name: true } },
+            user: { select: { firstName: true, lastName: true, email: true } },
+          },
+        },
+      },
+    });
+    if (!request) throw notFound();
+    const others = await this.db.internshipRequest.findMany({
+      where: { studentId: request.studentId, status: 'OPEN', id: { not: request.id } },
+      orderBy: { createdAt: 'desc' },
+    });
+    return { request, student: request.student, others };
+  }
+
+  /** The CV of a student in the CV book, reached through one of their open requests. */
+  async cv(actor: Actor, requestId: number) {
+    const { student } = await this.profile(actor, requestId);
+    if (!student.cvFileId) throw notFound();
+    const file = await this.db.storedFile.findUnique({ where: { id: student.cvFileId }, select: { data: true, mimeType: true, extension: true, originalName: true, sha256: true } });
+    if (!file) throw notFound();
+    return file;
+  }
+}

@@ -1,0 +1,187 @@
+// Matching between offers ("profils recherchés": domain, education level, duration, place, title and
+// skills as keywords) and internship requests. The score is computed in SQL, candidates are found
+// through indexed conditions (same domain, full-text match, same département or city) and only the
+// best LIMIT rows leave the database. Points: domain 40, level 20, duration 15, place 15,
+// keywords 10 + up to 20 from the full-text rank (120 in all).
+import type { Actor } from '../../authz/actor.js';
+import type { Db } from '../../db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { notFound } from '../../http/errors.js';
+import { visibleOfferWhere } from '../offers/offers.visibility.js';
+import {
+  anyWordQuery,
+  CVBOOK_FROM,
+  CVBOOK_WHERE,
+  matchedWords,
+  OFFER_DEPT,
+  OFFER_KEYWORDS,
+  OFFER_VECTOR,
+  PLACE_SPLIT,
+  placeToken,
+  placeTokenOf,
+  REQUEST_TEXT,
+  REQUEST_VECTOR,
+  requestPlaceTokens,
+} from './sql.js';
+
+export const MAX_SCORE = 120;
+export const MATCH_LIMIT = 25;
+
+export interface Reason {
+  key: string;
+  params?: Record<string, string>;
+}
+
+interface ScoreParts {
+  s_domain: number;
+  s_level: number;
+  s_duration: number;
+  s_place: number;
+  s_keywords: number;
+  score: number;
+  words: string[] | null;
+}
+
+/** Why a result matched, in the order of the points it earned. */
+export function reasonsOf(row: ScoreParts): Reason[] {
+  const out: Reason[] = [];
+  if (row.s_domain) out.push({ key: 'requests.matching.reason.domain' });
+  if (row.s_level) out.push({ key: 'requests.matching.reason.level' });
+  if (row.s_duration) out.push({ key: 'requests.matching.reason.duration' });
+  if (row.s_place) out.push({ key: 'requests.matching.reason.place' });
+  if (row.s_keywords) out.push({ key: 'requests.matching.reason.keywords', params: { words: (row.words ?? []).join(', ') || '—' } });
+  return out;
+}
+
+const percent = (score: number) => Math.min(100, Math.round((score * 100) / MAX_SCORE));
+
+const KEYWORD_POINTS = (vector: Prisma.Sql, query: Prisma.Sql) =>
+  Prisma.sql`(CASE WHEN ${vector} @@ ${query} THEN 10 + LEAST(20, round(ts_rank(${vector}, ${query}) * 200))::int ELSE 0 END)`;
+const LEVEL_POINTS = (a: Prisma.Sql, b: Prisma.Sql) =>
+  Prisma.sql`(CASE WHEN ${a} IS NOT NULL AND ${b} IS NOT NULL AND (${a} = ${b} OR ${a} = 'ANY' OR ${b} = 'ANY') THEN 20 ELSE 0 END)`;
+const DURATION_POINTS = (a: Prisma.Sql, b: Prisma.Sql) => Prisma.sql`(CASE WHEN abs(${a} - ${b}) <= 1 THEN 15 ELSE 0 END)`;
+
+export class MatchingService {
+  constructor(private db: Db) {}
+
+  /** The offers of the actor's organisations (the entry points of the company-side matching). */
+  async companyOffers(actor: Actor) {
+    const orgIds = actor.companies.map((c) => c.organisationId);
+    return this.db.offer.findMany({
+      where: { organisationId: { in: orgIds }, status: { notIn: ['ARCHIVED', 'CANCELLED'] } },
+      select: { id: true, title: true, status: true, domain: true, city: true, createdAt: true },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: 200,
+    });
+  }
+
+  /** The CV-book requests that best match an offer of the actor's company; another's offer = 404. */
+  async profilesForOffer(actor: Actor, offerId: number, limit = MATCH_LIMIT) {
+    const orgIds = actor.companies.map((c) => c.organisationId);
+    const offer = await this.db.offer.findFirst({
+      where: { id: offerId, organisationId: { in: orgIds } },
+      select: { id: true, title: true, domain: true, educationLevel: true, durationMonths: true, postalCode: true, city: true, skills: true, status: true },
+    });
+    if (!offer) throw notFound();
+    const keywords = `${offer.title} ${offer.skills ?? ''}`;
+    const dept = /^[0-9]{5}$/.test(offer.postalCode ?? '') ? placeTokenOf(offer.postalCode) : null;
+    const city = offer.city?.trim().toLowerCase() || null;
+    const query = Prisma.sql`q.query`;
+    const placeMatch = Prisma.sql`EXISTS (SELECT 1 FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '' AND ${placeToken(Prisma.raw('e'))} IN (${dept}::text, ${city}::text))`;
+    const domainMatch = Prisma.sql`lower(r.domain) = lower(${offer.domain}::text)`;
+    const rows = await this.db.$queryRaw<
+      (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
+    >`
+      WITH q AS (SELECT ${anyWordQuery(Prisma.sql`${keywords}::text`)} AS query)
+      SELECT y.*, ${matchedWords(Prisma.sql`${keywords}::text`, Prisma.sql`y.text`)} AS words
+      FROM (
+        SELECT x.*, x.s_domain + x.s_level + x.s_duration + x.s_place + x.s_keywords AS score
+        FROM (
+          SELECT r.id, r.title, r.domain, r.level::text AS level, r."durationMonths", r.place, ${REQUEST_TEXT} AS text,
+                 u."firstName", u."lastName", p.name AS programme,
+                 (CASE WHEN ${domainMatch} THEN 40 ELSE 0 END) AS s_domain,
+                 ${LEVEL_POINTS(Prisma.sql`r.level::text`, Prisma.sql`${offer.educationLevel}::text`)} AS s_level,
+                 ${DURATION_POINTS(Prisma.sql`r."durationMonths"`, Prisma.sql`${offer.durationMonths}::int`)} AS s_duration,
+                 (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place,
+                 ${KEYWORD_POINTS(REQUEST_VECTOR, query)} AS s_keywords
+          FROM ${CVBOOK_FROM} CROSS JOIN q LEFT JOIN "Programme" p ON p.id = s."programmeId"
+          WHERE ${CVBOOK_WHERE} AND (${domainMatch} OR ${REQUEST_VECTOR} @@ ${query} OR ${placeMatch})
+        ) x
+        ORDER BY score DESC, x.id DESC
+        LIMIT ${limit}
+      ) y
+      ORDER BY y.score DESC, y.id DESC`;
+    return {
+      offer,
+      items: rows.map(({ s_domain, s_level, s_duration, s_place, s_keywords, score, words, ...r }) => ({
+        ...r,
+        score,
+        percent: percent(score),
+        reasons: reasonsOf({ s_domain, s_level, s_duration, s_place, s_keywords, score, words }),
+      })),
+    };
+  }
+
+  /** The visible offers that best match the student's open requests (each offer scored against its best request). */
+  async offersForStudent(actor: Actor, limit = MATCH_LIMIT) {
+    if (!actor.student) throw notFound();
+    const student = actor.student;
+    const institution = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
+    const country = institution?.country ?? null;
+    const now = new Date();
+    const visible = Prisma.sql`o.status = 'PUBLISHED'
+      AND (o."publishFrom" IS NULL OR o."publishFrom" <= ${now})
+      AND (o."publishUntil" IS NULL OR o."publishUntil" > ${now})
+      AND (o."targetAll"
+        OR EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})
+        OR EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId ?? -1})
+        OR EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${country ?? ''}))`;
+    const query = Prisma.sql`req.query`;
+    const domainMatch = Prisma.sql`lower(o.domain) = lower(req.domain)`;
+    const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR lower(o.city) = ANY(req.places))`;
+    const rows = await this.db.$queryRaw<
+      (ScoreParts & { id: number; title: string; domain: string; city: string | null; postalCode: string | null; organisation: string | null; requestId: number; requestTitle: string })[]
+    >`
+      WITH req AS (
+        SELECT r.id, r.title, r.domain, r.level::text AS level, r."durationMonths" AS dur, ${REQUEST_TEXT} AS text,
+               ${anyWordQuery(REQUEST_TEXT)} AS query, ARRAY${requestPlaceTokens} AS places
+        FROM "InternshipRequest" r
+        WHERE r."studentId" = ${student.profileId} AND r.status = 'OPEN'
+      ),
+      pairs AS (
+        SELECT o.id, o.title, o.domain, o.city, o."postalCode", CASE WHEN o."showCompany" THEN org."legalName" END AS organisation,
+               req.id AS "requestId", req.title AS "requestTitle", req.text AS rtext, ${OFFER_KEYWORDS} AS okw,
+               (CASE WHEN ${domainMatch} THEN 40 ELSE 0 END) AS s_domain,
+               ${LEVEL_POINTS(Prisma.sql`o."educationLevel"::text`, Prisma.sql`req.level`)} AS s_level,
+               ${DURATION_POINTS(Prisma.sql`o."durationMonths"`, Prisma.sql`req.dur`)} AS s_duration,
+               (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place,
+               ${KEYWORD_POINTS(OFFER_VECTOR, query)} AS s_keywords
+        FROM req
+        JOIN "Offer" o ON (${domainMatch} OR ${OFFER_VECTOR} @@ ${query} OR ${placeMatch})
+        JOIN "Organisation" org ON org.id = o."organisationId"
+        WHERE ${visible}
+      ),
+      best AS (
+        SELECT DISTINCT ON (id) pairs.*, s_domain + s_level + s_duration + s_place + s_keywords AS score
+        FROM pairs
+        ORDER BY id, score DESC, "requestId"
+      )
+      SELECT b.id, b.title, b.domain, b.city, b."postalCode", b.organisation, b."requestId", b."requestTitle",
+             b.s_domain, b.s_level, b.s_duration, b.s_place, b.s_keywords, b.score,
+             ${matchedWords(Prisma.sql`b.okw`, Prisma.sql`b.rtext`)} AS words
+      FROM (SELECT * FROM best ORDER BY score DESC, id DESC LIMIT ${limit}) b
+      ORDER BY b.score DESC, b.id DESC`;
+    // The SQL above mirrors visibleOfferWhere; the offers module's rule has the last word.
+    const allowed = new Set(
+      (await this.db.offer.findMany({ where: { AND: [visibleOfferWhere({ ...student, country }, now), { id: { in: rows.map((r) => r.id) } }] }, select: { id: true } })).map((o) => o.id),
+    );
+    return rows
+      .filter((r) => allowed.has(r.id))
+      .map(({ s_domain, s_level, s_duration, s_place, s_keywords, score, words, ...r }) => ({
+        ...r,
+        score,
+        percent: percent(score),
+        reasons: reasonsOf({ s_domain, s_level, s_duration, s_place, s_keywords, score, words }),
+      }));
+  }
+}

@@ -1,0 +1,97 @@
+// "Demandes de stage": a student's own internship requests. At most MAX_OPEN_REQUESTS are OPEN at
+// once; the limit is checked inside the transaction that creates (or reopens) one, with the
+// student's profile row locked so two concurrent submissions cannot both pass.
+import { audit } from '../../audit/audit.js';
+import type { Actor } from '../../authz/actor.js';
+import type { Db, Tx } from '../../db/client.js';
+import { notFound, ValidationError } from '../../http/errors.js';
+import type { Meta } from '../../http/pagination.js';
+import { MAX_OPEN_REQUESTS, type RequestInput } from './requests.schemas.js';
+
+export class RequestsService {
+  constructor(private db: Db) {}
+
+  private studentId(actor: Actor): number {
+    if (!actor.student) throw notFound();
+    return actor.student.profileId;
+  }
+
+  /** The student's requests, open ones first, newest first. */
+  async listOwn(actor: Actor) {
+    const studentId = this.studentId(actor);
+    const items = await this.db.internshipRequest.findMany({ where: { studentId }, orderBy: [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }] });
+    const open = items.filter((r) => r.status === 'OPEN').length;
+    return { items, open, max: MAX_OPEN_REQUESTS, full: open >= MAX_OPEN_REQUESTS };
+  }
+
+  async openCount(actor: Actor) {
+    return this.db.internshipRequest.count({ where: { studentId: this.studentId(actor), status: 'OPEN' } });
+  }
+
+  /** One of the student's own requests; anyone else's is a 404. */
+  async getOwn(actor: Actor, id: number) {
+    const row = await this.db.internshipRequest.findFirst({ where: { id, studentId: this.studentId(actor) } });
+    if (!row) throw notFound();
+    return row;
+  }
+
+  private async lockAndCheckLimit(tx: Tx, studentId: number) {
+    await tx.$queryRaw`SELECT id FROM "StudentProfile" WHERE id = ${studentId} FOR UPDATE`;
+    const open = await tx.internshipRequest.count({ where: { studentId, status: 'OPEN' } });
+    if (open >= MAX_OPEN_REQUESTS) throw new ValidationError({ _form: `requests.errors.limit|${MAX_OPEN_REQUESTS}` });
+  }
+
+  async create(actor: Actor, input: RequestInput, meta: Meta = {}) {
+    const studentId = this.studentId(actor);
+    return this.db.$transaction(async (tx) => {
+      await this.lockAndCheckLimit(tx, studentId);
+      const created = await tx.internshipRequest.create({ data: { ...input, studentId } });
+      await audit(tx, { actorId: actor.id, action: 'request.create', entityType: 'InternshipRequest', entityId: created.id, after: created, requestId: meta.requestId });
+      return created;
+    });
+  }
+
+  async update(actor: Actor, id: number, input: RequestInput, meta: Meta = {}) {
+    const studentId = this.studentId(actor);
+    return this.db.$transaction(async (tx) => {
+      const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
+      if (!before) throw notFound();
+      const after = await tx.internshipRequest.update({ where: { id }, data: input });
+      await audit(tx, { actorId: actor.id, action: 'request.update', entityType: 'InternshipRequest', entityId: id, before, after, requestId: meta.requestId });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: number, meta: Meta = {}) {
+    const studentId = this.studentId(actor);
+    return this.db.$transaction(async (tx) => {
+      const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
+      if (!before) throw notFound();
+      await tx.internshipRequest.delete({ where: { id } });
+      await audit(tx, { actorId: actor.id, action: 'request.delete', entityType: 'InternshipRequest', entityId: id, before, requestId: meta.requestId });
+      return before;
+    });
+  }
+
+  /** Closing frees a slot; reopening takes one (and is refused when none is left). */
+  async setStatus(actor: Actor, id: number, status: 'OPEN' | 'CLOSED', meta: Meta = {}) {
+    const studentId = this.studentId(actor);
+    return this.db.$transaction(async (tx) => {
+      const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
+      if (!before) throw notFound();
+      if (before.status === status) return before;
+      if (status === 'OPEN') await this.lockAndCheckLimit(tx, studentId);
+      const after = await tx.internshipRequest.update({ where: { id }, data: { status } });
+      await audit(tx, {
+        actorId: actor.id,
+        action: status === 'OPEN' ? 'request.reopen' : 'request.close',
+        entityType: 'InternshipRequest',
+        entityId: id,
+        before: { status: before.status },
+        after: { status },
+        requestId: meta.requestId,
+      });
+      return after;
+    });
+  }
+}

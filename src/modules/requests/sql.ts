@@ -1,0 +1,51 @@
+// SQL fragments shared by the CV book and the matching. The expressions that indexes cover are
+// written once here so that queries and migrations stay identical (see the report on indexes).
+import { Prisma } from '../../generated/prisma/client.js';
+
+/** The separator of a request's "place" entries (postal codes, départements, cities). */
+export const PLACE_SPLIT = '\\s*[;,]\\s*';
+
+/**
+ * The place token of one entry: a 5-digit postal code gives its département (3 digits overseas),
+ * a 2-3 digit entry is a département already, anything else is a city, lower-cased.
+ */
+export const placeToken = (e: Prisma.Sql) =>
+  Prisma.sql`(CASE WHEN ${e} ~ '^[0-9]{5}$' THEN (CASE WHEN left(${e}, 2) IN ('97', '98') THEN left(${e}, 3) ELSE left(${e}, 2) END) WHEN ${e} ~ '^[0-9]{2,3}$' THEN ${e} ELSE lower(${e}) END)`;
+
+/** The département of an offer's postal code (null when it has none): indexed expression. */
+export const OFFER_DEPT = Prisma.raw(
+  `(CASE WHEN o."postalCode" ~ '^[0-9]{5}$' THEN (CASE WHEN left(o."postalCode", 2) IN ('97', '98') THEN left(o."postalCode", 3) ELSE left(o."postalCode", 2) END) END)`,
+);
+
+/** The text of a request the keywords are looked for in: indexed (GIN) expression. */
+export const REQUEST_VECTOR = Prisma.raw(`to_tsvector('french'::regconfig, coalesce(r.title, '') || ' ' || coalesce(r."positionType", '') || ' ' || coalesce(r.description, ''))`);
+export const REQUEST_TEXT = Prisma.raw(`(coalesce(r.title, '') || ' ' || coalesce(r."positionType", '') || ' ' || coalesce(r.description, ''))`);
+
+/** The keywords of an offer ("profils recherchés": its title and the skills sought): indexed (GIN). */
+export const OFFER_VECTOR = Prisma.raw(`to_tsvector('french'::regconfig, coalesce(o.title, '') || ' ' || coalesce(o.skills, ''))`);
+export const OFFER_KEYWORDS = Prisma.raw(`(coalesce(o.title, '') || ' ' || coalesce(o.skills, ''))`);
+
+/** Any word of the text (not all of them, as plainto_tsquery would require). */
+export const anyWordQuery = (text: Prisma.Sql) => Prisma.sql`replace(plainto_tsquery('french'::regconfig, ${text})::text, ' & ', ' | ')::tsquery`;
+
+/** The words (3 letters or more) of `keywords` found in `text`, for the "mots-clés : …" reason. */
+export const matchedWords = (keywords: Prisma.Sql, text: Prisma.Sql) =>
+  Prisma.sql`ARRAY(SELECT DISTINCT w FROM regexp_split_to_table(lower(${keywords}), ${'[\\s,;:.()/!?"\'«»+]+'}) w WHERE char_length(w) > 2 AND to_tsvector('french'::regconfig, ${text}) @@ plainto_tsquery('french'::regconfig, w) ORDER BY w LIMIT 8)`;
+
+/** Requests a company may see: OPEN, of an active student who opted into the CV book. */
+export const CVBOOK_FROM = Prisma.raw(`"InternshipRequest" r
+  JOIN "StudentProfile" s ON s.id = r."studentId" AND s."inCvBook"
+  JOIN "User" u ON u.id = s."userId" AND u.active`);
+export const CVBOOK_WHERE = Prisma.raw(`r.status = 'OPEN'`);
+
+/** The place tokens of a request, as a lateral set. */
+export const requestPlaceTokens = Prisma.sql`(SELECT DISTINCT ${placeToken(Prisma.raw('e'))} AS token FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '')`;
+
+/** JS twin of placeToken (for an offer's postal code and for filter values). */
+export function placeTokenOf(entry: string | null | undefined): string | null {
+  const e = (entry ?? '').trim();
+  if (!e) return null;
+  if (/^[0-9]{5}$/.test(e)) return ['97', '98'].includes(e.slice(0, 2)) ? e.slice(0, 3) : e.slice(0, 2);
+  if (/^[0-9]{2,3}$/.test(e)) return e;
+  return e.toLowerCase();
+}

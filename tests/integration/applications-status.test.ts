@@ -1,0 +1,141 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { auditRows } from '../factories/institutions.js';
+import { makeApplicationWorld, makeOffer, type ApplicationWorld } from '../factories/applications.js';
+import { mailsTo, minimalPdf } from '../factories/students.js';
+import { agent, useApp } from '../helpers/app.js';
+
+describe('application statuses', () => {
+  const t = useApp();
+  let w: ApplicationWorld;
+  let id: number;
+  beforeEach(async () => {
+    w = await makeApplicationWorld(t.db);
+    const s = await agent(t.app, 'lea.dubois@etu.test');
+    const res = await s.a
+      .post(`/applications/new?offer=${w.offer.id}`)
+      .field('_csrf', s.csrf)
+      .field('title', 'Ma candidature')
+      .field('message', 'Bonjour')
+      .attach('cv', minimalPdf(), 'cv.pdf')
+      .attach('letter', minimalPdf(), 'lettre.pdf');
+    expect(res.status).toBe(303);
+    id = (await t.db.application.findFirstOrThrow()).id;
+  });
+  const app = () => t.db.application.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  const studentMails = () => mailsTo(t.db, 'lea.dubois@etu.test');
+  const post = (who: Awaited<ReturnType<typeof agent>>, status: string, extra: Record<string, string> = {}) =>
+    who.a.post(`/applications/${id}/status`).type('form').send({ _csrf: who.csrf, status, ...extra });
+
+  it('is READ when the company first opens it, then INTERVIEW and ACCEPTED, each mailed, audited and in the history', async () => {
+    const admin = await agent(t.app, 'admin@acme.test');
+    const page = await admin.a.get(`/applications/${id}`);
+    expect(page.status).toBe(200);
+    expect((await app()).status).toBe('READ');
+    expect((await app()).readAt).not.toBeNull();
+    await admin.a.get(`/applications/${id}`);
+    expect((await app()).events).toHaveLength(2); // a second opening changes nothing
+    expect(await studentMails()).toHaveLength(1);
+
+    expect((await post(admin, 'INTERVIEW', { comment: 'Le 3 mars à 10 h' })).status).toBe(303);
+    expect((await post(admin, 'ACCEPTED', { back: '/applications/company?tab=current' })).headers.location).toBe('/applications/company?tab=current');
+    const a = await app();
+    expect(a.status).toBe('ACCEPTED');
+    expect(a.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
+      [null, 'SENT'],
+      ['SENT', 'READ'],
+      ['READ', 'INTERVIEW'],
+      ['INTERVIEW', 'ACCEPTED'],
+    ]);
+    const mails = await studentMails();
+    expect(mails.map((m) => m.template)).toEqual(['application-status', 'application-status', 'application-status']);
+    expect(mails[1].text).toContain('Rendez-vous');
+    expect(mails[1].text).toContain('Le 3 mars à 10 h');
+    expect(mails[2].text).toContain('Satisfaite');
+    expect(await auditRows(t.db, 'application.status')).toHaveLength(3);
+
+    // The student, the centre staff and the year manager see the history.
+    for (const email of ['lea.dubois@etu.test', 'a.read@test.example', 'year.l3@test.example', 'platform.admin@test.example']) {
+      const s = await agent(t.app, email);
+      const show = await s.a.get(`/applications/${id}`);
+      expect(show.status, email).toBe(200);
+      expect(show.text).toContain('Lue → Rendez-vous');
+      expect(show.text).toContain('Rendez-vous → Satisfaite');
+    }
+    // Staff of another centre do not.
+    expect((await (await agent(t.app, 'b.write@test.example')).a.get(`/applications/${id}`)).status).toBe(404);
+  });
+
+  it('refuses changes the workflow does not allow, changing nothing', async () => {
+    const student = await agent(t.app, 'lea.dubois@etu.test');
+    expect((await post(student, 'ACCEPTED')).status).toBe(403);
+    expect((await post(student, 'INTERVIEW')).status).toBe(403);
+    const admin = await agent(t.app, 'admin@acme.test');
+    expect((await post(admin, 'READ')).status).toBe(422); // automatic only
+    expect((await post(admin, 'SENT')).status).toBe(422);
+    expect((await post(admin, 'nonsense')).status).toBe(422);
+    const read = await agent(t.app, 'a.read@test.example');
+    expect((await post(read, 'CANCELLED')).status).toBe(403); // READ staff follow, WRITE staff act
+    const yearManager = await agent(t.app, 'year.l3@test.example');
+    expect((await post(yearManager, 'CANCELLED')).status).toBe(403);
+    expect(await app()).toMatchObject({ status: 'SENT' });
+    expect((await app()).events).toHaveLength(1);
+    expect(await studentMails()).toHaveLength(0);
+    // Final statuses stay final.
+    expect((await post(admin, 'ACCEPTED')).status).toBe(303);
+    expect((await post(student, 'CANCELLED')).status).toBe(422);
+    expect((await app()).status).toBe('ACCEPTED');
+  });
+
+  it('may be cancelled by the student (the company is told) or by WRITE staff of the student\'s centre', async () => {
+    const student = await agent(t.app, 'lea.dubois@etu.test');
+    expect((await post(student, 'CANCELLED')).status).toBe(303);
+    expect((await app()).status).toBe('CANCELLED');
+    const company = await mailsTo(t.db, 'admin@acme.test');
+    expect(company.map((m) => m.template)).toEqual(['application-received', 'application-company-status']);
+    expect(company[1].text).toContain('Annulée');
+
+    const other = await makeOffer(t.db, w.acme.id);
+    const res = await student.a
+      .post(`/applications/new?offer=${other.id}`)
+      .field('_csrf', student.csrf)
+      .field('title', 'Deuxième')
+      .field('message', 'Bonjour')
+      .attach('cv', minimalPdf(), 'cv.pdf')
+      .attach('letter', minimalPdf(), 'lettre.pdf');
+    const second = Number(res.headers.location.split('/').pop());
+    const staff = await agent(t.app, 'a.write@test.example');
+    expect((await staff.a.post(`/applications/${second}/status`).type('form').send({ _csrf: staff.csrf, status: 'CANCELLED' })).status).toBe(303);
+    const row = await t.db.applicationEvent.findFirstOrThrow({ where: { applicationId: second, toStatus: 'CANCELLED' } });
+    expect(row.actorId).toBe(w.write.id);
+    const mails = await studentMails();
+    expect(mails.at(-1)?.text).toContain("l'établissement");
+  });
+
+  it('lists the company tabs with date, offer, student, CV and letter links and a status form', async () => {
+    const contact = await agent(t.app, 'contact@acme.test');
+    const page = await contact.a.get('/applications/company');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Offres en cours (1)');
+    expect(page.text).toContain('Dubois Léa');
+    expect(page.text).toContain(`/applications/${id}/files/`);
+    expect(page.text).toContain(`action="/applications/${id}/status"`);
+    // The offer ends: its applications move to the archived tab.
+    await t.db.offer.update({ where: { id: w.offer.id }, data: { status: 'FILLED' } });
+    await makeOffer(t.db, w.acme.id, { status: 'PENDING_COMPANY', title: 'Offre en attente' });
+    const admin = await agent(t.app, 'admin@acme.test');
+    expect((await admin.a.get('/applications/company?tab=archived')).text).toContain('Dubois Léa');
+    expect((await admin.a.get('/applications/company?tab=validate')).text).toContain('Offre en attente');
+    // Another company sees none of it.
+    const globex = await agent(t.app, 'admin@globex.test');
+    expect((await globex.a.get('/applications/company?tab=archived')).text).not.toContain('Dubois Léa');
+  });
+
+  it('lists the students\' applications for their centre staff only', async () => {
+    const read = await agent(t.app, 'a.read@test.example');
+    expect((await read.a.get('/applications/school')).text).toContain('Dubois Léa');
+    const b = await agent(t.app, 'b.write@test.example');
+    expect((await b.a.get('/applications/school')).text).not.toContain('Dubois Léa');
+    const ym = await agent(t.app, 'year.l3@test.example');
+    expect((await ym.a.get('/applications/school?status=SENT')).text).toContain('Dubois Léa');
+  });
+});
