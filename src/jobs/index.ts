@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type { Ctx } from '../app.js';
 import { log } from '../log.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
+import { OfferService } from '../modules/offers/offers.service.js';
 import { withJobLock } from './lock.js';
 
 export interface JobDef {
@@ -26,6 +27,12 @@ export function jobDefinitions(): JobDef[] {
       schedule: '* * * * *',
       enabled: (ctx) => Boolean(ctx.config.SMTP_URL),
       run: (ctx) => runOutboxDispatch(ctx.db, ctx.config),
+    },
+    {
+      // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
+      name: 'expire-offers',
+      schedule: '5 0 * * *',
+      run: (ctx) => new OfferService(ctx.db, ctx.config.baseUrl).expireDue(),
     },
   ];
 }

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { f } from '../../http/validate.js';
+
+export const OFFER_KINDS = ['INTERNSHIP', 'JOB', 'WORK_STUDY', 'VIE_VIA'] as const;
+export const EDUCATION_LEVELS = ['BAC', 'BAC_2', 'BAC_3', 'BAC_5', 'BAC_8', 'ANY'] as const;
+export const WORKING_TIMES = ['FULL_TIME', 'PART_TIME'] as const;
+export const OFFER_STATUSES = ['DRAFT', 'PENDING_COMPANY', 'PENDING_SCHOOL', 'PUBLISHED', 'EXPIRED', 'FILLED', 'CANCELLED', 'ARCHIVED'] as const;
+
+const yesNo = () => f.enumOf(['yes', 'no'] as const).transform((v) => v === 'yes');
+
+/** Several values of one field (checkboxes, multiple select): absent, one string or an array. */
+const idList = () =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^\d{1,9}$/, 'errors.field.choice').transform(Number)).max(200, 'errors.field.invalid'))
+    .transform((ids) => [...new Set(ids)]);
+
+/** "FR; BE ;ch" → ["FR","BE","CH"] */
+const countryList = () =>
+  z
+    .string()
+    .trim()
+    .max(200, 'errors.field.tooLong|200')
+    .optional()
+    .transform((s) => [...new Set((s ?? '').split(/[;,\s]+/).map((c) => c.trim().toUpperCase()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'offers.errors.countries')));
+
+const optionalInt = (min: number, max: number) =>
+  z
+    .union([z.literal(''), z.coerce.number({ error: 'errors.field.invalid' }).int('errors.field.invalid').min(min, 'errors.field.invalid').max(max, 'errors.field.invalid')])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v));
+
+/** Who owns the offer and which centre manages it: both forms start with this. */
+const ownerFields = {
+  organisationId: f.id(),
+  centreId: f.id(),
+};
+
+/** Targeting and diffusion (both forms). */
+const targetingFields = {
+  targetAll: yesNo(),
+  targetCountries: countryList(),
+  targetInstitutionIds: idList(),
+  targetProgrammeIds: idList(),
+  diffusionCentreIds: idList(),
+};
+
+function refineTargeting<T extends { targetAll: boolean; targetCountries: string[]; targetInstitutionIds: number[]; targetProgrammeIds: number[] }>(v: T, ctx: z.RefinementCtx) {
+  if (!v.targetAll && !v.targetCountries.length && !v.targetInstitutionIds.length && !v.targetProgrammeIds.length) {
+    ctx.addIssue({ code: 'custom', path: ['targetAll'], message: 'offers.errors.targetEmpty' });
+  }
+}
+
+/** The full form. */
+export const offerSchema = z
+  .object({
+    ...ownerFields,
+    title: f.text(200),
+    reference: f.optionalText(100),
+    kind: f.enumOf(OFFER_KINDS),
+    domain: f.text(120),
+    missions: f.text(5000),
+    postalCode: f.text(10),
+    city: f.text(120),
+    country: f.country(),
+    paid: yesNo(),
+    payDetails: f.optionalText(500),
+    startMonth: optionalInt(1, 12),
+    startYear: optionalInt(2000, 2100),
+    startPrecision: f.optionalText(200),
+    durationMonths: z.coerce.number({ error: 'errors.field.required' }).int('errors.field.invalid').min(1, 'errors.field.invalid').max(36, 'errors.field.invalid'),
+    travel: f.checkbox(),
+    drivingLicence: f.checkbox(),
+    workingTime: f.enumOf(WORKING_TIMES),
+    workingTimeComment: f.optionalText(500),
+    benefits: f.optionalText(2000),
+    educationLevel: f.enumOf(EDUCATION_LEVELS),
+    skills: f.optionalText(2000),
+    applyByPost: f.checkbox(),
+    applyByEmail: f.checkbox(),
+    applyByPhone: f.checkbox(),
+    comments: f.optionalText(2000),
+    applicationContactId: f.id(),
+    infoContactId: f.optionalId(),
+    showCompany: yesNo(),
+    ...targetingFields,
+  })
+  .superRefine((v, ctx) => {
+    if (v.paid && !v.payDetails) ctx.addIssue({ code: 'custom', path: ['payDetails'], message: 'offers.errors.payDetails' });
+    if (!v.applyByPost && !v.applyByEmail && !v.applyByPhone) ctx.addIssue({ code: 'custom', path: ['applyByEmail'], message: 'offers.errors.applyHow' });
+    if ((v.startMonth === null) !== (v.startYear === null)) ctx.addIssue({ code: 'custom', path: ['startMonth'], message: 'offers.errors.startBoth' });
+    refineTargeting(v, ctx);
+  });
+export type OfferInput = z.infer<typeof offerSchema>;
+
+/** Approve, publish, renew: the diffusion period, from today or from a later date. */
+export const periodSchema = z.object({
+  diffusionMonths: z.coerce.number({ error: 'errors.field.required' }).int('offers.errors.period').min(1, 'offers.errors.period').max(12, 'offers.errors.period'),
+  publishFrom: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.field.date')
+        .transform((s) => new Date(`${s}T00:00:00.000Z`))
+        .refine((d) => !Number.isNaN(d.getTime()), 'errors.field.date')
+        .nullable(),
+    ),
+});
+export type PeriodInput = z.infer<typeof periodSchema>;
+
+export const reasonSchema = z.object({ reason: f.text(2000) });
+export const transferSchema = z.object({ centreId: f.id() });
+
+/** Student search. Every field optional; wrong values are ignored rather than refused. */
+export const browseSchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  organisation: z.string().trim().max(200).optional().catch(undefined),
+  kind: z.enum(OFFER_KINDS).optional().catch(undefined),
+  domain: z.string().trim().max(120).optional().catch(undefined),
+  place: z.string().trim().max(200).optional().catch(undefined),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  educationLevel: z.enum(EDUCATION_LEVELS).optional().catch(undefined),
+  paid: z.enum(['yes', 'no']).optional().catch(undefined),
+});
+export type BrowseInput = z.infer<typeof browseSchema>;
+
+/** Staff search. */
+export const staffSearchSchema = browseSchema.extend({
+  number: z.string().trim().regex(/^\d{1,9}$/).transform(Number).optional().catch(undefined),
+  academicYear: z.string().trim().regex(/^\d{4}$/).transform(Number).optional().catch(undefined),
+  city: z.string().trim().max(120).optional().catch(undefined),
+  fromCompany: z.enum(['yes', 'no']).optional().catch(undefined),
+  status: z.enum(OFFER_STATUSES).optional().catch(undefined),
+});
+export type StaffSearchInput = z.infer<typeof staffSearchSchema>;
+
+/** Empty strings from a GET form count as absent. */
+export function cleanQuery(q: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q)) {
+    const s = Array.isArray(v) ? v[0] : v;
+    if (typeof s === 'string' && s.trim() !== '') out[k] = s;
+  }
+  return out;
+}
+
+/** The short form: the essentials, then a file (checked by the upload middleware) or a link. */
+export const shortOfferSchema = z
+  .object({
+    ...ownerFields,
+    title: f.text(200),
+    kind: f.enumOf(OFFER_KINDS),
+    domain: f.text(120),
+    postalCode: f.text(10),
+    city: f.text(120),
+    country: f.country(),
+    link: f.optionalUrl(),
+    ...targetingFields,
+  })
+  .superRefine(refineTargeting);
+export type ShortOfferInput = z.infer<typeof shortOfferSchema>;
