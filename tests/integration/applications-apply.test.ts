@@ -180,3 +180,19 @@ describe('spontaneous applications', () => {
     expect((await s.a.get('/applications/spontaneous/999999')).status).toBe(404);
   });
 });
+
+describe('spontaneous application link on the organisation page', () => {
+  const t = useApp();
+
+  it('is offered to a student only where a company administrator can receive it', async () => {
+    const { makeRoleAccounts, makeOrganisation } = await import('../factories/index.js');
+    const accounts = await makeRoleAccounts(t.db);
+    const lonely = await makeOrganisation(t.db);
+    const { a } = await agent(t.app, accounts.users.student.email);
+    const withAdmin = await a.get(`/organisations/${accounts.organisation.id}`);
+    expect(withAdmin.status).toBe(200);
+    expect(withAdmin.text).toContain(`href="/applications/spontaneous/${accounts.organisation.id}"`);
+    const without = await a.get(`/organisations/${lonely.id}`);
+    expect(without.text).not.toContain('/applications/spontaneous/');
+  });
+});

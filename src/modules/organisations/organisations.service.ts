@@ -118,6 +118,8 @@ export class OrganisationService {
       canEdit: can(actor, 'organisations.moderate'),
       canModerate: this.canModerateRecord(actor, org),
       canManageServices: can(actor, 'organisations.services') && this.canManageServices(actor, id),
+      // A spontaneous application needs an administrator on the company side to receive it.
+      acceptsSpontaneous: can(actor, 'applications.apply') && (await this.db.companyMembership.count({ where: { organisationId: id, role: 'ADMIN', user: { active: true } } })) > 0,
     };
   }
 
