@@ -199,6 +199,13 @@ describe('offers: short form, expiry job', () => {
     const offer = await t.db.offer.findFirstOrThrow({ include: { attachmentFile: true } });
     expect(offer).toMatchObject({ shortForm: true, status: 'DRAFT' });
     expect(offer.attachmentFile?.mimeType).toBe('application/pdf');
+    // Its author downloads the file back, as an attachment with its name; others get a 404.
+    const file = await s.a.get(`/offers/manage/${offer.id}/attachment`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="offre\.pdf"/);
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
+    expect((await s.a.get(`/offers/manage/${offer.id + 1000}/attachment`)).status).toBe(404);
 
     const bad = await withFile('offre.pdf', Buffer.from('plain text, not a pdf'));
     expect(bad.status).toBe(422);

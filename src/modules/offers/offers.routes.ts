@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Ctx } from '../../app.js';
 import { allow } from '../../authz/guard.js';
 import type { Permission } from '../../authz/policy.js';
-import { OFFER_ATTACHMENT_UPLOAD, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
+import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
 import { ValidationError } from '../../http/errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
@@ -146,6 +146,7 @@ export function offersRoutes(ctx: Ctx) {
       title: req.t('offers.show.title', { number: found.offer.id, title: found.offer.title }),
       ...found,
       actions: opts.readOnly ? [] : found.actions,
+      attachmentHref: `/offers/${opts.readOnly ? 'search' : 'manage'}/${id}/attachment`,
       centres: found.actions.includes('transfer') ? await ctx.db.managementCentre.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }) : [],
       formError: opts.formError,
       errors: opts.errors ?? {},
@@ -161,6 +162,14 @@ export function offersRoutes(ctx: Ctx) {
 
   r.get('/manage/:id', allow('offers.manage'), async (req, res) => {
     await showPage(req, res);
+  });
+
+  // The attachment of a short-form offer: always a download, never shown inline.
+  r.get('/manage/:id/attachment', allow('offers.manage'), async (req, res) => {
+    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'manager'));
+  });
+  r.get('/search/:id/attachment', allow('offers.staffSearch'), async (req, res) => {
+    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'manager'));
   });
 
   formPage(r, '/manage/:id/edit', 'offers.manage', {
@@ -249,7 +258,11 @@ export function offersRoutes(ctx: Ctx) {
 
   r.get('/:id', allow('offers.browse'), async (req, res) => {
     const offer = await svc.showForStudent(req.actor!, idParam(req.params.id));
-    res.render('offers/show', { title: offer.title, offer, ...choiceLists(req) });
+    res.render('offers/show', { title: offer.title, offer, attachmentHref: `/offers/${offer.id}/attachment`, ...choiceLists(req) });
+  });
+
+  r.get('/:id/attachment', allow('offers.browse'), async (req, res) => {
+    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'student'));
   });
 
   return r;

@@ -485,6 +485,17 @@ export class OfferService {
     return offer;
   }
 
+  /**
+   * The attached file of a short-form offer, for a student who may see the offer or for someone
+   * who manages it; anything else is a 404.
+   */
+  async attachment(actor: Actor, id: number, as: 'student' | 'manager') {
+    const scope = as === 'student' ? await this.studentScope(actor) : this.reachWhere(actor);
+    const offer = await this.db.offer.findFirst({ where: { AND: [{ id }, scope] }, select: { attachmentFile: true } });
+    if (!offer?.attachmentFile) throw notFound();
+    return offer.attachmentFile;
+  }
+
   /** One OfferVisit row per student per day; the counter moves only when the row is new. */
   private async countVisit(offerId: number, studentId: number) {
     await this.db.$transaction(async (tx) => {
