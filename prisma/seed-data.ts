@@ -111,5 +111,49 @@ export async function seedDemo(db: Db) {
     }
     // The host-organisation directory; a few unverified ones wait in the UFR's verification queue.
     await seedOrganisations(tx, { queueCentreId: ufr.id, createdById: stu.id });
+
+    // Offers of the demo company at several stages of their life cycle, requests and an application.
+    const now = new Date();
+    const inMonths = (m: number) => new Date(now.getFullYear(), now.getMonth() + m, now.getDate());
+    const offerBase = {
+      organisationId: org.id, centreId: ufr.id, fromCompany: true, country: 'FR', postalCode: '63000', city: 'Clermont-Ferrand',
+      kind: 'INTERNSHIP', applyByEmail: true, workingTime: 'FULL_TIME', paid: true, payDetails: 'Gratification légale',
+    } as const;
+    const published = await tx.offer.create({
+      data: {
+        ...offerBase, status: 'PUBLISHED', authorId: ent.id, title: 'Développeur·se web TypeScript', domain: 'Informatique',
+        missions: 'Participer au développement de notre application de gestion pour les collectivités (Node.js, TypeScript, PostgreSQL).',
+        durationMonths: 4, educationLevel: 'BAC_3', skills: 'TypeScript, SQL, Git', startMonth: 4, startYear: now.getFullYear() + 1,
+        publishFrom: now, publishUntil: inMonths(3), diffusionMonths: 3,
+      },
+    });
+    await tx.offer.create({
+      data: {
+        ...offerBase, status: 'PENDING_SCHOOL', authorId: ent.id, title: 'Assistant·e chef de projet data', domain: 'Informatique',
+        missions: 'Tableaux de bord et qualité des données.', durationMonths: 6, educationLevel: 'BAC_5', skills: 'Python, SQL',
+      },
+    });
+    await tx.offer.create({
+      data: {
+        ...offerBase, status: 'PENDING_COMPANY', authorId: tut.id, title: 'Stage support utilisateurs', domain: 'Informatique',
+        missions: 'Assistance aux utilisateurs et rédaction de documentation.', durationMonths: 2, educationLevel: 'BAC_2',
+      },
+    });
+    const lea = await tx.studentProfile.findUniqueOrThrow({ where: { userId: stu.id } });
+    await tx.internshipRequest.createMany({
+      data: [
+        { studentId: lea.id, title: 'Stage de développement web', level: 'BAC_3', durationMonths: 4, positionType: 'Développeuse', domain: 'Informatique', sector: 'Logiciel', description: 'Développement web TypeScript, goût pour les bases de données.', place: '63000;69002', availableFrom: inMonths(4) },
+        { studentId: lea.id, title: 'Stage data', level: 'BAC_3', durationMonths: 3, positionType: 'Analyste', domain: 'Informatique', sector: 'Conseil', description: 'Analyse de données, SQL et visualisation.', place: '63000' },
+      ],
+    });
+    const application = await tx.application.create({
+      data: { studentId: lea.id, offerId: published.id, organisationId: org.id, title: 'Candidature au stage de développement web', message: 'Madame, Monsieur, votre offre correspond exactement au stage que je recherche…', status: 'READ', readAt: now },
+    });
+    await tx.applicationEvent.createMany({
+      data: [
+        { applicationId: application.id, toStatus: 'SENT', actorId: stu.id },
+        { applicationId: application.id, fromStatus: 'SENT', toStatus: 'READ', actorId: ent.id },
+      ],
+    });
   }, { timeout: 60_000 });
 }
