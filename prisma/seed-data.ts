@@ -112,6 +112,15 @@ export async function seedDemo(db: Db) {
     // The host-organisation directory; a few unverified ones wait in the UFR's verification queue.
     await seedOrganisations(tx, { queueCentreId: ufr.id, createdById: stu.id });
 
+    // The demo company's people in the directory: applications are addressed to one of them.
+    const hr = await tx.service.create({ data: { organisationId: org.id, name: 'Ressources humaines', normalizedName: 'ressources humaines' } });
+    await tx.contact.createMany({
+      data: [
+        { organisationId: org.id, serviceId: hr.id, civility: 'MRS', firstName: 'Sophie', lastName: 'Lefèvre', function: 'Responsable des ressources humaines', email: 'entreprise@demo.test', phone: '04 73 11 22 34', userId: ent.id },
+        { organisationId: org.id, civility: 'MR', firstName: 'Karim', lastName: 'Benali', function: 'Responsable technique', email: 'tuteur@demo.test', phone: '04 73 11 22 35', userId: tut.id },
+      ],
+    });
+
     // Offers of the demo company at several stages of their life cycle, requests and an application.
     const now = new Date();
     const inMonths = (m: number) => new Date(now.getFullYear(), now.getMonth() + m, now.getDate());
