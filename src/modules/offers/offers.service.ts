@@ -24,8 +24,9 @@ export class WrongStateError extends AppError {
 }
 
 // Accent folding in SQL (the `unaccent` extension is not installed): the same letters as foldText().
-const FOLD_FROM = 'àáâãäåāçćčèéêëēėęìíîïīñòóôõöøōùúûüūýÿžšß';
-const FOLD_TO = 'aaaaaaaccceeeeeeeiiiiinooooooouuuuuyyzss';
+// The offer's "searchText" column (search_indexes migration) folds with these two strings.
+export const FOLD_FROM = 'àáâãäåāçćčèéêëēėęìíîïīñòóôõöøōùúûüūýÿžšß';
+export const FOLD_TO = 'aaaaaaaccceeeeeeeiiiiinooooooouuuuuyyzss';
 
 /** Lower case, accents removed: the form the search compares. */
 export function foldText(s: string): string {
@@ -436,7 +437,9 @@ export class OfferService {
   private async textMatch(q: string, where: Prisma.Sql): Promise<number[]> {
     const words = foldText(q).split(/\s+/).filter((w) => w.length > 0).slice(0, 8);
     if (!words.length) return [];
-    const doc = Prisma.sql`translate(lower(coalesce(o.title,'') || ' ' || coalesce(o.reference,'') || ' ' || coalesce(o.domain,'') || ' ' || coalesce(o.missions,'') || ' ' || coalesce(o.skills,'') || ' ' || coalesce(o.city,'') || ' ' || coalesce(o.comments,'')), ${FOLD_FROM}, ${FOLD_TO})`;
+    // "searchText" is a STORED generated column (search_indexes migration):
+    // translate(lower(title || reference || domain || missions || skills || city || comments), FOLD_FROM, FOLD_TO).
+    const doc = Prisma.raw(`o."searchText"`);
     const conds = words.map((w) => Prisma.sql`${doc} LIKE ${'%' + likeEscape(w) + '%'}`);
     const rows = await this.db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${where} AND ${Prisma.join(conds, ' AND ')} LIMIT 5000`;
     return rows.map((r) => r.id);

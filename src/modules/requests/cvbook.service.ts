@@ -8,7 +8,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../http/errors.js';
 import { pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
-import { CVBOOK_FROM, CVBOOK_WHERE, PLACE_SPLIT, placeToken, placeTokenOf, requestPlaceTokens } from './sql.js';
+import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
 
 export const FACETS = ['domain', 'sector', 'level', 'duration', 'place', 'availability', 'programme'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -84,9 +84,7 @@ function conditions(f: CvBookFilters, today: Date): Record<Facet, Prisma.Sql | n
     sector: f.sector.length ? Prisma.sql`r.sector = ANY(${f.sector}::text[])` : null,
     level: f.level.length ? Prisma.sql`r.level::text = ANY(${f.level}::text[])` : null,
     duration: f.duration.length ? Prisma.sql`r."durationMonths" = ANY(${f.duration}::int[])` : null,
-    place: f.place.length
-      ? Prisma.sql`EXISTS (SELECT 1 FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '' AND ${placeToken(Prisma.raw('e'))} = ANY(${f.place}::text[]))`
-      : null,
+    place: f.place.length ? Prisma.sql`${REQUEST_PLACES} && ${f.place}::text[]` : null,
     programme: f.programme.length ? Prisma.sql`s."programmeId" = ANY(${f.programme}::int[])` : null,
     availability: f.availability ? availableBy(availabilityDate(f.availability, today)) : null,
   };

@@ -15,13 +15,14 @@ import {
   matchedWords,
   OFFER_DEPT,
   OFFER_KEYWORDS,
+  OFFER_CITY_KEY,
+  OFFER_DOMAIN_KEY,
   OFFER_VECTOR,
-  PLACE_SPLIT,
-  placeToken,
   placeTokenOf,
+  REQUEST_DOMAIN_KEY,
+  REQUEST_PLACES,
   REQUEST_TEXT,
   REQUEST_VECTOR,
-  requestPlaceTokens,
 } from './sql.js';
 
 export const MAX_SCORE = 120;
@@ -87,12 +88,12 @@ export class MatchingService {
     const dept = /^[0-9]{5}$/.test(offer.postalCode ?? '') ? placeTokenOf(offer.postalCode) : null;
     const city = offer.city?.trim().toLowerCase() || null;
     const query = Prisma.sql`q.query`;
-    const placeMatch = Prisma.sql`EXISTS (SELECT 1 FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '' AND ${placeToken(Prisma.raw('e'))} IN (${dept}::text, ${city}::text))`;
-    const domainMatch = Prisma.sql`lower(r.domain) = lower(${offer.domain}::text)`;
+    const placeMatch = Prisma.sql`${REQUEST_PLACES} && ARRAY[${dept}::text, ${city}::text]`;
+    const domainMatch = Prisma.sql`${REQUEST_DOMAIN_KEY} = lower(${offer.domain}::text)`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
     >`
-      WITH q AS (SELECT ${anyWordQuery(Prisma.sql`${keywords}::text`)} AS query)
+      WITH q AS MATERIALIZED (SELECT ${anyWordQuery(Prisma.sql`${keywords}::text`)} AS query)
       SELECT y.*, ${matchedWords(Prisma.sql`${keywords}::text`, Prisma.sql`y.text`)} AS words
       FROM (
         SELECT x.*, x.s_domain + x.s_level + x.s_duration + x.s_place + x.s_keywords AS score
@@ -137,14 +138,14 @@ export class MatchingService {
         OR EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId ?? -1})
         OR EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${country ?? ''}))`;
     const query = Prisma.sql`req.query`;
-    const domainMatch = Prisma.sql`lower(o.domain) = lower(req.domain)`;
-    const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR lower(o.city) = ANY(req.places))`;
+    const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = lower(req.domain)`;
+    const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string; city: string | null; postalCode: string | null; organisation: string | null; requestId: number; requestTitle: string })[]
     >`
-      WITH req AS (
+      WITH req AS MATERIALIZED (
         SELECT r.id, r.title, r.domain, r.level::text AS level, r."durationMonths" AS dur, ${REQUEST_TEXT} AS text,
-               ${anyWordQuery(REQUEST_TEXT)} AS query, ARRAY${requestPlaceTokens} AS places
+               ${anyWordQuery(REQUEST_TEXT)} AS query, ${REQUEST_PLACES} AS places
         FROM "InternshipRequest" r
         WHERE r."studentId" = ${student.profileId} AND r.status = 'OPEN'
       ),

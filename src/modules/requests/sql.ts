@@ -12,17 +12,18 @@ export const PLACE_SPLIT = '\\s*[;,]\\s*';
 export const placeToken = (e: Prisma.Sql) =>
   Prisma.sql`(CASE WHEN ${e} ~ '^[0-9]{5}$' THEN (CASE WHEN left(${e}, 2) IN ('97', '98') THEN left(${e}, 3) ELSE left(${e}, 2) END) WHEN ${e} ~ '^[0-9]{2,3}$' THEN ${e} ELSE lower(${e}) END)`;
 
-/** The département of an offer's postal code (null when it has none): indexed expression. */
-export const OFFER_DEPT = Prisma.raw(
-  `(CASE WHEN o."postalCode" ~ '^[0-9]{5}$' THEN (CASE WHEN left(o."postalCode", 2) IN ('97', '98') THEN left(o."postalCode", 3) ELSE left(o."postalCode", 2) END) END)`,
-);
+// The expressions below are STORED generated columns of the search_indexes migration (indexed there):
+// the queries read the columns, PostgreSQL keeps them in step with the fields.
 
-/** The text of a request the keywords are looked for in: indexed (GIN) expression. */
-export const REQUEST_VECTOR = Prisma.raw(`to_tsvector('french'::regconfig, coalesce(r.title, '') || ' ' || coalesce(r."positionType", '') || ' ' || coalesce(r.description, ''))`);
+/** The département of an offer's postal code (null when it has none): column "placeDept", btree. */
+export const OFFER_DEPT = Prisma.raw(`o."placeDept"`);
+
+/** The text of a request the keywords are looked for in: column "textVector" = to_tsvector('french', title + positionType + description), GIN. */
+export const REQUEST_VECTOR = Prisma.raw(`r."textVector"`);
 export const REQUEST_TEXT = Prisma.raw(`(coalesce(r.title, '') || ' ' || coalesce(r."positionType", '') || ' ' || coalesce(r.description, ''))`);
 
-/** The keywords of an offer ("profils recherchés": its title and the skills sought): indexed (GIN). */
-export const OFFER_VECTOR = Prisma.raw(`to_tsvector('french'::regconfig, coalesce(o.title, '') || ' ' || coalesce(o.skills, ''))`);
+/** The keywords of an offer ("profils recherchés": its title and the skills sought): column "keywordVector" = to_tsvector('french', title + skills), GIN. */
+export const OFFER_VECTOR = Prisma.raw(`o."keywordVector"`);
 export const OFFER_KEYWORDS = Prisma.raw(`(coalesce(o.title, '') || ' ' || coalesce(o.skills, ''))`);
 
 /** Any word of the text (not all of them, as plainto_tsquery would require). */
@@ -38,8 +39,18 @@ export const CVBOOK_FROM = Prisma.raw(`"InternshipRequest" r
   JOIN "User" u ON u.id = s."userId" AND u.active`);
 export const CVBOOK_WHERE = Prisma.raw(`r.status = 'OPEN'`);
 
+/**
+ * The distinct place tokens of a request (placeToken of each entry of "place"): column "placeTokens",
+ * GIN, computed by the SQL function stages_place_tokens() of the search_indexes migration.
+ */
+export const REQUEST_PLACES = Prisma.raw(`r."placeTokens"`);
 /** The place tokens of a request, as a lateral set. */
-export const requestPlaceTokens = Prisma.sql`(SELECT DISTINCT ${placeToken(Prisma.raw('e'))} AS token FROM regexp_split_to_table(btrim(coalesce(r.place, '')), ${PLACE_SPLIT}) e WHERE e <> '')`;
+export const requestPlaceTokens = Prisma.sql`(SELECT unnest(${REQUEST_PLACES}) AS token)`;
+/** lower(domain) of a request / an offer: columns "domainKey", btree. */
+export const REQUEST_DOMAIN_KEY = Prisma.raw(`r."domainKey"`);
+export const OFFER_DOMAIN_KEY = Prisma.raw(`o."domainKey"`);
+/** lower(city) of an offer: column "cityKey", btree. */
+export const OFFER_CITY_KEY = Prisma.raw(`o."cityKey"`);
 
 /** JS twin of placeToken (for an offer's postal code and for filter values). */
 export function placeTokenOf(entry: string | null | undefined): string | null {
