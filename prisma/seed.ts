@@ -1,7 +1,7 @@
 // npm run seed — loads the demo data into an empty database (DATABASE_URL or the embedded one).
 import 'dotenv/config';
 import { loadConfig } from '../src/config/index.js';
-import { createDb } from '../src/db/client.js';
+import { closeDb, createDb } from '../src/db/client.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './seed-data.js';
@@ -18,6 +18,6 @@ try {
     console.log(`Demo data loaded. Accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}`);
   }
 } finally {
-  await db.$disconnect();
+  await closeDb(db);
   await database.stop();
 }

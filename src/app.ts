@@ -14,6 +14,7 @@ import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
+import { log } from './log.js';
 import { coreRoutes } from './modules/core/core.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { institutionsRoutes } from './modules/institutions/institutions.routes.js';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
 
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5 });
+  pool.on('error', (err) => log.warn('idle session-store connection lost', { error: err.message }));
   app.locals.pool = pool;
   const PgStore = connectPgSimple(session);
   app.use(

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { closeApp, createApp, type Ctx } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
-import { createDb } from './db/client.js';
+import { closeDb, createDb } from './db/client.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { startJobs } from './jobs/index.js';
@@ -28,7 +28,7 @@ async function main() {
     await jobs?.stop();
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     if (app) await closeApp(app);
-    await db.$disconnect();
+    await closeDb(db);
     await database.stop();
     say('stopped.');
     process.exit(0);
@@ -64,6 +64,6 @@ async function main() {
 
 main().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);
-  else log.error('start-up failed', { error: (err as Error).stack });
+  else log.error('start-up failed', { error: err instanceof Error ? err.stack : String(err) });
   process.exit(1);
 });
