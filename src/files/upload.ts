@@ -146,12 +146,30 @@ export function isMultipart(req: Request): boolean {
  * `req.checkedFile` or `req.uploadErrors` ({ field: message key }); `takeUpload(req)` turns the
  * latter into a ValidationError (422, form re-rendered) inside a formHandler action.
  */
-export function uploadSingle(field: string, opts: UploadOptions): RequestHandler {
-  const parser = multer({
+/** multer in memory with the limits every upload form shares; `files` and `parts` vary. */
+function memoryParser(maxBytes: number, files: number) {
+  return multer({
     storage: multer.memoryStorage(),
     defParamCharset: 'utf8',
-    limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 21, headerPairs: 50 },
-  }).single(field);
+    limits: { fileSize: maxBytes, files, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 20 + files, headerPairs: 50 },
+  });
+}
+
+/** The description of a file whose content matched an allowed kind. */
+function checkedFile(field: string, file: Express.Multer.File, kind: { extension: string; mimeType: string }): CheckedFile {
+  return {
+    field,
+    originalName: cleanFileName(file.originalname, kind.extension),
+    extension: kind.extension,
+    mimeType: kind.mimeType,
+    size: file.buffer.length,
+    sha256: createHash('sha256').update(file.buffer).digest('hex'),
+    buffer: file.buffer,
+  };
+}
+
+export function uploadSingle(field: string, opts: UploadOptions): RequestHandler {
+  const parser = memoryParser(opts.maxBytes, 1).single(field);
 
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     parser(req, res, (err?: unknown) => {
@@ -187,15 +205,7 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
         req.uploadErrors = { [field]: `errors.field.fileType|${typesLabel(opts.types)}` };
         return;
       }
-      req.checkedFile = {
-        field,
-        originalName: cleanFileName(file.originalname, kind.extension),
-        extension: kind.extension,
-        mimeType: kind.mimeType,
-        size: file.buffer.length,
-        sha256: createHash('sha256').update(file.buffer).digest('hex'),
-        buffer: file.buffer,
-      };
+      req.checkedFile = checkedFile(field, file, kind);
     }
   };
   // Tells the route guard that this route takes multipart bodies (and checks their CSRF token).
@@ -211,12 +221,8 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
  */
 export function uploadFields(fields: { name: string; maxCount: number }[], opts: UploadOptions): RequestHandler {
   const maxFiles = fields.reduce((n, f) => n + f.maxCount, 0);
-  const parser = multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    // One file more than the fields take: a field's extra file is then refused beside that field (422).
-    limits: { fileSize: opts.maxBytes, files: maxFiles + 1, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 21 + maxFiles, headerPairs: 50 },
-  }).fields(fields);
+  // One file more than the fields take: a field's extra file is then refused beside that field (422).
+  const parser = memoryParser(opts.maxBytes, maxFiles + 1).fields(fields);
 
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     parser(req, res, (err?: unknown) => {
@@ -254,15 +260,7 @@ export function uploadFields(fields: { name: string; maxCount: number }[], opts:
             errors[name] ??= `errors.field.fileType|${typesLabel(opts.types)}`;
             continue;
           }
-          (checked[name] ??= []).push({
-            field: name,
-            originalName: cleanFileName(file.originalname, kind.extension),
-            extension: kind.extension,
-            mimeType: kind.mimeType,
-            size: file.buffer.length,
-            sha256: createHash('sha256').update(file.buffer).digest('hex'),
-            buffer: file.buffer,
-          });
+          (checked[name] ??= []).push(checkedFile(name, file, kind));
         }
       }
       req.checkedFiles = checked;
