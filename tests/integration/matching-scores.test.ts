@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeCompany } from '../factories/companies.js';
 import { makeOffer, makeRequest } from '../factories/requests.js';
 import { makeStudent, makeStudentWorld, type StudentWorld } from '../factories/students.js';
+import { loadActor } from '../../src/authz/actor.js';
+import { MatchingService } from '../../src/modules/requests/matching.js';
 import { agent, useApp } from '../helpers/app.js';
 
 /** The text of the "why" cell of the row whose link is `href`. */
@@ -80,5 +82,27 @@ describe('matching offers and requests', () => {
     await t.db.internshipRequest.update({ where: { id: r1.id }, data: { status: 'CLOSED' } });
     const none = await s.a.get('/matching/requests');
     expect(none.text).toContain('Vous n&#39;avez aucune demande ouverte.');
+  });
+
+  // The student side reads the offers of the requests' domains first and the others only when they
+  // could still make the list; both ways must give the list a full scan would.
+  it('ranks an offer of another domain above same-domain ones when it scores more, and leaves it out when it cannot', async () => {
+    const org = acme.organisation.id;
+    await t.db.offer.delete({ where: { id: offer.id } });
+    const lea = (await loadActor(t.db, w.lea.user.id))!;
+    const svc = new MatchingService(t.db);
+    // r1: informatique, BAC_3, 4 months, 63100, "Stage développeur TypeScript / Applications web avec PostgreSQL".
+    const weakA = await makeOffer(t.db, org, { title: 'Administrateur réseau', domain: 'Informatique', postalCode: '13001' }); // 40
+    const weakB = await makeOffer(t.db, org, { title: 'Technicien support', domain: 'Informatique', postalCode: '59000' }); // 40
+    const strongOther = await makeOffer(t.db, org, { title: 'Développeur web TypeScript', skills: 'PostgreSQL', domain: 'Numérique', educationLevel: 'BAC_3', durationMonths: 4, postalCode: '63000' }); // ≥ 60
+    const ids = async () => (await svc.offersForStudent(lea, 2)).map((o) => o.id);
+    expect(await ids()).toEqual([strongOther.id, weakB.id]);
+
+    // Two same-domain offers that beat anything without the domain (40 + 20 + 15 + 15 = 90 > 80).
+    const best1 = await makeOffer(t.db, org, { title: 'Chef de projet', domain: 'Informatique', educationLevel: 'BAC_3', durationMonths: 4, postalCode: '63000' });
+    const best2 = await makeOffer(t.db, org, { title: 'Chef de projet', domain: 'informatique', educationLevel: 'BAC_3', durationMonths: 5, postalCode: '63200' });
+    expect(await ids()).toEqual([best2.id, best1.id]);
+    expect((await svc.offersForStudent(lea, 3)).map((o) => o.id)).toEqual([best2.id, best1.id, strongOther.id]);
+    expect((await svc.offersForStudent(lea, 5)).map((o) => o.id)).toEqual([best2.id, best1.id, strongOther.id, weakB.id, weakA.id]);
   });
 });

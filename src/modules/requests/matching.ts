@@ -61,6 +61,8 @@ const KEYWORD_POINTS = (vector: Prisma.Sql, query: Prisma.Sql) =>
 const LEVEL_POINTS = (a: Prisma.Sql, b: Prisma.Sql) =>
   Prisma.sql`(CASE WHEN ${a} IS NOT NULL AND ${b} IS NOT NULL AND (${a} = ${b} OR ${a} = 'ANY' OR ${b} = 'ANY') THEN 20 ELSE 0 END)`;
 const DURATION_POINTS = (a: Prisma.Sql, b: Prisma.Sql) => Prisma.sql`(CASE WHEN abs(${a} - ${b}) <= 1 THEN 15 ELSE 0 END)`;
+/** The most a pair without the same domain can score: level 20 + duration 15 + place 15 + keywords 30. */
+const MAX_WITHOUT_DOMAIN = 20 + 15 + 15 + 30;
 
 export class MatchingService {
   constructor(private db: Db) {}
@@ -140,6 +142,21 @@ export class MatchingService {
     const query = Prisma.sql`req.query`;
     const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = lower(req.domain)`;
     const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
+    // Every pair of (request, visible offer) meeting \`cond\`, scored; the best limit × (number of requests).
+    const scoredPairs = (cond: Prisma.Sql) => Prisma.sql`
+        SELECT p.*, p.s_domain + p.s_level + p.s_duration + p.s_place + p.s_keywords AS score
+        FROM (
+          SELECT o.id, req.id AS "requestId",
+                 (CASE WHEN ${domainMatch} THEN 40 ELSE 0 END) AS s_domain,
+                 ${LEVEL_POINTS(Prisma.sql`o."educationLevel"::text`, Prisma.sql`req.level`)} AS s_level,
+                 ${DURATION_POINTS(Prisma.sql`o."durationMonths"`, Prisma.sql`req.dur`)} AS s_duration,
+                 (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place,
+                 ${KEYWORD_POINTS(OFFER_VECTOR, query)} AS s_keywords
+          FROM req JOIN "Offer" o ON ${cond}
+          WHERE ${visible}
+        ) p
+        ORDER BY score DESC, p.id DESC, p."requestId"
+        LIMIT ${limit} * (SELECT count(*) FROM req)`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string; city: string | null; postalCode: string | null; organisation: string | null; requestId: number; requestTitle: string })[]
     >`
@@ -149,28 +166,38 @@ export class MatchingService {
         FROM "InternshipRequest" r
         WHERE r."studentId" = ${student.profileId} AND r.status = 'OPEN'
       ),
-      pairs AS (
-        SELECT o.id, o.title, o.domain, o.city, o."postalCode", CASE WHEN o."showCompany" THEN org."legalName" END AS organisation,
-               req.id AS "requestId", req.title AS "requestTitle", req.text AS rtext, ${OFFER_KEYWORDS} AS okw,
-               (CASE WHEN ${domainMatch} THEN 40 ELSE 0 END) AS s_domain,
-               ${LEVEL_POINTS(Prisma.sql`o."educationLevel"::text`, Prisma.sql`req.level`)} AS s_level,
-               ${DURATION_POINTS(Prisma.sql`o."durationMonths"`, Prisma.sql`req.dur`)} AS s_duration,
-               (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place,
-               ${KEYWORD_POINTS(OFFER_VECTOR, query)} AS s_keywords
-        FROM req
-        JOIN "Offer" o ON (${domainMatch} OR ${OFFER_VECTOR} @@ ${query} OR ${placeMatch})
-        JOIN "Organisation" org ON org.id = o."organisationId"
-        WHERE ${visible}
+      -- Pairs are scored in two tiers so that the common case reads only the offers of the requests'
+      -- domains (indexed) rather than every offer sharing a word or a place. Only the score leaves a
+      -- tier (no text, no join). An offer pairs once with each request, so the best limit × (number of
+      -- requests) pairs of a tier hold the best pair of each of its best \`limit\` offers: a bounded
+      -- top-N sort instead of sorting every pair.
+      same_domain AS MATERIALIZED (
+        ${scoredPairs(domainMatch)}
+      ),
+      -- The other tier is read only when it can change the result: when the same-domain tier has
+      -- fewer than \`limit\` offers, or its \`limit\`-th best score does not beat what a pair without the
+      -- domain can reach (MAX_WITHOUT_DOMAIN). Otherwise PostgreSQL skips it (one-time filter).
+      settled AS (
+        SELECT count(*) >= ${limit} AND coalesce(min(score), 0) > ${MAX_WITHOUT_DOMAIN} AS yes
+        FROM (SELECT score FROM (SELECT DISTINCT ON (id) id, score FROM same_domain ORDER BY id, score DESC) d ORDER BY score DESC, id DESC LIMIT ${limit}) t
+      ),
+      other_domain AS (
+        ${scoredPairs(Prisma.sql`NOT coalesce(${domainMatch}, false) AND (${OFFER_VECTOR} @@ ${query} OR ${placeMatch}) AND NOT (SELECT yes FROM settled)`)}
+      ),
+      top AS (
+        SELECT * FROM same_domain UNION ALL SELECT * FROM other_domain
       ),
       best AS (
-        SELECT DISTINCT ON (id) pairs.*, s_domain + s_level + s_duration + s_place + s_keywords AS score
-        FROM pairs
-        ORDER BY id, score DESC, "requestId"
+        SELECT DISTINCT ON (id) top.* FROM top ORDER BY id, score DESC, "requestId"
       )
-      SELECT b.id, b.title, b.domain, b.city, b."postalCode", b.organisation, b."requestId", b."requestTitle",
+      SELECT o.id, o.title, o.domain, o.city, o."postalCode", CASE WHEN o."showCompany" THEN org."legalName" END AS organisation,
+             b."requestId", req.title AS "requestTitle",
              b.s_domain, b.s_level, b.s_duration, b.s_place, b.s_keywords, b.score,
-             ${matchedWords(Prisma.sql`b.okw`, Prisma.sql`b.rtext`)} AS words
+             ${matchedWords(OFFER_KEYWORDS, Prisma.sql`req.text`)} AS words
       FROM (SELECT * FROM best ORDER BY score DESC, id DESC LIMIT ${limit}) b
+      JOIN "Offer" o ON o.id = b.id
+      JOIN "Organisation" org ON org.id = o."organisationId"
+      JOIN req ON req.id = b."requestId"
       ORDER BY b.score DESC, b.id DESC`;
     // The SQL above mirrors visibleOfferWhere; the offers module's rule has the last word.
     const allowed = new Set(
