@@ -153,6 +153,21 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     // The queue is empty again.
     await page.goto(t.url('/offers/moderation'));
     expect(await page.getByRole('link', { name: TITLE, exact: true }).count()).toBe(0);
+
+    // The staff search finds it among the diffused offers (simple search, then an advanced criterion).
+    await page.goto(t.url('/offers/search'));
+    await expectAccessible(page, '/offers/search');
+    expect(await page.getByRole('checkbox', { name: fr('offers.filters.diffused'), exact: true }).isChecked()).toBe(true);
+    await field(page, fr('offers.filters.title')).fill(TITLE.slice(0, 12).toUpperCase());
+    await page.getByText(fr('offers.search.advanced'), { exact: true }).first().click();
+    await field(page, fr('offers.fields.educationLevel')).selectOption('BAC_3');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/offers/search' && u.searchParams.get('educationLevel') === 'BAC_3'),
+      page.getByRole('button', { name: fr('common.search'), exact: true }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('link', { name: TITLE, exact: true }).count()).toBe(1);
+    await expectAccessible(page, '/offers/search?… (advanced)');
   }, 180_000);
 
   it('the student finds the offer by its title, opens it and applies with a CV and a letter', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.js';
+import { visibleOfferSql, visibleOfferWhere } from '../../src/modules/offers/offers.visibility.js';
 import { makeOffer, makeOfferWorld } from '../factories/offers.js';
 import { agent, useApp } from '../helpers/app.js';
+
+/** The offer links of a list page, in order. */
+const listed = (html: string, prefix = '/offers/') => [...html.matchAll(new RegExp(`href="${prefix}(\\d+)"`, 'g'))].map((m) => Number(m[1]));
 
 describe('offers: students', () => {
   const t = useApp();
@@ -64,5 +69,96 @@ describe('offers: students', () => {
     expect((await staff.a.get(`/offers/search/${school.id}`)).status).toBe(200);
     // Centre B's staff do not see centre A's offers.
     expect((await (await agent(t.app, 'b.write@test.example')).a.get(`/offers/search?number=${company.id}`)).text).not.toContain('Offre entreprise');
+  });
+
+  it('searches French full text: accents and endings ignored, word starts, best matches first', async () => {
+    const w = await makeOfferWorld(t.db);
+    const inMissions = await makeOffer(t.db, w, { title: 'Stage assistant', missions: 'Aider les développeurs de l’équipe mobile.' });
+    const inTitle = await makeOffer(t.db, w, { title: 'Développeuse / développeur web', missions: 'Sites web' });
+    const inSkills = await makeOffer(t.db, w, { title: 'Stage support', skills: 'Développeur junior accepté' });
+    const unrelated = await makeOffer(t.db, w, { title: 'Stage comptabilité', missions: 'Bilans' });
+    const lea = await agent(t.app, 'lea@etu.test');
+
+    // Title (weight A) before skills (B) before missions (C), whatever the dates.
+    const ranked = listed((await lea.a.get('/offers?q=DEVELOPPEURS')).text);
+    expect(ranked).toEqual([inTitle.id, inSkills.id, inMissions.id]);
+    // A word start is enough; every word must be found.
+    expect(listed((await lea.a.get('/offers?q=dévelop')).text)).toEqual(expect.arrayContaining([inTitle.id, inSkills.id, inMissions.id]));
+    expect(listed((await lea.a.get('/offers?q=developpeur%20mobile')).text)).toEqual([inMissions.id]);
+    // Stop words alone filter nothing; punctuation cannot break the query.
+    expect(listed((await lea.a.get('/offers?q=le%20de')).text)).toContain(unrelated.id);
+    const odd = await lea.a.get(`/offers?q=${encodeURIComponent("dév' & | ! :* (web")}`);
+    expect(odd.status).toBe(200);
+    expect(listed(odd.text)).toEqual([inTitle.id]);
+    // The column follows edits.
+    await t.db.offer.update({ where: { id: unrelated.id }, data: { title: 'Comptable développeur' } });
+    expect(listed((await lea.a.get('/offers?q=developpeur')).text)).toContain(unrelated.id);
+  });
+
+  it('staff search: title, organisation type, sector, and the diffused / ended / archived boxes', async () => {
+    const w = await makeOfferWorld(t.db);
+    const published = await makeOffer(t.db, w, { title: 'Chargé de communication' });
+    const expired = await makeOffer(t.db, w, { title: 'Chargée d’études', status: 'EXPIRED' });
+    const pending = await makeOffer(t.db, w, { title: 'Analyste', status: 'PENDING_SCHOOL' });
+    const archived = await makeOffer(t.db, w, { title: 'Ancienne offre', status: 'ARCHIVED' });
+    const staff = await agent(t.app, 'a.read@test.example');
+
+    // First display: the guide's defaults (diffused offers, France), no result yet.
+    const first = await staff.a.get('/offers/search');
+    expect(first.status).toBe(200);
+    expect(first.text).toMatch(/id="f-diffused" name="diffused" value="on" checked/);
+    expect(first.text).toMatch(/id="f-country" name="country" value="FR"/);
+    expect(listed(first.text, '/offers/search/')).toEqual([]);
+
+    const all = [published.id, expired.id, pending.id, archived.id];
+    const search = async (qs: string) => listed((await staff.a.get(`/offers/search?${qs}`)).text, '/offers/search/').sort((a, b) => a - b);
+    expect(await search('diffused=on')).toEqual([published.id]);
+    expect(await search('ended=on')).toEqual([expired.id, pending.id]);
+    expect(await search('archived=on&diffused=on')).toEqual([published.id, archived.id]);
+    expect(await search('country=FR')).toEqual(all);
+    expect(await search('title=CHARGEE')).toEqual([expired.id]);
+    expect(await search('title=charg')).toEqual([published.id, expired.id]);
+    // The company is a private company ("COMPANY"), in "Conseil en informatique".
+    await t.db.organisation.update({ where: { id: w.company.organisation.id }, data: { sector: 'Conseil en informatique' } });
+    expect(await search('structureType=COMPANY')).toEqual(all);
+    expect(await search('structureType=ASSOCIATION')).toEqual([]);
+    expect(await search('sector=informatique')).toEqual(all);
+    expect(await search('sector=sante')).toEqual([]);
+    // An advanced criterion opens the advanced section.
+    expect((await staff.a.get('/offers/search?sector=x')).text).toContain('<details open>');
+    expect((await staff.a.get('/offers/search?title=x')).text).not.toContain('<details open>');
+  });
+
+  it('keeps the same offers in the SQL form of the visibility rule as in the Prisma form', async () => {
+    const w = await makeOfferWorld(t.db);
+    const day = 86_400_000;
+    const offers = [
+      await makeOffer(t.db, w),
+      await makeOffer(t.db, w, { status: 'DRAFT' }),
+      await makeOffer(t.db, w, { status: 'EXPIRED' }),
+      await makeOffer(t.db, w, { publishFrom: new Date(Date.now() + day) }),
+      await makeOffer(t.db, w, { publishFrom: null, publishUntil: null }),
+      await makeOffer(t.db, w, { publishUntil: new Date(Date.now() - day) }),
+      await makeOffer(t.db, w, { targetAll: false }),
+      await makeOffer(t.db, w, { targetAll: false, targetProgrammes: { create: { programmeId: w.info.id } } }),
+      await makeOffer(t.db, w, { targetAll: false, targetProgrammes: { create: { programmeId: w.droit.id } } }),
+      await makeOffer(t.db, w, { targetAll: false, targetInstitutions: { create: { institutionId: w.uda.id } } }),
+      await makeOffer(t.db, w, { targetAll: false, targetCountries: { create: { country: 'FR' } } }),
+      await makeOffer(t.db, w, { targetAll: false, targetCountries: { create: { country: 'BE' } } }),
+    ];
+    const ids = offers.map((o) => o.id);
+    const asViewer = (p: typeof w.lea.profile) => ({ profileId: p.id, institutionId: p.institutionId, programmeId: p.programmeId, studyYearId: p.studyYearId });
+    const viewers = [
+      { ...asViewer(w.lea.profile), country: 'FR' },
+      { ...asViewer(w.hugo.profile), country: 'BE' },
+      { ...asViewer(w.lea.profile), programmeId: null, country: null },
+      { ...asViewer(w.lea.profile), institutionId: -1, country: 'FR' },
+    ];
+    for (const v of viewers) {
+      const viaPrisma = (await t.db.offer.findMany({ where: { AND: [visibleOfferWhere(v), { id: { in: ids } }] }, select: { id: true }, orderBy: { id: 'asc' } })).map((o) => o.id);
+      const viaSql = (await t.db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${visibleOfferSql(v)} AND o.id IN (${Prisma.join(ids)}) ORDER BY o.id`).map((o) => o.id);
+      expect(viaSql).toEqual(viaPrisma);
+      expect(viaPrisma.length).toBeGreaterThan(1);
+    }
   });
 });

@@ -8,7 +8,9 @@ import { flash, formPage } from '../../http/forms.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { parse } from '../../http/validate.js';
+import { organisationOptions } from '../companies/companies.options.js';
 import {
+  ADVANCED_SEARCH_FIELDS,
   browseSchema,
   cleanQuery,
   EDUCATION_LEVELS,
@@ -136,7 +138,16 @@ export function offersRoutes(ctx: Ctx) {
     const searched = Object.keys(query).some((k) => k !== 'page');
     const result = searched ? await svc.staffSearch(req.actor!, input, pageParam(req.query.page)) : null;
     const qs = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'page') as [string, string][]).toString();
-    res.render('offers/search', { title: req.t('offers.search.title'), values: query, result, baseUrl: `/offers/search?${qs}`, ...choiceLists(req) });
+    res.render('offers/search', {
+      title: req.t('offers.search.title'),
+      // As in the guide, a new search starts on the diffused offers of France.
+      values: searched ? query : { diffused: 'on', country: 'FR' },
+      advanced: ADVANCED_SEARCH_FIELDS.some((k) => k in query),
+      result,
+      baseUrl: `/offers/search?${qs}`,
+      ...choiceLists(req),
+      structureTypeOptions: organisationOptions(req).structureTypeOptions,
+    });
   });
 
   const showPage = async (req: Request, res: Response, opts: { status?: number; formError?: string; errors?: Record<string, string>; readOnly?: boolean } = {}) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { STRUCTURE_TYPES } from '../organisations/organisations.schemas.js';
 
 export const OFFER_KINDS = ['INTERNSHIP', 'JOB', 'WORK_STUDY', 'VIE_VIA'] as const;
 export const EDUCATION_LEVELS = ['BAC', 'BAC_2', 'BAC_3', 'BAC_5', 'BAC_8', 'ANY'] as const;
@@ -131,15 +132,26 @@ export const browseSchema = z.object({
 });
 export type BrowseInput = z.infer<typeof browseSchema>;
 
-/** Staff search. */
+const box = () => z.literal('on').optional().catch(undefined);
+
+/** Staff search, simple and advanced (seed: "Rechercher une offre"). */
 export const staffSearchSchema = browseSchema.extend({
   number: z.string().trim().regex(/^\d{1,9}$/).transform(Number).optional().catch(undefined),
+  title: z.string().trim().max(200).optional().catch(undefined),
   academicYear: z.string().trim().regex(/^\d{4}$/).transform(Number).optional().catch(undefined),
   city: z.string().trim().max(120).optional().catch(undefined),
+  structureType: z.enum(STRUCTURE_TYPES).optional().catch(undefined),
+  sector: z.string().trim().max(120).optional().catch(undefined),
   fromCompany: z.enum(['yes', 'no']).optional().catch(undefined),
+  // "Rechercher sur les offres : diffusées / terminées / historisées" (none ticked: all).
+  diffused: box(),
+  ended: box(),
+  archived: box(),
   status: z.enum(OFFER_STATUSES).optional().catch(undefined),
 });
 export type StaffSearchInput = z.infer<typeof staffSearchSchema>;
+/** The staff search's fields under "Recherche avancée" (the section opens when one is used). */
+export const ADVANCED_SEARCH_FIELDS = ['sector', 'educationLevel', 'organisation', 'paid', 'status'] as const;
 
 /** Empty strings from a GET form count as absent. */
 export function cleanQuery(q: Record<string, unknown>): Record<string, unknown> {

@@ -8,9 +8,9 @@ import type { CheckedFile } from '../../files/upload.js';
 import { fileSummary, storeFile } from '../../files/upload.js';
 import { isLocale } from '../../i18n/index.js';
 import { queueEmails, type QueueEmail } from '../../mail/outbox.js';
-import { normalizeName } from '../organisations/identifiers.js';
 import type { BrowseInput, OfferInput, PeriodInput, ShortOfferInput, StaffSearchInput } from './offers.schemas.js';
-import { visibleOfferWhere } from './offers.visibility.js';
+import { browseOffers, searchOffers } from './offers.search.js';
+import { visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
 import { addMonths, availableActions, findTransition, isCentreWriter, targetStatus, type OfferAction, type OfferRef, type Recipient, type Transition } from './offers.workflow.js';
 
 /** A transition refused because of the offer's status: 422, nothing changed. */
@@ -22,18 +22,6 @@ export class WrongStateError extends AppError {
     super('offer_state', 422);
   }
 }
-
-// Accent folding in SQL (the `unaccent` extension is not installed): the same letters as foldText().
-// The offer's "searchText" column (search_indexes migration) folds with these two strings.
-export const FOLD_FROM = 'àáâãäåāçćčèéêëēėęìíîïīñòóôõöøōùúûüūýÿžšß';
-export const FOLD_TO = 'aaaaaaaccceeeeeeeiiiiinooooooouuuuuyyzss';
-
-/** Lower case, accents removed: the form the search compares. */
-export function foldText(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const detailInclude = {
   organisation: { select: { id: true, legalName: true, city: true, country: true, website: true } },
@@ -78,6 +66,19 @@ export class OfferService {
     if (orgs.length) or.push({ organisationId: { in: orgs } });
     if (centres.length) or.push({ centreId: { in: centres } }, { diffusionCentres: { some: { centreId: { in: centres } } } });
     return or.length ? { OR: or } : { id: -1 };
+  }
+
+  /** reachWhere as an SQL condition on the offer `o` (the staff search ranks in SQL). */
+  reachSql(actor: Actor): Prisma.Sql {
+    if (actor.isPlatformAdmin) return Prisma.sql`TRUE`;
+    const centres = [...actor.centres.keys()];
+    const orgs = actor.companies.map((c) => c.organisationId);
+    const or: Prisma.Sql[] = [];
+    if (orgs.length) or.push(Prisma.sql`o."organisationId" IN (${Prisma.join(orgs)})`);
+    if (centres.length) {
+      or.push(Prisma.sql`o."centreId" IN (${Prisma.join(centres)})`, Prisma.sql`EXISTS (SELECT 1 FROM "OfferDiffusionCentre" dc WHERE dc."offerId" = o.id AND dc."centreId" IN (${Prisma.join(centres)}))`);
+    }
+    return or.length ? Prisma.sql`(${Prisma.join(or, ' OR ')})` : Prisma.sql`FALSE`;
   }
 
   /** One offer within reach, with what its page shows; 404 otherwise. */
@@ -426,57 +427,21 @@ export class OfferService {
 
   // ───────────── students ─────────────
 
-  private async studentScope(actor: Actor) {
+  /** The student as the visibility rule needs them (their institution's country). */
+  async viewer(actor: Actor): Promise<Viewer> {
     const student = actor.student;
     if (!student) throw forbidden();
     const inst = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
-    return visibleOfferWhere({ ...student, country: inst?.country ?? null });
+    return { ...student, country: inst?.country ?? null };
   }
 
-  /** Ids matching every word of `q` in the offer's text, accents and case ignored. */
-  private async textMatch(q: string, where: Prisma.Sql): Promise<number[]> {
-    const words = foldText(q).split(/\s+/).filter((w) => w.length > 0).slice(0, 8);
-    if (!words.length) return [];
-    // "searchText" is a STORED generated column (search_indexes migration):
-    // translate(lower(title || reference || domain || missions || skills || city || comments), FOLD_FROM, FOLD_TO).
-    const doc = Prisma.raw(`o."searchText"`);
-    const conds = words.map((w) => Prisma.sql`${doc} LIKE ${'%' + likeEscape(w) + '%'}`);
-    const rows = await this.db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${where} AND ${Prisma.join(conds, ' AND ')} LIMIT 5000`;
-    return rows.map((r) => r.id);
+  private async studentScope(actor: Actor) {
+    return visibleOfferWhere(await this.viewer(actor));
   }
 
-  private async filters(input: BrowseInput, statusSql: Prisma.Sql): Promise<Prisma.OfferWhereInput[]> {
-    const and: Prisma.OfferWhereInput[] = [];
-    if (input.q) and.push({ id: { in: await this.textMatch(input.q, statusSql) } });
-    if (input.organisation) {
-      const n = normalizeName(input.organisation);
-      if (n) and.push({ organisation: { normalizedName: { contains: n } }, showCompany: true });
-    }
-    if (input.kind) and.push({ kind: input.kind });
-    if (input.domain) and.push({ domain: { contains: input.domain, mode: 'insensitive' } });
-    if (input.country) and.push({ country: input.country });
-    if (input.educationLevel) and.push({ educationLevel: input.educationLevel });
-    if (input.paid) and.push({ paid: input.paid === 'yes' });
-    if (input.place) {
-      const parts = input.place.split(';').map((s) => s.trim()).filter(Boolean).slice(0, 20);
-      if (parts.length) and.push({ OR: parts.map((p) => (/^\d[\dAB]*$/i.test(p) ? { postalCode: { startsWith: p } } : { city: { contains: p, mode: 'insensitive' as const } })) });
-    }
-    return and;
-  }
-
-  /** The student's list: visible offers only, filtered, newest first. */
+  /** The student's list: visible offers only, filtered, best keyword match then newest first. */
   async browse(actor: Actor, input: BrowseInput, page: number) {
-    const where: Prisma.OfferWhereInput = { AND: [await this.studentScope(actor), ...(await this.filters(input, Prisma.sql`o.status = 'PUBLISHED'`))] };
-    const total = await this.db.offer.count({ where });
-    const p = pager(page, total);
-    const items = await this.db.offer.findMany({
-      where,
-      orderBy: [{ publishFrom: 'desc' }, { id: 'desc' }],
-      skip: p.skip,
-      take: p.size,
-      select: { id: true, title: true, kind: true, domain: true, city: true, postalCode: true, country: true, paid: true, showCompany: true, publishUntil: true, organisation: { select: { legalName: true } } },
-    });
-    return { items, pager: p };
+    return browseOffers(this.db, visibleOfferSql(await this.viewer(actor)), input, page);
   }
 
   /** One visible offer (404 otherwise); the visit is counted once per student per day. */
@@ -510,27 +475,7 @@ export class OfferService {
   // ───────────── staff search ─────────────
 
   async staffSearch(actor: Actor, input: StaffSearchInput, page: number) {
-    const reach = this.reachWhere(actor);
-    const and: Prisma.OfferWhereInput[] = [reach, ...(await this.filters(input, Prisma.sql`TRUE`))];
-    if (input.number) and.push({ id: input.number });
-    if (input.city) and.push({ city: { contains: input.city, mode: 'insensitive' } });
-    if (input.fromCompany) and.push({ fromCompany: input.fromCompany === 'yes' });
-    if (input.status) and.push({ status: input.status });
-    if (input.academicYear) {
-      // An academic year runs from 1 September to 31 August: offers created in it.
-      and.push({ createdAt: { gte: new Date(Date.UTC(input.academicYear, 8, 1)), lt: new Date(Date.UTC(input.academicYear + 1, 8, 1)) } });
-    }
-    const where: Prisma.OfferWhereInput = { AND: and };
-    const total = await this.db.offer.count({ where });
-    const p = pager(page, total);
-    const items = await this.db.offer.findMany({
-      where,
-      orderBy: { id: 'desc' },
-      skip: p.skip,
-      take: p.size,
-      select: { id: true, title: true, kind: true, status: true, city: true, postalCode: true, fromCompany: true, publishUntil: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },
-    });
-    return { items, pager: p };
+    return searchOffers(this.db, this.reachSql(actor), input, page);
   }
 }
 

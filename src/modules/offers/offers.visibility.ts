@@ -1,12 +1,16 @@
 import type { Actor } from '../../authz/actor.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+
+/** A student as the visibility rule sees them: institution, programme, and the institution's country. */
+export type Viewer = NonNullable<Actor['student']> & { country?: string | null };
 
 /**
  * The offers a student may see: PUBLISHED, inside their diffusion period, and targeted at
  * everyone or at the student's country (of their institution), institution or programme. Used by
- * the list, the detail page (out of reach = 404), applications and matching.
+ * the detail page (out of reach = 404) and applications; the lists and the matching use its SQL
+ * form below (they rank in SQL). A test checks that both forms keep the same offers.
  */
-export function visibleOfferWhere(student: NonNullable<Actor['student']> & { country?: string | null }, now = new Date()): Prisma.OfferWhereInput {
+export function visibleOfferWhere(student: Viewer, now = new Date()): Prisma.OfferWhereInput {
   const targeted: Prisma.OfferWhereInput[] = [{ targetAll: true }, { targetInstitutions: { some: { institutionId: student.institutionId } } }];
   if (student.programmeId) targeted.push({ targetProgrammes: { some: { programmeId: student.programmeId } } });
   if (student.country) targeted.push({ targetCountries: { some: { country: student.country } } });
@@ -15,4 +19,15 @@ export function visibleOfferWhere(student: NonNullable<Actor['student']> & { cou
     OR: [{ publishFrom: null }, { publishFrom: { lte: now } }],
     AND: [{ OR: [{ publishUntil: null }, { publishUntil: { gt: now } }] }, { OR: targeted }],
   };
+}
+
+/** visibleOfferWhere as an SQL condition on the offer `o`. */
+export function visibleOfferSql(student: Viewer, now = new Date()): Prisma.Sql {
+  const targeted = [Prisma.sql`o."targetAll"`, Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})`];
+  if (student.programmeId) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId})`);
+  if (student.country) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${student.country})`);
+  return Prisma.sql`(o.status = 'PUBLISHED'
+    AND (o."publishFrom" IS NULL OR o."publishFrom" <= ${now})
+    AND (o."publishUntil" IS NULL OR o."publishUntil" > ${now})
+    AND (${Prisma.join(targeted, ' OR ')}))`;
 }

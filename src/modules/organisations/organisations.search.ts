@@ -70,14 +70,9 @@ export function whereFor(input: Exclude<SearchInput, { mode: 'address' }>): Pris
   }
 }
 
-// Accents folded in SQL as normalizeName() folds them in JavaScript (without needing the unaccent
-// extension): translate() maps accented letters, then anything but a-z0-9 becomes one space.
-const FOLD_FROM = 'àáâãäåāăąçćčďđèéêëēĕėęěìíîïīĭįłñńňòóôõöøōŏőřśšşťţùúûüūŭůűýÿžźżÀÁÂÃÄÅĀĂĄÇĆČĎĐÈÉÊËĒĔĖĘĚÌÍÎÏĪĬĮŁÑŃŇÒÓÔÕÖØŌŎŐŘŚŠŞŤŢÙÚÛÜŪŬŮŰÝŸŽŹŻ';
-const UNDECOMPOSED: Record<string, string> = { đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ø: 'o', Ø: 'O' };
-const FOLD_TO = [...FOLD_FROM].map((c) => UNDECOMPOSED[c] ?? c.normalize('NFD').replace(/[\u0300-\u036f]/g, '')).join('');
-if (FOLD_TO.length !== [...FOLD_FROM].length || /[^a-zA-Z]/.test(FOLD_TO)) throw new Error('accent folding tables differ');
-
-const folded = (column: string) => Prisma.sql`btrim(regexp_replace(lower(translate(${Prisma.raw(`"${column}"`)}, ${FOLD_FROM}, ${FOLD_TO})), '[^a-z0-9]+', ' ', 'g'))`;
+// Accents folded in SQL as normalizeName() folds them in JavaScript: stages_fold() (offer_fulltext
+// migration) maps accented letters and lowers the case, then anything but a-z0-9 becomes one space.
+const folded = (column: string) => Prisma.sql`btrim(regexp_replace(stages_fold(${Prisma.raw(`"${column}"`)}), '[^a-z0-9]+', ' ', 'g'))`;
 const contains = (column: string, typed: string) => Prisma.sql`${folded(column)} LIKE ${'%' + normalizeName(typed) + '%'}`;
 
 function addressConditions(input: Extract<SearchInput, { mode: 'address' }>): Prisma.Sql[] {

@@ -7,7 +7,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../http/errors.js';
-import { visibleOfferWhere } from '../offers/offers.visibility.js';
+import { visibleOfferSql } from '../offers/offers.visibility.js';
 import {
   anyWordQuery,
   CVBOOK_FROM,
@@ -130,15 +130,7 @@ export class MatchingService {
     if (!actor.student) throw notFound();
     const student = actor.student;
     const institution = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
-    const country = institution?.country ?? null;
-    const now = new Date();
-    const visible = Prisma.sql`o.status = 'PUBLISHED'
-      AND (o."publishFrom" IS NULL OR o."publishFrom" <= ${now})
-      AND (o."publishUntil" IS NULL OR o."publishUntil" > ${now})
-      AND (o."targetAll"
-        OR EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})
-        OR EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId ?? -1})
-        OR EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${country ?? ''}))`;
+    const visible = visibleOfferSql({ ...student, country: institution?.country ?? null });
     const query = Prisma.sql`req.query`;
     const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = lower(req.domain)`;
     const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
@@ -199,12 +191,7 @@ export class MatchingService {
       JOIN "Organisation" org ON org.id = o."organisationId"
       JOIN req ON req.id = b."requestId"
       ORDER BY b.score DESC, b.id DESC`;
-    // The SQL above mirrors visibleOfferWhere; the offers module's rule has the last word.
-    const allowed = new Set(
-      (await this.db.offer.findMany({ where: { AND: [visibleOfferWhere({ ...student, country }, now), { id: { in: rows.map((r) => r.id) } }] }, select: { id: true } })).map((o) => o.id),
-    );
     return rows
-      .filter((r) => allowed.has(r.id))
       .map(({ s_domain, s_level, s_duration, s_place, s_keywords, score, words, ...r }) => ({
         ...r,
         score,

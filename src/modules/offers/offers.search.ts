@@ -1,0 +1,125 @@
+// The two offer lists, the student's (visible offers) and the staff search (offers within reach),
+// as SQL: the keywords are a French full-text query over the "searchVector" column (accents
+// folded by stages_fold(), GIN index, offer_fulltext migration) whose rank orders the list, and
+// a rank cannot be expressed through Prisma's where/orderBy. Each criterion is one SQL condition
+// on the offer `o`; the page's rows are then read through Prisma in the order found here.
+import type { Db } from '../../db/client.js';
+import { Prisma, type OfferStatus } from '../../generated/prisma/client.js';
+import { pager } from '../../http/pagination.js';
+import { normalizeName } from '../organisations/identifiers.js';
+import type { BrowseInput, StaffSearchInput } from './offers.schemas.js';
+
+/** Lower case, accents removed: the JavaScript twin of the SQL function stages_fold(). */
+export function foldText(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** `column` contains `typed`, accents and case ignored. */
+const foldedContains = (column: Prisma.Sql, typed: string) => Prisma.sql`stages_fold(${column}) LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
+
+/**
+ * The keywords as a tsquery (its text, to pass as a constant so that the GIN index serves): every
+ * word must be found, each as a prefix ("dévelop" finds "développeur"), accents ignored, French
+ * stemming. Only letters and digits reach to_tsquery, so nothing typed can break its syntax. Null
+ * when nothing is left to search for (no word, or stop words only such as "le de").
+ */
+export async function keywordQuery(db: Db, q: string | undefined): Promise<string | null> {
+  const words = (q ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  if (!words.length) return null;
+  const [{ query }] = await db.$queryRaw<{ query: string }[]>`SELECT to_tsquery('french'::regconfig, stages_fold(${words.map((w) => `${w}:*`).join(' & ')}))::text AS query`;
+  return query || null;
+}
+
+/** The statuses behind the staff search's "diffusées / terminées / historisées" boxes (seed §5.1). */
+export const STATUS_GROUPS: Record<'diffused' | 'ended' | 'archived', OfferStatus[]> = {
+  diffused: ['PUBLISHED'],
+  ended: ['DRAFT', 'PENDING_COMPANY', 'PENDING_SCHOOL', 'EXPIRED', 'FILLED', 'CANCELLED'],
+  archived: ['ARCHIVED'],
+};
+
+const orgHas = (cond: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM "Organisation" g WHERE g.id = o."organisationId" AND ${cond})`;
+
+/** The conditions of the filters both lists share (the student's list form). */
+function sharedConditions(input: BrowseInput, kw: string | null): Prisma.Sql[] {
+  const and: Prisma.Sql[] = [];
+  if (kw) and.push(Prisma.sql`o."searchVector" @@ ${kw}::tsquery`);
+  if (input.organisation) {
+    const n = normalizeName(input.organisation);
+    if (n) and.push(Prisma.sql`o."showCompany"`, orgHas(Prisma.sql`g."normalizedName" LIKE ${'%' + likeEscape(n) + '%'}`));
+  }
+  if (input.kind) and.push(Prisma.sql`o.kind = ${input.kind}::"OfferKind"`);
+  if (input.domain) and.push(foldedContains(Prisma.raw('o.domain'), input.domain));
+  if (input.country) and.push(Prisma.sql`o.country = ${input.country}`);
+  if (input.educationLevel) and.push(Prisma.sql`o."educationLevel" = ${input.educationLevel}::"EducationLevel"`);
+  if (input.paid) and.push(Prisma.sql`o.paid = ${input.paid === 'yes'}`);
+  if (input.place) {
+    // Postal codes or their first digits ("54;55;57", "2A"), or city names.
+    const parts = input.place.split(';').map((s) => s.trim()).filter(Boolean).slice(0, 20);
+    const ors = parts.map((p) => (/^\d[\dAB]*$/i.test(p) ? Prisma.sql`o."postalCode" LIKE ${likeEscape(p.toUpperCase()) + '%'}` : foldedContains(Prisma.raw('o.city'), p)));
+    if (ors.length) and.push(Prisma.sql`(${Prisma.join(ors, ' OR ')})`);
+  }
+  return and;
+}
+
+/** The staff search's conditions: the shared filters and the simple and advanced search's own. */
+function staffConditions(input: StaffSearchInput, kw: string | null): Prisma.Sql[] {
+  const and = sharedConditions(input, kw);
+  if (input.number) and.push(Prisma.sql`o.id = ${input.number}`);
+  if (input.title) and.push(foldedContains(Prisma.raw('o.title'), input.title));
+  if (input.city) and.push(foldedContains(Prisma.raw('o.city'), input.city));
+  if (input.fromCompany) and.push(Prisma.sql`o."fromCompany" = ${input.fromCompany === 'yes'}`);
+  if (input.status) and.push(Prisma.sql`o.status = ${input.status}::"OfferStatus"`);
+  const groups = (['diffused', 'ended', 'archived'] as const).filter((g) => input[g]);
+  if (groups.length) and.push(Prisma.sql`o.status::text IN (${Prisma.join(groups.flatMap((g) => STATUS_GROUPS[g]))})`);
+  if (input.academicYear) {
+    // An academic year runs from 1 September to 31 August: offers created in it.
+    and.push(Prisma.sql`o."createdAt" >= ${new Date(Date.UTC(input.academicYear, 8, 1))} AND o."createdAt" < ${new Date(Date.UTC(input.academicYear + 1, 8, 1))}`);
+  }
+  if (input.structureType) and.push(orgHas(Prisma.sql`g."structureType" = ${input.structureType}::"StructureType"`));
+  if (input.sector) and.push(orgHas(foldedContains(Prisma.raw('g.sector'), input.sector)));
+  return and;
+}
+
+/**
+ * One page of offer ids matching `scope` (the student's visibility or the actor's reach) and the
+ * criteria: best keyword rank first when there are keywords (`kw`), then `order`. Returns the
+ * ids in order and the pager.
+ */
+async function pageOfIds(db: Db, scope: Prisma.Sql, conditions: Prisma.Sql[], kw: string | null, order: Prisma.Sql, page: number) {
+  const where = Prisma.join([scope, ...conditions], ' AND ');
+  const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Offer" o WHERE ${where}`;
+  const p = pager(page, n);
+  if (!n) return { ids: [] as number[], pager: p };
+  const rank = kw ? Prisma.sql`ts_rank(o."searchVector", ${kw}::tsquery) DESC, ` : Prisma.empty;
+  const rows = await db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${where} ORDER BY ${rank}${order} LIMIT ${p.size} OFFSET ${p.skip}`;
+  return { ids: rows.map((r) => r.id), pager: p };
+}
+
+/** The rows of `ids` in that order (Prisma keeps no order for `in`). */
+function inOrder<T extends { id: number }>(ids: number[], rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The student's list: visible offers (`visible`, see offers.visibility.ts), newest diffusion first. */
+export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInput, page: number) {
+  const kw = await keywordQuery(db, input.q);
+  const { ids, pager: p } = await pageOfIds(db, visible, sharedConditions(input, kw), kw, Prisma.sql`o."publishFrom" DESC, o.id DESC`, page);
+  const rows = await db.offer.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, title: true, kind: true, domain: true, city: true, postalCode: true, country: true, paid: true, showCompany: true, publishUntil: true, organisation: { select: { legalName: true } } },
+  });
+  return { items: inOrder(ids, rows), pager: p };
+}
+
+/** The staff search within the actor's reach (`reach`), highest number first. */
+export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number) {
+  const kw = await keywordQuery(db, input.q);
+  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw), kw, Prisma.sql`o.id DESC`, page);
+  const rows = await db.offer.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, title: true, kind: true, status: true, city: true, postalCode: true, fromCompany: true, publishUntil: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },
+  });
+  return { items: inOrder(ids, rows), pager: p };
+}
