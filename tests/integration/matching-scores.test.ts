@@ -77,6 +77,11 @@ describe('matching offers and requests', () => {
     for (const o of [draft, elsewhere, expired, unrelated]) expect(res.text).not.toContain(`href="/offers/${o.id}"`);
     expect(reasonsOf(res.text, `/offers/${offer.id}`).slice(0, 4)).toEqual(['même domaine', 'niveau compatible', 'durée proche', 'même département']);
     expect(reasonsOf(res.text, `/offers/${onlyDomain.id}`)).toEqual(['même domaine']);
+    // Domains and cities compare without accents or case.
+    const accents = await makeOffer(t.db, org, { title: 'Chargé de clientèle', domain: 'INFORMATIQUÉ', city: 'Clérmont-Ferrand' });
+    await t.db.internshipRequest.update({ where: { id: r1.id }, data: { place: 'clermont-ferrand' } });
+    const again = await s.a.get('/matching/requests');
+    expect(reasonsOf(again.text, `/offers/${accents.id}`)).toEqual(['même domaine', 'même département']);
 
     // Closed requests are not matched.
     await t.db.internshipRequest.update({ where: { id: r1.id }, data: { status: 'CLOSED' } });

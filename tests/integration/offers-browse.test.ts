@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.js';
+import { foldText } from '../../src/modules/offers/offers.search.js';
 import { visibleOfferSql, visibleOfferWhere } from '../../src/modules/offers/offers.visibility.js';
 import { makeOffer, makeOfferWorld } from '../factories/offers.js';
 import { agent, useApp } from '../helpers/app.js';
@@ -85,6 +86,8 @@ describe('offers: students', () => {
     // A word start is enough; every word must be found.
     expect(listed((await lea.a.get('/offers?q=dévelop')).text)).toEqual(expect.arrayContaining([inTitle.id, inSkills.id, inMissions.id]));
     expect(listed((await lea.a.get('/offers?q=developpeur%20mobile')).text)).toEqual([inMissions.id]);
+    // A word start longer than the word's French stem ("assist") still finds it.
+    expect(listed((await lea.a.get('/offers?q=assistan')).text)).toEqual([inMissions.id]);
     // Stop words alone filter nothing; punctuation cannot break the query.
     expect(listed((await lea.a.get('/offers?q=le%20de')).text)).toContain(unrelated.id);
     const odd = await lea.a.get(`/offers?q=${encodeURIComponent("dév' & | ! :* (web")}`);
@@ -116,8 +119,12 @@ describe('offers: students', () => {
     expect(await search('ended=on')).toEqual([expired.id, pending.id]);
     expect(await search('archived=on&diffused=on')).toEqual([published.id, archived.id]);
     expect(await search('country=FR')).toEqual(all);
-    expect(await search('title=CHARGEE')).toEqual([expired.id]);
-    expect(await search('title=charg')).toEqual([published.id, expired.id]);
+    // Title words as word starts, accents and endings ignored; other fields do not count.
+    expect(await search('title=CHARGEE')).toEqual([published.id, expired.id]);
+    expect(await search('title=charg%C3%A9e%20%C3%A9tude')).toEqual([expired.id]);
+    expect(await search('title=communic')).toEqual([published.id]);
+    expect(await search('title=etudes%20charg')).toEqual([expired.id]);
+    expect(await search('title=Missions')).toEqual([]);
     // The company is a private company ("COMPANY"), in "Conseil en informatique".
     await t.db.organisation.update({ where: { id: w.company.organisation.id }, data: { sector: 'Conseil en informatique' } });
     expect(await search('structureType=COMPANY')).toEqual(all);
@@ -160,5 +167,16 @@ describe('offers: students', () => {
       expect(viaSql).toEqual(viaPrisma);
       expect(viaPrisma.length).toBeGreaterThan(1);
     }
+  });
+
+  it('folds accents and case the same way in SQL (stages_fold) and in JavaScript (foldText)', async () => {
+    // Every letter from À (U+00C0) to ž (U+017F), and words.
+    const latin = Array.from({ length: 0x180 - 0xc0 }, (_, i) => String.fromCharCode(0xc0 + i)).join('');
+    const samples = [latin, 'Électronique EMBARQUÉE', 'Łódź, Øresund, Đakovo', 'Ça coûte — ŠKODA Ğ'];
+    for (const text of samples) {
+      const [{ folded }] = await t.db.$queryRaw<{ folded: string }[]>`SELECT stages_fold(${text}) AS folded`;
+      expect(folded, text).toBe(foldText(text));
+    }
+    expect(foldText('Électronique EMBARQUÉE')).toBe('electronique embarquee');
   });
 });

@@ -221,6 +221,57 @@ describe('offers: short form, expiry job', () => {
     expect(await t.db.offer.count()).toBe(2);
   });
 
+  it('edits a short-form offer with the short form: keeps, replaces or swaps its file and link; the full form completes it', async () => {
+    const w = await makeOfferWorld(t.db);
+    const s = await agent(t.app, 'admin@volcans.example');
+    const base = { _csrf: s.csrf, organisationId: String(w.company.organisation.id), centreId: String(w.centreA.id), kind: 'JOB', domain: 'Web', postalCode: '63000', city: 'Clermont', country: 'FR', targetAll: 'yes' };
+    const post = (path: string, fields: Record<string, string>, file?: [string, Buffer]) => {
+      const r = s.a.post(path);
+      for (const [k, v] of Object.entries(fields)) r.field(k, v);
+      return file ? r.attach('attachment', file[1], file[0]) : r;
+    };
+    expect((await post('/offers/manage/new-short', { ...base, title: 'Stage court' }, ['offre.pdf', minimalPdf()])).status).toBe(303);
+    const created = await t.db.offer.findFirstOrThrow();
+    const firstFile = created.attachmentFileId;
+    const edit = `/offers/manage/${created.id}/edit-short`;
+
+    // The offer's page leads to the short form, which shows the current file and starts empty.
+    expect((await s.a.get(`/offers/manage/${created.id}`)).text).toContain(`href="${edit}"`);
+    const page = await s.a.get(edit);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('offre.pdf');
+    expect(page.text).toContain('enctype="multipart/form-data"');
+
+    // Nothing new: the file stays.
+    expect((await post(edit, { ...base, title: 'Stage court (modifié)' })).status).toBe(303);
+    let offer = await t.db.offer.findUniqueOrThrow({ where: { id: created.id } });
+    expect(offer).toMatchObject({ title: 'Stage court (modifié)', shortForm: true, attachmentFileId: firstFile, link: null });
+    // A link replaces the file; a new file replaces the link; both at once are refused.
+    expect((await post(edit, { ...base, title: 'Stage court', link: 'https://volcans.example/offre' })).status).toBe(303);
+    offer = await t.db.offer.findUniqueOrThrow({ where: { id: created.id } });
+    expect(offer).toMatchObject({ attachmentFileId: null, link: 'https://volcans.example/offre', shortForm: true });
+    const both = await post(edit, { ...base, title: 'Stage court', link: 'https://volcans.example/x' }, ['autre.pdf', minimalPdf()]);
+    expect(both.status).toBe(422);
+    expect((await t.db.offer.findUniqueOrThrow({ where: { id: created.id } })).link).toBe('https://volcans.example/offre');
+    expect((await post(edit, { ...base, title: 'Stage court' }, ['nouvelle.pdf', minimalPdf()])).status).toBe(303);
+    const replaced = await t.db.offer.findUniqueOrThrow({ where: { id: created.id }, include: { attachmentFile: true } });
+    expect(replaced.link).toBeNull();
+    expect(replaced.attachmentFile?.originalName).toBe('nouvelle.pdf');
+    // A file that is not a document is refused and changes nothing.
+    expect((await post(edit, { ...base, title: 'Autre titre' }, ['offre.pdf', Buffer.from('not a pdf')])).status).toBe(422);
+    expect((await t.db.offer.findUniqueOrThrow({ where: { id: created.id } })).title).toBe('Stage court');
+    expect(await t.db.auditLog.count({ where: { action: 'offer.edit', entityId: String(created.id) } })).toBe(3);
+
+    // The full form says it completes the offer; a full-form offer has no short form to edit.
+    expect((await s.a.get(`/offers/manage/${created.id}/edit`)).text).toContain('formulaire court');
+    const full = await makeOffer(t.db, w, { status: 'DRAFT' });
+    expect((await post(`/offers/manage/${full.id}/edit-short`, { ...base, title: 'X', link: 'https://volcans.example/y' })).status).toBe(422);
+    expect((await t.db.offer.findUniqueOrThrow({ where: { id: full.id } })).shortForm).toBe(false);
+    // Another company's offer: 404.
+    const other = await agent(t.app, 'admin@autre.example');
+    expect((await other.a.get(edit)).status).toBe(404);
+  });
+
   it('the daily job expires offers whose period has ended, audited, under its lock', async () => {
     const w = await makeOfferWorld(t.db);
     const due = await makeOffer(t.db, w, { publishUntil: new Date(Date.now() - 60_000) });

@@ -183,36 +183,54 @@ export function offersRoutes(ctx: Ctx) {
     sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'manager'));
   });
 
+  const editLocals = async (req: Request, short: boolean) => {
+    const { offer } = await svc.get(req.actor!, idParam(req.params.id));
+    const opts = await svc.formOptions(req.actor!, offer.organisationId);
+    return {
+      title: req.t('offers.form.editTitle', { number: offer.id }),
+      ...choiceLists(req),
+      opts,
+      offer,
+      organisation: offer.organisation,
+      isCompany: offer.fromCompany,
+      mode: 'edit',
+      short,
+      formAction: `/offers/manage/${offer.id}/${short ? 'edit-short' : 'edit'}`,
+      accept: '.pdf,.doc,.docx,.odt',
+      fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types),
+    };
+  };
+  /** Saves an edit; a refusal by the workflow re-renders the offer's page (422). */
+  const saveEdit = async (req: Request, res: Response, run: () => Promise<{ requeued: boolean }>) => {
+    try {
+      const { requeued } = await run();
+      flash(req, 'success', requeued ? 'offers.flash.editedRequeued' : 'common.saved');
+    } catch (err) {
+      if (err instanceof WrongStateError) return showPage(req, res, { status: 422, formError: 'offers.errors.wrongState' });
+      throw err;
+    }
+    res.redirect(303, offerPath(idParam(req.params.id)));
+  };
+
+  // The full form. A short-form offer opened here is completed into a full one (the page says so).
   formPage(r, '/manage/:id/edit', 'offers.manage', {
     view: 'offers/form',
     schema: offerSchema,
-    locals: async (req) => {
-      const { offer } = await svc.get(req.actor!, idParam(req.params.id));
-      const opts = await svc.formOptions(req.actor!, offer.organisationId);
-      return {
-        title: req.t('offers.form.editTitle', { number: offer.id }),
-        ...choiceLists(req),
-        opts,
-        offer,
-        organisation: offer.organisation,
-        isCompany: offer.fromCompany,
-        mode: 'edit',
-        short: false,
-        formAction: `/offers/manage/${offer.id}/edit`,
-      };
-    },
+    locals: (req) => editLocals(req, false),
     initial: (l) => editValues(l.offer),
-    action: async (req, res, data) => {
-      const id = idParam(req.params.id);
-      try {
-        const { requeued } = await svc.update(req.actor!, id, data, meta(req));
-        flash(req, 'success', requeued ? 'offers.flash.editedRequeued' : 'common.saved');
-      } catch (err) {
-        if (err instanceof WrongStateError) return showPage(req, res, { status: 422, formError: 'offers.errors.wrongState' });
-        throw err;
-      }
-      res.redirect(303, offerPath(id));
-    },
+    action: (req, res, data) => saveEdit(req, res, () => svc.update(req.actor!, idParam(req.params.id), data, meta(req))),
+  });
+
+  // The short form, for the offers created with it: the essentials and a new file or link.
+  formPage(r, '/manage/:id/edit-short', 'offers.manage', {
+    view: 'offers/form',
+    schema: shortOfferSchema,
+    locals: (req) => editLocals(req, true),
+    // The current file or link is shown beside the fields, which start empty ("keep it").
+    initial: (l) => ({ ...editValues(l.offer), link: '' }),
+    beforePost: [uploadSingle('attachment', OFFER_ATTACHMENT_UPLOAD)],
+    action: (req, res, data) =>
+      saveEdit(req, res, () => svc.updateShort(req.actor!, idParam(req.params.id), data, takeUpload(req, { required: false, field: 'attachment' }), meta(req))),
   });
 
   /** One workflow action: run it, flash, back to the offer's page; a refusal re-renders the page (422) or is a 403/404. */

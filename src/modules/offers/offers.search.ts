@@ -9,25 +9,40 @@ import { pager } from '../../http/pagination.js';
 import { normalizeName } from '../organisations/identifiers.js';
 import type { BrowseInput, StaffSearchInput } from './offers.schemas.js';
 
+// Letters Unicode does not decompose into a base letter and an accent.
+const UNDECOMPOSED: Record<string, string> = { đ: 'd', Đ: 'D', ħ: 'h', Ħ: 'H', ı: 'i', ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', ŧ: 't', Ŧ: 'T' };
+
 /** Lower case, accents removed: the JavaScript twin of the SQL function stages_fold(). */
 export function foldText(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐħĦıłŁøØŧŦ]/g, (c) => UNDECOMPOSED[c])
+    .toLowerCase();
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-/** `column` contains `typed`, accents and case ignored. */
+/** `column` contains `typed`, accents and case ignored (folding the column on every row: small tables only). */
 const foldedContains = (column: Prisma.Sql, typed: string) => Prisma.sql`stages_fold(${column}) LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
+/** A folded key column (stages_fold() of a field, STORED, see the offer_fulltext migration) contains `typed`. */
+const keyContains = (key: 'domainKey' | 'cityKey', typed: string) => Prisma.sql`o.${Prisma.raw(`"${key}"`)} LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
 
 /**
- * The keywords as a tsquery (its text, to pass as a constant so that the GIN index serves): every
- * word must be found, each as a prefix ("dévelop" finds "développeur"), accents ignored, French
- * stemming. Only letters and digits reach to_tsquery, so nothing typed can break its syntax. Null
- * when nothing is left to search for (no word, or stop words only such as "le de").
+ * Typed words as a tsquery (its text, to pass as a constant so that the GIN index serves): every
+ * word must be found, as a word start ("dévelop" finds "développeur") in its French stem or as
+ * written (the vector holds both, see stages_search_doc()), accents ignored; `weight` "A" looks in
+ * the title only. French stop words ("le", "de") are dropped. Only letters and digits reach
+ * to_tsquery, so nothing typed can break its syntax. Null when no word is left.
  */
-export async function keywordQuery(db: Db, q: string | undefined): Promise<string | null> {
+export async function keywordQuery(db: Db, q: string | undefined, weight: '' | 'A' = ''): Promise<string | null> {
   const words = (q ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
   if (!words.length) return null;
-  const [{ query }] = await db.$queryRaw<{ query: string }[]>`SELECT to_tsquery('french'::regconfig, stages_fold(${words.map((w) => `${w}:*`).join(' & ')}))::text AS query`;
+  const terms = words.map((w) => `${foldText(w)}:*${weight}`);
+  const [{ query }] = await db.$queryRaw<{ query: string }[]>`
+    SELECT coalesce(string_agg('(' || f::text || ' | ' || s::text || ')', ' & ' ORDER BY n), '') AS query
+    FROM (SELECT to_tsquery('french'::regconfig, w) AS f, to_tsquery('simple'::regconfig, w) AS s, n
+          FROM unnest(${terms}::text[]) WITH ORDINALITY AS t(w, n)) x
+    WHERE numnode(f) > 0`;
   return query || null;
 }
 
@@ -49,25 +64,26 @@ function sharedConditions(input: BrowseInput, kw: string | null): Prisma.Sql[] {
     if (n) and.push(Prisma.sql`o."showCompany"`, orgHas(Prisma.sql`g."normalizedName" LIKE ${'%' + likeEscape(n) + '%'}`));
   }
   if (input.kind) and.push(Prisma.sql`o.kind = ${input.kind}::"OfferKind"`);
-  if (input.domain) and.push(foldedContains(Prisma.raw('o.domain'), input.domain));
+  if (input.domain) and.push(keyContains('domainKey', input.domain));
   if (input.country) and.push(Prisma.sql`o.country = ${input.country}`);
   if (input.educationLevel) and.push(Prisma.sql`o."educationLevel" = ${input.educationLevel}::"EducationLevel"`);
   if (input.paid) and.push(Prisma.sql`o.paid = ${input.paid === 'yes'}`);
   if (input.place) {
     // Postal codes or their first digits ("54;55;57", "2A"), or city names.
     const parts = input.place.split(';').map((s) => s.trim()).filter(Boolean).slice(0, 20);
-    const ors = parts.map((p) => (/^\d[\dAB]*$/i.test(p) ? Prisma.sql`o."postalCode" LIKE ${likeEscape(p.toUpperCase()) + '%'}` : foldedContains(Prisma.raw('o.city'), p)));
+    const ors = parts.map((p) => (/^\d[\dAB]*$/i.test(p) ? Prisma.sql`o."postalCode" LIKE ${likeEscape(p.toUpperCase()) + '%'}` : keyContains('cityKey', p)));
     if (ors.length) and.push(Prisma.sql`(${Prisma.join(ors, ' OR ')})`);
   }
   return and;
 }
 
 /** The staff search's conditions: the shared filters and the simple and advanced search's own. */
-function staffConditions(input: StaffSearchInput, kw: string | null): Prisma.Sql[] {
+function staffConditions(input: StaffSearchInput, kw: string | null, titleKw: string | null): Prisma.Sql[] {
   const and = sharedConditions(input, kw);
   if (input.number) and.push(Prisma.sql`o.id = ${input.number}`);
-  if (input.title) and.push(foldedContains(Prisma.raw('o.title'), input.title));
-  if (input.city) and.push(foldedContains(Prisma.raw('o.city'), input.city));
+  // The words of the title (weight A of the vector), as the keywords: stemmed, word starts.
+  if (titleKw) and.push(Prisma.sql`o."searchVector" @@ ${titleKw}::tsquery`);
+  if (input.city) and.push(keyContains('cityKey', input.city));
   if (input.fromCompany) and.push(Prisma.sql`o."fromCompany" = ${input.fromCompany === 'yes'}`);
   if (input.status) and.push(Prisma.sql`o.status = ${input.status}::"OfferStatus"`);
   const groups = (['diffused', 'ended', 'archived'] as const).filter((g) => input[g]);
@@ -91,7 +107,9 @@ async function pageOfIds(db: Db, scope: Prisma.Sql, conditions: Prisma.Sql[], kw
   const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Offer" o WHERE ${where}`;
   const p = pager(page, n);
   if (!n) return { ids: [] as number[], pager: p };
-  const rank = kw ? Prisma.sql`ts_rank(o."searchVector", ${kw}::tsquery) DESC, ` : Prisma.empty;
+  // Weights {D, C, B, A}: the field a word is found in counts more than finding it twice (stem
+  // and written form) in a lesser one.
+  const rank = kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${kw}::tsquery) DESC, ` : Prisma.empty;
   const rows = await db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${where} ORDER BY ${rank}${order} LIMIT ${p.size} OFFSET ${p.skip}`;
   return { ids: rows.map((r) => r.id), pager: p };
 }
@@ -115,8 +133,8 @@ export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInp
 
 /** The staff search within the actor's reach (`reach`), highest number first. */
 export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number) {
-  const kw = await keywordQuery(db, input.q);
-  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw), kw, Prisma.sql`o.id DESC`, page);
+  const [kw, titleKw] = await Promise.all([keywordQuery(db, input.q), keywordQuery(db, input.title, 'A')]);
+  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw, titleKw), kw, Prisma.sql`o.id DESC`, page);
   const rows = await db.offer.findMany({
     where: { id: { in: ids } },
     select: { id: true, title: true, kind: true, status: true, city: true, postalCode: true, fromCompany: true, publishUntil: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },

@@ -355,18 +355,51 @@ export class OfferService {
     return rows.map((r) => r.user);
   }
 
-  /** Edits an offer through the `edit` rows: a published company offer goes back to moderation. */
+  /** Edits an offer with the full form (a short-form offer becomes a full one). */
   async update(actor: Actor, id: number, input: OfferInput, meta: Meta = {}) {
+    return this.edit(actor, id, input, meta, async (tx, offer) => {
+      await this.checkContacts(tx, offer.organisationId, [input.applicationContactId, input.infoContactId]);
+      return { data: { ...this.fields(input), shortForm: false } };
+    });
+  }
+
+  /**
+   * Edits a short-form offer with the short form: a new file replaces the old one and clears the
+   * link, a link replaces the file; with neither, what the offer had stays.
+   */
+  async updateShort(actor: Actor, id: number, input: ShortOfferInput, file: CheckedFile | null, meta: Meta = {}) {
+    if (file && input.link) throw new ValidationError({ link: 'offers.errors.fileAndLink' });
+    return this.edit(actor, id, input, meta, async (tx, offer) => {
+      if (!offer.shortForm) throw new ValidationError({ title: 'offers.errors.notShort' });
+      const stored = file ? await storeFile(tx, file, actor.id) : null;
+      const source = stored ? { attachmentFileId: stored.id, link: null } : input.link ? { attachmentFileId: null, link: input.link } : {};
+      if (!stored && !input.link && !offer.attachmentFileId && !offer.link) throw new ValidationError({ attachment: 'offers.errors.fileOrLink' });
+      const { title, kind, domain, postalCode, city, country, targetAll } = input;
+      return { data: { title, kind, domain, postalCode, city, country, targetAll, ...source }, audit: { attachment: stored ? fileSummary(stored) : undefined } };
+    });
+  }
+
+  /**
+   * An edit through the `edit` rows of the workflow: the changes `change` returns, the targets,
+   * the audit row and, when a published company offer goes back to moderation, its mails, in one
+   * transaction. The owner and the managing centre do not change here (transfer does that).
+   */
+  private async edit(
+    actor: Actor,
+    id: number,
+    input: { targetAll: boolean; targetCountries: string[]; targetInstitutionIds: number[]; targetProgrammeIds: number[]; diffusionCentreIds: number[] },
+    meta: Meta,
+    change: (tx: Tx, offer: Offer) => Promise<{ data: Prisma.OfferUncheckedUpdateInput; audit?: Record<string, unknown> }>,
+  ) {
     return this.db.$transaction(async (tx) => {
       const { offer, transition } = await this.lockFor(tx, actor, id, 'edit');
-      await this.checkContacts(tx, offer.organisationId, [input.applicationContactId, input.infoContactId]);
       await this.checkTargets(tx, input);
+      const { data, audit: extra } = await change(tx, offer);
       const to = targetStatus(transition, offer);
-      // The owner and the managing centre do not change here (transfer does that).
-      const after = await tx.offer.update({ where: { id }, data: { ...this.fields(input), shortForm: false, status: to } });
+      const after = await tx.offer.update({ where: { id }, data: { ...data, status: to } });
       await this.writeTargets(tx, id, input, offer.centreId);
       if (input.targetAll) await this.writeDiffusion(tx, id, input.diffusionCentreIds, offer.centreId);
-      await audit(tx, { actorId: actor.id, action: 'offer.edit', entityType: 'Offer', entityId: id, before: offer, after: { ...after, targets: this.targetSummary(input) }, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'offer.edit', entityType: 'Offer', entityId: id, before: offer, after: { ...after, ...extra, targets: this.targetSummary(input) }, requestId: meta.requestId });
       if (to !== offer.status) await this.tell(tx, transition, after, actor);
       return { offer: after, requeued: to !== offer.status };
     });

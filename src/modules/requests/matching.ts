@@ -7,6 +7,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../http/errors.js';
+import { foldText } from '../offers/offers.search.js';
 import { visibleOfferSql } from '../offers/offers.visibility.js';
 import {
   anyWordQuery,
@@ -88,10 +89,10 @@ export class MatchingService {
     if (!offer) throw notFound();
     const keywords = `${offer.title} ${offer.skills ?? ''}`;
     const dept = /^[0-9]{5}$/.test(offer.postalCode ?? '') ? placeTokenOf(offer.postalCode) : null;
-    const city = offer.city?.trim().toLowerCase() || null;
+    const city = offer.city?.trim() ? foldText(offer.city.trim()) : null;
     const query = Prisma.sql`q.query`;
     const placeMatch = Prisma.sql`${REQUEST_PLACES} && ARRAY[${dept}::text, ${city}::text]`;
-    const domainMatch = Prisma.sql`${REQUEST_DOMAIN_KEY} = lower(${offer.domain}::text)`;
+    const domainMatch = Prisma.sql`${REQUEST_DOMAIN_KEY} = ${foldText(offer.domain)}::text`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
     >`
@@ -132,7 +133,7 @@ export class MatchingService {
     const institution = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
     const visible = visibleOfferSql({ ...student, country: institution?.country ?? null });
     const query = Prisma.sql`req.query`;
-    const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = lower(req.domain)`;
+    const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = req.domain_key`;
     const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
     // Every pair of (request, visible offer) meeting \`cond\`, scored; the best limit × (number of requests).
     const scoredPairs = (cond: Prisma.Sql) => Prisma.sql`
@@ -153,7 +154,7 @@ export class MatchingService {
       (ScoreParts & { id: number; title: string; domain: string; city: string | null; postalCode: string | null; organisation: string | null; requestId: number; requestTitle: string })[]
     >`
       WITH req AS MATERIALIZED (
-        SELECT r.id, r.title, r.domain, r.level::text AS level, r."durationMonths" AS dur, ${REQUEST_TEXT} AS text,
+        SELECT r.id, r.title, ${REQUEST_DOMAIN_KEY} AS domain_key, r.level::text AS level, r."durationMonths" AS dur, ${REQUEST_TEXT} AS text,
                ${anyWordQuery(REQUEST_TEXT)} AS query, ${REQUEST_PLACES} AS places
         FROM "InternshipRequest" r
         WHERE r."studentId" = ${student.profileId} AND r.status = 'OPEN'

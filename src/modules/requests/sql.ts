@@ -1,16 +1,7 @@
 // SQL fragments shared by the CV book and the matching. The expressions that indexes cover are
 // written once here so that queries and migrations stay identical (see the report on indexes).
 import { Prisma } from '../../generated/prisma/client.js';
-
-/** The separator of a request's "place" entries (postal codes, départements, cities). */
-export const PLACE_SPLIT = '\\s*[;,]\\s*';
-
-/**
- * The place token of one entry: a 5-digit postal code gives its département (3 digits overseas),
- * a 2-3 digit entry is a département already, anything else is a city, lower-cased.
- */
-export const placeToken = (e: Prisma.Sql) =>
-  Prisma.sql`(CASE WHEN ${e} ~ '^[0-9]{5}$' THEN (CASE WHEN left(${e}, 2) IN ('97', '98') THEN left(${e}, 3) ELSE left(${e}, 2) END) WHEN ${e} ~ '^[0-9]{2,3}$' THEN ${e} ELSE lower(${e}) END)`;
+import { foldText } from '../offers/offers.search.js';
 
 // The expressions below are STORED generated columns of the search_indexes migration (indexed there):
 // the queries read the columns, PostgreSQL keeps them in step with the fields.
@@ -46,17 +37,21 @@ export const CVBOOK_WHERE = Prisma.raw(`r.status = 'OPEN'`);
 export const REQUEST_PLACES = Prisma.raw(`r."placeTokens"`);
 /** The place tokens of a request, as a lateral set. */
 export const requestPlaceTokens = Prisma.sql`(SELECT unnest(${REQUEST_PLACES}) AS token)`;
-/** lower(domain) of a request / an offer: columns "domainKey", btree. */
+/** stages_fold(domain) of a request / an offer (accents and case ignored): columns "domainKey", btree. */
 export const REQUEST_DOMAIN_KEY = Prisma.raw(`r."domainKey"`);
 export const OFFER_DOMAIN_KEY = Prisma.raw(`o."domainKey"`);
-/** lower(city) of an offer: column "cityKey", btree. */
+/** stages_fold(city) of an offer: column "cityKey", btree. */
 export const OFFER_CITY_KEY = Prisma.raw(`o."cityKey"`);
 
-/** JS twin of placeToken (for an offer's postal code and for filter values). */
+/**
+ * The place token of one entry, as the SQL function stages_place_tokens() computes it for each
+ * entry of a request's "place": a 5-digit postal code gives its département (3 digits overseas),
+ * a 2-3 digit entry is a département already, anything else is a city, folded (foldText).
+ */
 export function placeTokenOf(entry: string | null | undefined): string | null {
   const e = (entry ?? '').trim();
   if (!e) return null;
   if (/^[0-9]{5}$/.test(e)) return ['97', '98'].includes(e.slice(0, 2)) ? e.slice(0, 3) : e.slice(0, 2);
   if (/^[0-9]{2,3}$/.test(e)) return e;
-  return e.toLowerCase();
+  return foldText(e);
 }
