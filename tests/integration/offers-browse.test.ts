@@ -51,10 +51,12 @@ describe('offers: students', () => {
     await (await agent(t.app, 'hugo@etu.test')).a.get(`/offers/${offer.id}`);
     expect((await t.db.offer.findUniqueOrThrow({ where: { id: offer.id } })).visits).toBe(2);
     expect(await t.db.offerVisit.count({ where: { offerId: offer.id } })).toBe(2);
+    await t.db.application.create({ data: { studentId: w.lea.profile.id, offerId: offer.id, organisationId: offer.organisationId, title: 'Candidature', message: 'Bonjour' } });
     const admin = await agent(t.app, 'admin@volcans.example');
     const list = await admin.a.get('/offers/manage');
     expect(list.status).toBe(200);
-    expect(list.text).toMatch(new RegExp(`/offers/manage/${offer.id}"[\\s\\S]*?<td>2</td>`));
+    // Views, then applications.
+    expect(list.text).toMatch(new RegExp(`/offers/manage/${offer.id}"[\\s\\S]*?<td>2</td>\\s*<td>1</td>`));
   });
 
   it('staff search by number, status and who created', async () => {

@@ -103,7 +103,7 @@ export class OfferService {
       orderBy: { id: 'desc' },
       skip: p.skip,
       take: p.size,
-      select: { id: true, title: true, kind: true, status: true, visits: true, publishUntil: true, fromCompany: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },
+      select: { id: true, title: true, kind: true, status: true, visits: true, publishUntil: true, fromCompany: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } }, _count: { select: { applications: true } } },
     });
     return { items, pager: p };
   }
