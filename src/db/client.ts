@@ -10,6 +10,15 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 const pools = new WeakMap<Db, pg.Pool>();
+let stopping = false;
+
+/**
+ * Says the process is stopping: a connection the server then closes is expected, not a warning
+ * (Ctrl-C reaches the embedded PostgreSQL, in the same process group, as soon as it reaches us).
+ */
+export function markStopping() {
+  stopping = true;
+}
 
 /**
  * A pg pool of our own behind Prisma's adapter, so that shutdown can end it before the database
@@ -18,7 +27,10 @@ const pools = new WeakMap<Db, pg.Pool>();
  */
 export function createDb(url: string, opts: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
-  pool.on('error', (err) => log.warn('idle database connection lost', { error: err.message }));
+  pool.on('error', (err) => {
+    if (stopping) log.info('database connection closed while stopping', { error: err.message });
+    else log.warn('idle database connection lost', { error: err.message });
+  });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(db, pool);
   return db;
