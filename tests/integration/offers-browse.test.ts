@@ -88,6 +88,8 @@ describe('offers: students', () => {
     // A word start is enough; every word must be found.
     expect(listed((await lea.a.get('/offers?q=dévelop')).text)).toEqual(expect.arrayContaining([inTitle.id, inSkills.id, inMissions.id]));
     expect(listed((await lea.a.get('/offers?q=developpeur%20mobile')).text)).toEqual([inMissions.id]);
+    // The title filter looks in titles only.
+    expect(listed((await lea.a.get('/offers?title=developpeur')).text)).toEqual([inTitle.id]);
     // A word start longer than the word's French stem ("assist") still finds it.
     expect(listed((await lea.a.get('/offers?q=assistan')).text)).toEqual([inMissions.id]);
     // Stop words alone filter nothing; punctuation cannot break the query.

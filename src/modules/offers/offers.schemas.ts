@@ -122,6 +122,7 @@ export const transferSchema = z.object({ centreId: f.id() });
 /** Student search. Every field optional; wrong values are ignored rather than refused. */
 export const browseSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
+  title: z.string().trim().max(200).optional().catch(undefined),
   organisation: z.string().trim().max(200).optional().catch(undefined),
   kind: z.enum(OFFER_KINDS).optional().catch(undefined),
   domain: z.string().trim().max(120).optional().catch(undefined),
@@ -137,7 +138,6 @@ const box = () => z.literal('on').optional().catch(undefined);
 /** Staff search, simple and advanced (seed: "Rechercher une offre"). */
 export const staffSearchSchema = browseSchema.extend({
   number: z.string().trim().regex(/^\d{1,9}$/).transform(Number).optional().catch(undefined),
-  title: z.string().trim().max(200).optional().catch(undefined),
   academicYear: z.string().trim().regex(/^\d{4}$/).transform(Number).optional().catch(undefined),
   city: z.string().trim().max(120).optional().catch(undefined),
   structureType: z.enum(STRUCTURE_TYPES).optional().catch(undefined),

@@ -46,6 +46,13 @@ export async function keywordQuery(db: Db, q: string | undefined, weight: '' | '
   return query || null;
 }
 
+/** The typed keywords (anywhere) and title words, as tsquery texts. */
+type Keywords = { any: string | null; title: string | null };
+async function keywords(db: Db, input: BrowseInput): Promise<Keywords> {
+  const [any, title] = await Promise.all([keywordQuery(db, input.q), keywordQuery(db, input.title, 'A')]);
+  return { any, title };
+}
+
 /** The statuses behind the staff search's "diffusées / terminées / historisées" boxes (seed §5.1). */
 export const STATUS_GROUPS: Record<'diffused' | 'ended' | 'archived', OfferStatus[]> = {
   diffused: ['PUBLISHED'],
@@ -56,9 +63,11 @@ export const STATUS_GROUPS: Record<'diffused' | 'ended' | 'archived', OfferStatu
 const orgHas = (cond: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM "Organisation" g WHERE g.id = o."organisationId" AND ${cond})`;
 
 /** The conditions of the filters both lists share (the student's list form). */
-function sharedConditions(input: BrowseInput, kw: string | null): Prisma.Sql[] {
+function sharedConditions(input: BrowseInput, kw: Keywords): Prisma.Sql[] {
   const and: Prisma.Sql[] = [];
-  if (kw) and.push(Prisma.sql`o."searchVector" @@ ${kw}::tsquery`);
+  if (kw.any) and.push(Prisma.sql`o."searchVector" @@ ${kw.any}::tsquery`);
+  // The words of the title (weight A of the vector), as the keywords: stemmed, word starts.
+  if (kw.title) and.push(Prisma.sql`o."searchVector" @@ ${kw.title}::tsquery`);
   if (input.organisation) {
     const n = normalizeName(input.organisation);
     if (n) and.push(Prisma.sql`o."showCompany"`, orgHas(Prisma.sql`g."normalizedName" LIKE ${'%' + likeEscape(n) + '%'}`));
@@ -78,11 +87,9 @@ function sharedConditions(input: BrowseInput, kw: string | null): Prisma.Sql[] {
 }
 
 /** The staff search's conditions: the shared filters and the simple and advanced search's own. */
-function staffConditions(input: StaffSearchInput, kw: string | null, titleKw: string | null): Prisma.Sql[] {
+function staffConditions(input: StaffSearchInput, kw: Keywords): Prisma.Sql[] {
   const and = sharedConditions(input, kw);
   if (input.number) and.push(Prisma.sql`o.id = ${input.number}`);
-  // The words of the title (weight A of the vector), as the keywords: stemmed, word starts.
-  if (titleKw) and.push(Prisma.sql`o."searchVector" @@ ${titleKw}::tsquery`);
   if (input.city) and.push(keyContains('cityKey', input.city));
   if (input.fromCompany) and.push(Prisma.sql`o."fromCompany" = ${input.fromCompany === 'yes'}`);
   if (input.status) and.push(Prisma.sql`o.status = ${input.status}::"OfferStatus"`);
@@ -122,8 +129,8 @@ function inOrder<T extends { id: number }>(ids: number[], rows: T[]): T[] {
 
 /** The student's list: visible offers (`visible`, see offers.visibility.ts), newest diffusion first. */
 export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInput, page: number) {
-  const kw = await keywordQuery(db, input.q);
-  const { ids, pager: p } = await pageOfIds(db, visible, sharedConditions(input, kw), kw, Prisma.sql`o."publishFrom" DESC, o.id DESC`, page);
+  const kw = await keywords(db, input);
+  const { ids, pager: p } = await pageOfIds(db, visible, sharedConditions(input, kw), kw.any, Prisma.sql`o."publishFrom" DESC, o.id DESC`, page);
   const rows = await db.offer.findMany({
     where: { id: { in: ids } },
     select: { id: true, title: true, kind: true, domain: true, city: true, postalCode: true, country: true, paid: true, showCompany: true, publishUntil: true, organisation: { select: { legalName: true } } },
@@ -133,8 +140,8 @@ export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInp
 
 /** The staff search within the actor's reach (`reach`), highest number first. */
 export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number) {
-  const [kw, titleKw] = await Promise.all([keywordQuery(db, input.q), keywordQuery(db, input.title, 'A')]);
-  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw, titleKw), kw, Prisma.sql`o.id DESC`, page);
+  const kw = await keywords(db, input);
+  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw), kw.any, Prisma.sql`o.id DESC`, page);
   const rows = await db.offer.findMany({
     where: { id: { in: ids } },
     select: { id: true, title: true, kind: true, status: true, city: true, postalCode: true, fromCompany: true, publishUntil: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },
