@@ -19,6 +19,7 @@ let stopping = false;
 export function markStopping() {
   stopping = true;
 }
+export const isStopping = () => stopping;
 
 /**
  * A pg pool of our own behind Prisma's adapter, so that shutdown can end it before the database
@@ -28,7 +29,7 @@ export function markStopping() {
 export function createDb(url: string, opts: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   pool.on('error', (err) => {
-    if (stopping) log.info('database connection closed while stopping', { error: err.message });
+    if (isStopping()) log.info('database connection closed while stopping', { error: err.message });
     else log.warn('idle database connection lost', { error: err.message });
   });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type { Ctx } from '../app.js';
 import { log } from '../log.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
+import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { OfferService } from '../modules/offers/offers.service.js';
 import { withJobLock } from './lock.js';
 
@@ -49,8 +50,27 @@ export async function runJob(ctx: Ctx, def: JobDef): Promise<boolean> {
   });
 }
 
+/**
+ * Sends the outbox as soon as a transaction that queued mail commits (see mail/notify.ts), when the
+ * dispatch job applies to this configuration; null otherwise.
+ */
+export function startOutboxListener(ctx: Ctx, defs = jobDefinitions(), opts: { retryMs?: number } = {}) {
+  const def = enabledJobs(ctx, defs).find((d) => d.name === 'dispatch-outbox');
+  if (!def) return null;
+  const dispatch = coalesced(() => runJob(ctx, def));
+  const listener = listenForOutbox(ctx.databaseUrl, dispatch.kick, opts);
+  return {
+    connected: listener.connected,
+    async stop() {
+      await listener.stop();
+      await dispatch.idle();
+    },
+  };
+}
+
 /** Started from server.ts only: tests and scripts never schedule anything. */
 export function startJobs(ctx: Ctx, defs = jobDefinitions()) {
+  const listener = startOutboxListener(ctx, defs);
   const tasks = enabledJobs(ctx, defs).map((def) =>
     cron.schedule(def.schedule, async () => {
       try {
@@ -62,7 +82,7 @@ export function startJobs(ctx: Ctx, defs = jobDefinitions()) {
   );
   return {
     async stop() {
-      await Promise.all(tasks.map((t) => t.stop()));
+      await Promise.all([...tasks.map((t) => t.stop()), listener?.stop()]);
     },
   };
 }

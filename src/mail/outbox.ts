@@ -2,6 +2,7 @@ import ejs from 'ejs';
 import path from 'node:path';
 import type { DbOrTx } from '../db/client.js';
 import { translator, type LocaleCode } from '../i18n/index.js';
+import { notifyOutbox } from './notify.js';
 
 export const EMAIL_VIEWS = path.resolve(import.meta.dirname, '../../views/emails');
 
@@ -44,5 +45,6 @@ export async function queueEmails(db: DbOrTx, msgs: QueueEmail[]): Promise<numbe
     }),
   );
   const r = await db.outboxEmail.createMany({ data, skipDuplicates: true });
+  if (r.count) await notifyOutbox(db);
   return r.count;
 }

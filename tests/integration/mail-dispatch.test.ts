@@ -3,7 +3,7 @@ import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/app.js';
 import { createDb, type Db } from '../../src/db/client.js';
-import { enabledJobs, jobDefinitions, runJob } from '../../src/jobs/index.js';
+import { enabledJobs, jobDefinitions, runJob, startOutboxListener } from '../../src/jobs/index.js';
 import { claimDue, createMailTransport, dispatchPending, LEASE_MS, MAX_ATTEMPTS, RETRY_DELAYS_MS, runOutboxDispatch } from '../../src/mail/dispatcher.js';
 import { queueEmail } from '../../src/mail/outbox.js';
 import { testConfig } from '../helpers/app.js';
@@ -367,6 +367,51 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
       expect(jobDefinitions().map((j) => j.name)).toContain('dispatch-outbox');
       expect(names(ctxFor())).not.toContain('dispatch-outbox');
       expect(names(ctxFor({ SMTP_URL: smtp.url }))).toContain('dispatch-outbox');
+    });
+
+    it('sends mail right after the commit that queued it, never before, and nothing for a rollback', async () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const ctx = { db, config: testConfig({ SMTP_URL: smtp.url, MAIL_FROM: FROM }), databaseUrl: await testDatabaseUrl() } as unknown as Ctx;
+      expect(startOutboxListener({ ...ctx, config: testConfig() } as Ctx)).toBeNull(); // no SMTP, no listener
+      const listener = startOutboxListener(ctx)!;
+      try {
+        await listener.connected;
+        await db.$transaction(async (tx) => {
+          await queueEmail(tx, resetMail(401));
+          await sleep(300);
+          expect(smtp.received).toHaveLength(0); // not before the commit
+        });
+        for (let i = 0; i < 100 && smtp.received.length < 1; i++) await sleep(50); // no dispatcher call here
+        expect(smtp.received).toHaveLength(1);
+        expect(readMessage(smtp.received[0].raw).to).toContain('camille401@test.example');
+        await expect(
+          db.$transaction(async (tx) => {
+            await queueEmail(tx, resetMail(402));
+            throw new Error('the change failed');
+          }),
+        ).rejects.toThrow('the change failed');
+        await sleep(500);
+        expect(smtp.received).toHaveLength(1);
+        expect(await db.outboxEmail.findMany({ select: { status: true } })).toEqual([{ status: 'SENT' }]);
+      } finally {
+        await listener.stop();
+      }
+    });
+
+    it('listens again after losing its connection, and sends what was queued meanwhile', async () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const ctx = { db, config: testConfig({ SMTP_URL: smtp.url, MAIL_FROM: FROM }), databaseUrl: await testDatabaseUrl() } as unknown as Ctx;
+      const listener = startOutboxListener(ctx, jobDefinitions(), { retryMs: 200 })!;
+      try {
+        await listener.connected;
+        const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN stages_outbox'`;
+        expect(n).toBe(1);
+        await queueEmail(db, resetMail(501)); // its notification finds nobody listening
+        for (let i = 0; i < 100 && smtp.received.length < 1; i++) await sleep(50);
+        expect(smtp.received).toHaveLength(1);
+      } finally {
+        await listener.stop();
+      }
     });
 
     it('sends nothing without SMTP_URL: mail stays in the outbox', async () => {
