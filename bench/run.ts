@@ -11,7 +11,7 @@ import pg from 'pg';
 import { closeApp, createApp } from '../src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import { loadConfig } from '../src/config/index.js';
-import { createDb } from '../src/db/client.js';
+import { closeDb, createDb } from '../src/db/client.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 
@@ -255,7 +255,7 @@ async function main() {
   } finally {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     if (app) await closeApp(app).catch(() => undefined);
-    await db.current?.$disconnect().catch(() => undefined);
+    if (db.current) await closeDb(db.current).catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
     clearTimeout(timer);
