@@ -3,6 +3,7 @@ import type { Ctx } from '../app.js';
 import { log } from '../log.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
 import { coalesced, listenForOutbox } from '../mail/notify.js';
+import { purgeOutbox } from '../mail/outbox.js';
 import { OfferService } from '../modules/offers/offers.service.js';
 import { withJobLock } from './lock.js';
 
@@ -28,6 +29,12 @@ export function jobDefinitions(): JobDef[] {
       schedule: '* * * * *',
       enabled: (ctx) => Boolean(ctx.config.SMTP_URL),
       run: (ctx) => runOutboxDispatch(ctx.db, ctx.config),
+    },
+    {
+      // Settled messages past their retention (OUTBOX_RETENTION_DAYS) leave the outbox.
+      name: 'purge-outbox',
+      schedule: '30 3 * * *',
+      run: (ctx) => purgeOutbox(ctx.db),
     },
     {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).

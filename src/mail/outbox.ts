@@ -1,6 +1,6 @@
 import ejs from 'ejs';
 import path from 'node:path';
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { translator, type LocaleCode } from '../i18n/index.js';
 import { notifyOutbox } from './notify.js';
 
@@ -47,4 +47,34 @@ export async function queueEmails(db: DbOrTx, msgs: QueueEmail[]): Promise<numbe
   const r = await db.outboxEmail.createMany({ data, skipDuplicates: true });
   if (r.count) await notifyOutbox(db);
   return r.count;
+}
+
+/**
+ * How long the outbox keeps a message once it is settled: it holds names, addresses and links, so
+ * it goes when no one needs it any more (support questions about a sent message, a failed one
+ * looked into).
+ */
+export const OUTBOX_RETENTION_DAYS = { SENT: 90, FAILED: 365 } as const;
+
+/**
+ * The daily purge of settled messages past their retention. A message with a dedupe key keeps its
+ * row, emptied, so that the key still stops the same reminder from being queued again.
+ * Returns how many messages were purged.
+ */
+export async function purgeOutbox(db: Db, now = new Date()): Promise<number> {
+  const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+  const old = {
+    OR: [
+      { status: 'SENT' as const, sentAt: { lt: daysAgo(OUTBOX_RETENTION_DAYS.SENT) } },
+      { status: 'FAILED' as const, createdAt: { lt: daysAgo(OUTBOX_RETENTION_DAYS.FAILED) } },
+    ],
+  };
+  return db.$transaction(async (tx) => {
+    const deleted = await tx.outboxEmail.deleteMany({ where: { ...old, dedupeKey: null } });
+    const emptied = await tx.outboxEmail.updateMany({
+      where: { ...old, dedupeKey: { not: null }, NOT: { to: '' } },
+      data: { to: '', subject: '', html: '', text: '', lastError: null },
+    });
+    return deleted.count + emptied.count;
+  });
 }

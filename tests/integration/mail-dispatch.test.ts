@@ -5,7 +5,7 @@ import type { Ctx } from '../../src/app.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { enabledJobs, jobDefinitions, runJob, startOutboxListener } from '../../src/jobs/index.js';
 import { claimDue, createMailTransport, dispatchPending, LEASE_MS, MAX_ATTEMPTS, RETRY_DELAYS_MS, runOutboxDispatch } from '../../src/mail/dispatcher.js';
-import { queueEmail } from '../../src/mail/outbox.js';
+import { OUTBOX_RETENTION_DAYS, purgeOutbox, queueEmail } from '../../src/mail/outbox.js';
 import { testConfig } from '../helpers/app.js';
 import { resetDb, testDatabaseUrl, testDb } from '../helpers/db.js';
 
@@ -412,6 +412,30 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
       } finally {
         await listener.stop();
       }
+    });
+
+    it('purges settled messages past their retention; a dedupe key outlives its message', async () => {
+      const day = 86_400_000;
+      const ago = (days: number) => new Date(Date.now() - days * day);
+      const row = (n: number, data: Record<string, unknown>) =>
+        db.outboxEmail.create({ data: { to: `p${n}@test.example`, subject: `S${n}`, html: '<p>x</p>', text: 'x', template: 'password-reset', ...data } });
+      const oldSent = await row(1, { status: 'SENT', sentAt: ago(OUTBOX_RETENTION_DAYS.SENT + 1) });
+      const recentSent = await row(2, { status: 'SENT', sentAt: ago(OUTBOX_RETENTION_DAYS.SENT - 1) });
+      const oldKeyed = await row(3, { status: 'SENT', sentAt: ago(OUTBOX_RETENTION_DAYS.SENT + 1), dedupeKey: 'reminder:42' });
+      const oldFailed = await row(4, { status: 'FAILED', createdAt: ago(OUTBOX_RETENTION_DAYS.FAILED + 1) });
+      const recentFailed = await row(5, { status: 'FAILED', createdAt: ago(30) });
+      const oldPending = await row(6, { status: 'PENDING', createdAt: ago(500) });
+
+      const job = jobDefinitions().find((j) => j.name === 'purge-outbox')!;
+      expect(await runJob({ db, config: testConfig() } as unknown as Ctx, job)).toBe(true);
+      const left = await db.outboxEmail.findMany({ orderBy: { id: 'asc' } });
+      expect(left.map((r) => r.id)).toEqual([recentSent.id, oldKeyed.id, recentFailed.id, oldPending.id]);
+      expect(left.find((r) => r.id === oldKeyed.id)).toMatchObject({ to: '', subject: '', html: '', text: '', dedupeKey: 'reminder:42' });
+      expect(left.find((r) => r.id === recentSent.id)!.to).toBe('p2@test.example');
+      expect([oldSent.id, oldFailed.id].some((id) => left.some((r) => r.id === id))).toBe(false);
+      // The key still refuses the same reminder; a second purge finds nothing more.
+      expect(await queueEmail(db, { ...resetMail(9), dedupeKey: 'reminder:42' })).toBe(false);
+      expect(await purgeOutbox(db)).toBe(0);
     });
 
     it('sends nothing without SMTP_URL: mail stays in the outbox', async () => {
