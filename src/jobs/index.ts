@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Ctx } from '../app.js';
 import { log } from '../log.js';
+import { purgeOrphanFiles } from '../files/purge.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
 import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { purgeOutbox } from '../mail/outbox.js';
@@ -35,6 +36,12 @@ export function jobDefinitions(): JobDef[] {
       name: 'purge-outbox',
       schedule: '30 3 * * *',
       run: (ctx) => purgeOutbox(ctx.db),
+    },
+    {
+      // Replaced files (a former CV, logo, offer file) nothing points to any more, after ORPHAN_FILE_DAYS.
+      name: 'purge-files',
+      schedule: '45 3 * * *',
+      run: (ctx) => purgeOrphanFiles(ctx.db),
     },
     {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
