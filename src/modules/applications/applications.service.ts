@@ -7,7 +7,7 @@ import type { ApplicationStatus, OfferStatus, Prisma } from '../../generated/pri
 import { AppError, forbidden, notFound, ValidationError } from '../../http/errors.js';
 import { pager, type Meta } from '../../http/pagination.js';
 import { queueEmails, type QueueEmail } from '../../mail/outbox.js';
-import { visibleOfferWhere } from '../offers/offers.visibility.js';
+import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
 import { choicesFor, transitionFor, type Party } from './applications.workflow.js';
 
 export interface ApplyInput {
@@ -85,9 +85,8 @@ export class ApplicationService {
   /** The offer the student may apply to (visible to them), or 404. */
   async offerFor(actor: Actor, offerId: number) {
     if (!actor.student) throw notFound();
-    const inst = await this.db.institution.findUnique({ where: { id: actor.student.institutionId }, select: { country: true } });
     const offer = await this.db.offer.findFirst({
-      where: { AND: [{ id: offerId }, visibleOfferWhere({ ...actor.student, country: inst?.country ?? null })] },
+      where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, actor.student))] },
       select: { id: true, title: true, organisationId: true, authorId: true, organisation: { select: { id: true, legalName: true } } },
     });
     if (!offer) throw notFound();

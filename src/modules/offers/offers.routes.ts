@@ -71,6 +71,9 @@ export function offersRoutes(ctx: Ctx) {
     return companies.length === 1 ? companies[0].id : null;
   };
 
+  /** What the short form's file field says it takes. */
+  const attachmentField = { accept: '.pdf,.doc,.docx,.odt', fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types) };
+
   const createLocals = async (req: Request, short: boolean) => {
     const base = await svc.formOptions(req.actor!);
     const organisationId = chosenOrganisation(req, base.companies);
@@ -86,8 +89,7 @@ export function offersRoutes(ctx: Ctx) {
       mode: 'new',
       short,
       formAction: short ? '/offers/manage/new-short' : '/offers/manage/new',
-      accept: '.pdf,.doc,.docx,.odt',
-      fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types),
+      ...attachmentField,
     };
   };
   const createInitial = (l: Awaited<ReturnType<typeof createLocals>>) => ({
@@ -196,8 +198,7 @@ export function offersRoutes(ctx: Ctx) {
       mode: 'edit',
       short,
       formAction: `/offers/manage/${offer.id}/${short ? 'edit-short' : 'edit'}`,
-      accept: '.pdf,.doc,.docx,.odt',
-      fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types),
+      ...attachmentField,
     };
   };
   /** Saves an edit; a refusal by the workflow re-renders the offer's page (422). */

@@ -10,7 +10,7 @@ import { isLocale } from '../../i18n/index.js';
 import { queueEmails, type QueueEmail } from '../../mail/outbox.js';
 import type { BrowseInput, OfferInput, PeriodInput, ShortOfferInput, StaffSearchInput } from './offers.schemas.js';
 import { browseOffers, searchOffers } from './offers.search.js';
-import { visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
+import { viewerOf, visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
 import { addMonths, availableActions, findTransition, isCentreWriter, targetStatus, type OfferAction, type OfferRef, type Recipient, type Transition } from './offers.workflow.js';
 
 /** A transition refused because of the offer's status: 422, nothing changed. */
@@ -461,11 +461,9 @@ export class OfferService {
   // ───────────── students ─────────────
 
   /** The student as the visibility rule needs them (their institution's country). */
-  async viewer(actor: Actor): Promise<Viewer> {
-    const student = actor.student;
-    if (!student) throw forbidden();
-    const inst = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
-    return { ...student, country: inst?.country ?? null };
+  private async viewer(actor: Actor): Promise<Viewer> {
+    if (!actor.student) throw forbidden();
+    return viewerOf(this.db, actor.student);
   }
 
   private async studentScope(actor: Actor) {

@@ -1,8 +1,15 @@
 import type { Actor } from '../../authz/actor.js';
+import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 
 /** A student as the visibility rule sees them: institution, programme, and the institution's country. */
 export type Viewer = NonNullable<Actor['student']> & { country?: string | null };
+
+/** The student with their institution's country: what both forms of the rule below take. */
+export async function viewerOf(db: Db, student: NonNullable<Actor['student']>): Promise<Viewer> {
+  const inst = await db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
+  return { ...student, country: inst?.country ?? null };
+}
 
 /**
  * The offers a student may see: PUBLISHED, inside their diffusion period, and targeted at

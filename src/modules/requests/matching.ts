@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../http/errors.js';
 import { foldText } from '../offers/offers.search.js';
-import { visibleOfferSql } from '../offers/offers.visibility.js';
+import { viewerOf, visibleOfferSql } from '../offers/offers.visibility.js';
 import {
   anyWordQuery,
   CVBOOK_FROM,
@@ -130,8 +130,7 @@ export class MatchingService {
   async offersForStudent(actor: Actor, limit = MATCH_LIMIT) {
     if (!actor.student) throw notFound();
     const student = actor.student;
-    const institution = await this.db.institution.findUnique({ where: { id: student.institutionId }, select: { country: true } });
-    const visible = visibleOfferSql({ ...student, country: institution?.country ?? null });
+    const visible = visibleOfferSql(await viewerOf(this.db, student));
     const query = Prisma.sql`req.query`;
     const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = req.domain_key`;
     const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
