@@ -7,10 +7,8 @@ import passport from 'passport';
 import path from 'node:path';
 import pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
-import { AuthService } from './auth/auth.service.js';
 import { configurePassport } from './auth/passport.js';
-import type { Config } from './config/index.js';
-import type { Db } from './db/client.js';
+import { createContext, type AppDeps } from './context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
@@ -31,26 +29,13 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  databaseUrl: string;
-}
-
-export interface Services {
-  auth: AuthService;
-}
-
-export interface Ctx extends AppDeps {
-  services: Services;
-}
+export type { AppDeps } from './context.js';
 
 /** Builds the Express application; tests import it with their own database. */
 export function createApp(deps: AppDeps): Express {
   const { config } = deps;
   const app = express();
-  const services: Services = { auth: new AuthService(deps.db, { secret: config.SESSION_SECRET, baseUrl: config.baseUrl }) };
-  const ctx: Ctx = { ...deps, services };
+  const ctx = createContext(deps);
   app.locals.ctx = ctx;
 
   app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
@@ -58,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', path.join(ROOT, 'views'));
   app.disable('x-powered-by');
 
-  app.use(requestId);
+  app.use(requestId(ctx.clock));
   const secure = config.COOKIE_SECURE === 'true' || (config.COOKIE_SECURE === 'auto' && config.baseUrl.startsWith('https://'));
   app.use(
     helmet({
@@ -114,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   // Absolute timeout: a session older than 12 hours ends, however active.
   app.use((req, _res, next) => {
     const created = req.session?.createdAt;
-    if (created && Date.now() - created > ABSOLUTE_TIMEOUT_MS) return req.session.regenerate((err) => next(err));
+    if (created && req.now.getTime() - created > ABSOLUTE_TIMEOUT_MS) return req.session.regenerate((err) => next(err));
     next();
   });
 

@@ -1,3 +1,4 @@
+import { systemClock } from './time/clock.js';
 // A small structured logger. It never receives request bodies, e-mails or tokens: callers pass
 // ids and codes only (personal data stays out of logs).
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -11,7 +12,7 @@ export function setLogLevel(level: Level | 'silent') {
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>) {
   if (order[level] < threshold) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields });
+  const line = JSON.stringify({ t: systemClock.now().toISOString(), level, msg, ...fields });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
 }
 

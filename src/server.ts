@@ -1,7 +1,8 @@
 import 'dotenv/config';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
-import { closeApp, createApp, type Ctx } from './app.js';
+import { closeApp, createApp } from './app.js';
+import type { Ctx } from './context.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { closeDb, createDb, markStopping } from './db/client.js';
 import { openDatabase } from './db/database.js';

@@ -7,6 +7,8 @@ declare global {
     interface User extends Actor {}
     interface Request {
       id: string;
+      /** The request's "now", read once from the app's clock. */
+      now: Date;
       actor: Actor | null;
       locale: LocaleCode;
       t: Translate;

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Ctx } from '../app.js';
+import type { Ctx } from '../context.js';
 import { allow } from '../authz/guard.js';
 import { loadActor } from '../authz/actor.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { flash, formHandler } from '../http/forms.js';
 import { homeFor } from '../http/nav.js';
 import { newRouter } from '../http/router.js';
@@ -65,7 +65,7 @@ export function authRoutes(ctx: Ctx) {
         const locale = req.session.locale;
         // passport 0.7 regenerates the session id here (no session fixation).
         await new Promise<void>((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
-        req.session.createdAt = Date.now();
+        req.session.createdAt = req.now.getTime();
         if (locale) req.session.locale = locale;
         res.redirect(303, safeNext(req.body?.next) ?? homeFor(actor));
       },
@@ -160,7 +160,7 @@ export function authRoutes(ctx: Ctx) {
   // Language switch: kept in the session, and on the account when signed in.
   r.post('/lang', allow('public'), async (req: Request, res: Response) => {
     const lang = req.body?.lang;
-    if (!isLocale(lang)) throw new AppError('bad_request', 400);
+    if (!isLocale(lang)) throw new AppError('bad_request');
     req.session.locale = lang;
     if (req.actor) await ctx.db.user.update({ where: { id: req.actor.id }, data: { locale: lang } });
     res.redirect(303, safeNext(req.body?.back) ?? '/');

@@ -1,7 +1,9 @@
+import type { ServiceDeps } from '../act.js';
 import type { Db } from '../db/client.js';
+import { later, type Clock } from '../time/clock.js';
 import { audit } from '../audit/audit.js';
 import { queueEmail } from '../mail/outbox.js';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../errors.js';
 import type { Actor } from '../authz/actor.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import { LoginThrottle } from './rate-limit.js';
@@ -14,11 +16,15 @@ export type SignInResult = { kind: 'ok'; userId: number } | { kind: 'invalid' } 
 export class AuthService {
   readonly throttle: LoginThrottle;
 
-  constructor(
-    private db: Db,
-    private opts: { secret: string; baseUrl: string },
-  ) {
-    this.throttle = new LoginThrottle(db, opts.secret);
+  private db: Db;
+  private baseUrl: string;
+  private clock: Clock;
+
+  constructor(deps: ServiceDeps, opts: { secret: string }) {
+    this.db = deps.db;
+    this.baseUrl = deps.baseUrl;
+    this.clock = deps.clock;
+    this.throttle = new LoginThrottle(deps.db, opts.secret, deps.clock);
   }
 
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {
@@ -31,7 +37,7 @@ export class AuthService {
       return { kind: 'invalid' };
     }
     await this.throttle.recordSuccess(normalised);
-    await this.db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    await this.db.user.update({ where: { id: user.id }, data: { lastLoginAt: this.clock.now() } });
     return { kind: 'ok', userId: user.id };
   }
 
@@ -44,12 +50,12 @@ export class AuthService {
     if (!user || !user.active) return;
     const { token, hash } = newToken();
     await this.db.$transaction(async (tx) => {
-      await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS) } });
+      await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: hash, expiresAt: later(this.clock.now(), RESET_TTL_MS) } });
       await queueEmail(tx, {
         to: user.email,
         template: 'password-reset',
         locale: user.locale,
-        data: { firstName: user.firstName, link: `${this.opts.baseUrl}/password/reset/${token}`, minutes: RESET_TTL_MS / 60000 },
+        data: { firstName: user.firstName, link: `${this.baseUrl}/password/reset/${token}`, minutes: RESET_TTL_MS / 60000 },
       });
       await audit(tx, { actorId: user.id, action: 'user.passwordResetRequested', entityType: 'User', entityId: user.id, requestId });
     });
@@ -58,7 +64,7 @@ export class AuthService {
   /** The token's user id when the token is known, unused and not expired. */
   async checkResetToken(token: string): Promise<number | null> {
     const row = await this.db.passwordResetToken.findUnique({ where: { tokenHash: hashToken(token) } });
-    if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
+    if (!row || row.usedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) return null;
     return row.userId;
   }
 
@@ -67,14 +73,14 @@ export class AuthService {
     return this.db.$transaction(async (tx) => {
       // Marking the token used in the same statement that checks it makes it single-use under concurrency.
       const used = await tx.passwordResetToken.updateMany({
-        where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: new Date() } },
-        data: { usedAt: new Date() },
+        where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: this.clock.now() } },
+        data: { usedAt: this.clock.now() },
       });
       if (used.count !== 1) return false;
       const row = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
       await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
       // Other outstanding links die with this one, and every open session of the account ends.
-      await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: new Date() } });
+      await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: this.clock.now() } });
       await tx.$executeRaw`DELETE FROM "session" WHERE (sess->'passport'->>'user') = ${String(row.userId)}`;
       await audit(tx, { actorId: row.userId, action: 'user.passwordReset', entityType: 'User', entityId: row.userId, requestId });
       return true;

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Locale } from '../generated/prisma/client.js';
 import { queueEmails } from '../mail/outbox.js';
+import { later } from '../time/clock.js';
 import { newToken } from './tokens.js';
 
 /** An account created for someone else is activated through a link valid for a week. */
@@ -13,7 +14,7 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export interface Invitation {
   user: { id: number; email: string; firstName: string; locale?: Locale };
-  opts: { baseUrl: string; reasonKey: string; reasonParams?: Record<string, string>; invitedBy: string };
+  opts: { baseUrl: string; now: Date; reasonKey: string; reasonParams?: Record<string, string>; invitedBy: string };
 }
 
 export async function queueInvitation(tx: Tx, user: Invitation['user'], opts: Invitation['opts']) {
@@ -23,9 +24,8 @@ export async function queueInvitation(tx: Tx, user: Invitation['user'], opts: In
 /** The same for many accounts at once (imports): two statements whatever their number. */
 export async function queueInvitations(tx: Tx, invitations: Invitation[]) {
   if (!invitations.length) return;
-  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
   const tokens = invitations.map(() => newToken());
-  await tx.passwordResetToken.createMany({ data: invitations.map((inv, i) => ({ userId: inv.user.id, tokenHash: tokens[i].hash, expiresAt })) });
+  await tx.passwordResetToken.createMany({ data: invitations.map((inv, i) => ({ userId: inv.user.id, tokenHash: tokens[i].hash, expiresAt: later(inv.opts.now, INVITATION_TTL_MS) })) });
   await queueEmails(
     tx,
     invitations.map(({ user, opts }, i) => ({

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import type { Clock } from '../time/clock.js';
 
 export const WINDOW_MS = 15 * 60 * 1000;
 export const MAX_PER_ACCOUNT = 5;
@@ -13,13 +14,15 @@ export class LoginThrottle {
   constructor(
     private db: Db,
     private secret: string,
+    private clock: Clock,
   ) {}
 
   private key(kind: string, value: string) {
     return createHmac('sha256', this.secret).update(`${kind}:${value.trim().toLowerCase()}`).digest('hex');
   }
 
-  async isBlocked(email: string, address: string, now = new Date()): Promise<boolean> {
+  async isBlocked(email: string, address: string): Promise<boolean> {
+    const now = this.clock.now();
     const since = new Date(now.getTime() - WINDOW_MS);
     const [byAccount, byAddress] = await Promise.all([
       this.db.loginFailure.count({ where: { accountKey: this.key('account', email), createdAt: { gt: since } } }),
@@ -29,7 +32,7 @@ export class LoginThrottle {
   }
 
   async recordFailure(email: string, address: string) {
-    await this.db.loginFailure.create({ data: { accountKey: this.key('account', email), addressKey: this.key('address', address) } });
+    await this.db.loginFailure.create({ data: { accountKey: this.key('account', email), addressKey: this.key('address', address), createdAt: this.clock.now() } });
   }
 
   /** A successful sign-in clears the account's failures (not the address's). */
@@ -37,7 +40,8 @@ export class LoginThrottle {
     await this.db.loginFailure.deleteMany({ where: { accountKey: this.key('account', email) } });
   }
 
-  async purge(now = new Date()) {
+  async purge() {
+    const now = this.clock.now();
     const r = await this.db.loginFailure.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - WINDOW_MS) } } });
     return r.count;
   }

@@ -41,8 +41,6 @@ export function withImplied(role: Role): Role[] {
   return [role, ...(IMPLIED_ROLES[role] ?? [])];
 }
 
-export const RIGHT_RANK: Record<CentreRight, number> = { READ: 1, WRITE: 2, ADMIN: 3 };
-
 const actorInclude = {
   studentProfile: true,
   companyMembers: true,
@@ -101,9 +99,4 @@ export async function loadActor(db: Db, id: number): Promise<Actor | null> {
 
 export function hasRole(actor: Actor | null | undefined, role: Role): boolean {
   return !!actor && actor.roles.includes(role);
-}
-
-/** The right the actor holds in one centre, or null when the centre is out of reach. */
-export function centreRight(actor: Actor, centreId: number): CentreRight | null {
-  return actor.centres.get(centreId) ?? null;
 }

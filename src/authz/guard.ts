@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { can, type Permission } from './policy.js';
 
 /** Set on upload middlewares (src/files/upload.ts): the only handlers that may receive multipart bodies. */
@@ -22,13 +22,13 @@ export type Guard = ((req: Request, res: Response, next: NextFunction) => void) 
  */
 export function allow(permission: Permission): Guard {
   const guard = ((req: Request, res: Response, next: NextFunction) => {
-    if (multipartRefused(req)) return next(new AppError('csrf', 403));
+    if (multipartRefused(req)) return next(new AppError('csrf'));
     if (can(req.actor, permission)) return next();
     if (!req.actor) {
       const nextUrl = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       return res.redirect(303, `/login${nextUrl}`);
     }
-    next(new AppError('forbidden', 403));
+    next(new AppError('forbidden'));
   }) as Guard;
   guard.permission = permission;
   return guard;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { systemClock } from '../time/clock.js';
 import pg from 'pg';
 
 // The same advisory-lock key as `prisma migrate`, so that our runner and Prisma's never overlap.
@@ -57,7 +58,7 @@ export async function migrate(url: string, opts: { dir?: string; log?: (m: strin
         result.alreadyApplied.push(m.name);
         continue;
       }
-      const startedAt = new Date();
+      const startedAt = systemClock.now();
       await client.query('BEGIN');
       try {
         await client.query(m.sql);

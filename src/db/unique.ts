@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../errors.js';
 
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';

@@ -21,7 +21,7 @@ async function fileReferences(db: Db): Promise<{ table: string; column: string }
 }
 
 /** Deletes the stored files no record points to, older than ORPHAN_FILE_DAYS. Returns how many. */
-export async function purgeOrphanFiles(db: Db, now = new Date()): Promise<number> {
+export async function purgeOrphanFiles(db: Db, now: Date): Promise<number> {
   const refs = await fileReferences(db);
   const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
   // regclass::text is already quoted where needed; the column name is quoted here.

@@ -5,7 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import multer from 'multer';
 import type { DbOrTx } from '../db/client.js';
-import { AppError, ValidationError } from '../http/errors.js';
+import { AppError, ValidationError } from '../errors.js';
 
 /**
  * File uploads: multer (memory storage, strict limits) → CSRF check on the parsed body → content
@@ -183,7 +183,7 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
       // follows is refused for its size.
       if (!csrfValid(req)) {
         req.file = undefined;
-        throw new AppError('csrf', 403);
+        throw new AppError('csrf');
       }
       if (err) {
         req.file = undefined;
@@ -192,8 +192,8 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
             req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
             return;
           }
-          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT') throw new AppError('too_large', 413);
-          throw new AppError('bad_request', 400);
+          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT') throw new AppError('too_large');
+          throw new AppError('bad_request');
         }
         throw err;
       }
@@ -234,7 +234,7 @@ export function uploadFields(fields: { name: string; maxCount: number }[], opts:
       delete req.uploadErrors;
       const received = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
       req.files = undefined; // only the checked files go further
-      if (!csrfValid(req)) throw new AppError('csrf', 403);
+      if (!csrfValid(req)) throw new AppError('csrf');
       if (err) {
         if (err instanceof multer.MulterError) {
           const field = err.field && fields.some((f) => f.name === err.field) ? err.field : fields[0].name;
@@ -246,8 +246,8 @@ export function uploadFields(fields: { name: string; maxCount: number }[], opts:
             req.uploadErrors = { [field]: 'errors.field.tooManyFiles' };
             return;
           }
-          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large', 413);
-          throw new AppError('bad_request', 400);
+          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large');
+          throw new AppError('bad_request');
         }
         throw err;
       }

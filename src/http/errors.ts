@@ -1,26 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import { AppError, errorMessage, notFound } from '../errors.js';
 import { log } from '../log.js';
-
-/** An error with a stable code and the HTTP status it maps to; the handler renders its page. */
-export class AppError extends Error {
-  constructor(
-    public code: string,
-    public status: number = 400,
-    public params?: Record<string, string | number>,
-  ) {
-    super(code);
-  }
-}
-
-export const notFound = () => new AppError('not_found', 404);
-export const forbidden = () => new AppError('forbidden', 403);
-
-/** Field errors of a submitted form: re-rendered beside each field and in the summary (422). */
-export class ValidationError extends AppError {
-  constructor(public fields: Record<string, string>) {
-    super('validation', 422);
-  }
-}
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {
   next(notFound());
@@ -54,7 +34,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     title: t(`errors.page.${page}.title`),
     status,
     message: t(`errors.page.${page}.message`),
-    detail: err instanceof AppError && code !== 'not_found' && code !== 'forbidden' ? t(`errors.code.${code}`, err.params) : null,
+    detail: code !== 'not_found' && code !== 'forbidden' ? errorMessage(code, req.locale ?? 'fr') : null,
     requestId: req.id,
   });
 }

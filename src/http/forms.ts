@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { allow } from '../authz/guard.js';
 import type { Permission } from '../authz/policy.js';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../errors.js';
 import { parse } from './validate.js';
 
 type Locals = Record<string, unknown>;

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission } from '../authz/policy.js';
+import { errorMessage, isErrorCode } from '../errors.js';
 import { formatters } from '../i18n/format.js';
+import { label, options, type NomenclatureName } from '../nomenclatures/index.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
+import type { Clock } from '../time/clock.js';
 import { navFor } from './nav.js';
 import { messageFor } from './validate.js';
 
-export function requestId(req: Request, res: Response, next: NextFunction) {
-  req.id = randomUUID();
-  res.setHeader('X-Request-Id', req.id);
-  next();
+/** Every request gets an id (audit rows, error pages, logs) and its "now", read once from the clock. */
+export function requestId(clock: Clock) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    req.id = randomUUID();
+    req.now = clock.now();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  };
 }
 
 /** Locale: the user's choice (session), then their account's, then French. */
@@ -25,9 +32,11 @@ export function viewLocals(generateToken: (req: Request) => string, opts: { devM
   return (req: Request, res: Response, next: NextFunction) => {
     const t = req.t;
     res.locals.t = t;
-    res.locals.msg = (key: string) => messageFor(t, key);
+    // A catalogue key ("key|param") or an error code of src/errors.ts.
+    res.locals.msg = (key: string) => (isErrorCode(key) ? errorMessage(key, req.locale) : messageFor(t, key));
     res.locals.locale = req.locale;
     res.locals.fmt = formatters(req.locale);
+    res.locals.ref = referenceHelpers(req.locale);
     res.locals.actor = req.actor;
     res.locals.can = (p: Permission) => can(req.actor, p);
     res.locals.currentPath = req.path;
@@ -41,4 +50,15 @@ export function viewLocals(generateToken: (req: Request) => string, opts: { devM
     if (req.session?.flash) delete req.session.flash;
     next();
   };
+}
+
+// Built once per language: views call ref.options('civility') and ref.label('civility', value).
+const refHelpers = new Map<string, { options: (n: NomenclatureName) => ReturnType<typeof options>; label: (n: NomenclatureName, v: string | null | undefined) => string }>();
+function referenceHelpers(locale: 'fr' | 'en') {
+  let h = refHelpers.get(locale);
+  if (!h) {
+    h = { options: (n) => options(n, locale), label: (n, v) => label(n, v, locale) };
+    refHelpers.set(locale, h);
+  }
+  return h;
 }

@@ -1,5 +1,5 @@
 // Request parameters shared by every list and detail page.
-import { notFound } from './errors.js';
+import { notFound } from '../errors.js';
 
 export const PAGE_SIZE = 25;
 

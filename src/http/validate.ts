@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasKey } from '../i18n/index.js';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * Field builders shared by every form. They trim, refuse NUL bytes and over-long values, and carry

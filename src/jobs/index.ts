@@ -1,11 +1,10 @@
 import cron from 'node-cron';
-import type { Ctx } from '../app.js';
+import type { Ctx } from '../context.js';
 import { log } from '../log.js';
 import { purgeOrphanFiles } from '../files/purge.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
 import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { purgeOutbox } from '../mail/outbox.js';
-import { OfferService } from '../modules/offers/offers.service.js';
 import { withJobLock } from './lock.js';
 
 export interface JobDef {
@@ -29,25 +28,25 @@ export function jobDefinitions(): JobDef[] {
       name: 'dispatch-outbox',
       schedule: '* * * * *',
       enabled: (ctx) => Boolean(ctx.config.SMTP_URL),
-      run: (ctx) => runOutboxDispatch(ctx.db, ctx.config),
+      run: (ctx) => runOutboxDispatch(ctx.db, ctx.config, { clock: ctx.clock }),
     },
     {
       // Settled messages past their retention (OUTBOX_RETENTION_DAYS) leave the outbox.
       name: 'purge-outbox',
       schedule: '30 3 * * *',
-      run: (ctx) => purgeOutbox(ctx.db),
+      run: (ctx) => purgeOutbox(ctx.db, ctx.clock.now()),
     },
     {
       // Replaced files (a former CV, logo, offer file) nothing points to any more, after ORPHAN_FILE_DAYS.
       name: 'purge-files',
       schedule: '45 3 * * *',
-      run: (ctx) => purgeOrphanFiles(ctx.db),
+      run: (ctx) => purgeOrphanFiles(ctx.db, ctx.clock.now()),
     },
     {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
       name: 'expire-offers',
       schedule: '5 0 * * *',
-      run: (ctx) => new OfferService(ctx.db, ctx.config.baseUrl).expireDue(),
+      run: (ctx) => ctx.services.offers.expireDue(),
     },
   ];
 }

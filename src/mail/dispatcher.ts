@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client.js';
 import { log } from '../log.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 /**
  * The outbox dispatcher: sends the PENDING rows of OutboxEmail through SMTP, with retries.
@@ -41,6 +42,8 @@ export interface DispatchOptions {
   batchSize?: number;
   /** The dispatcher's clock (tests move it forward to reach retries). */
   now?: Date;
+  /** Or the app's clock (the jobs'). */
+  clock?: Clock;
   maxAttempts?: number;
   leaseMs?: number;
 }
@@ -122,7 +125,7 @@ export async function claimDue(db: Db, now: Date, batchSize: number, leaseMs = L
 export async function dispatchPending(db: Db, transport: MailTransport, opts: DispatchOptions): Promise<DispatchResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS;
-  const clock = () => opts.now ?? new Date();
+  const clock = () => opts.now ?? (opts.clock ?? systemClock).now();
   const rows = await claimDue(db, clock(), batchSize, opts.leaseMs ?? LEASE_MS);
   const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const domain = mailDomain(opts.from);
@@ -176,21 +179,22 @@ export function createMailTransport(smtpUrl: string): MailTransport {
 export async function runOutboxDispatch(
   db: Db,
   config: { SMTP_URL?: string; MAIL_FROM: string },
-  opts: { transport?: MailTransport; batchSize?: number; budgetMs?: number } = {},
+  opts: { transport?: MailTransport; batchSize?: number; budgetMs?: number; clock?: Clock } = {},
 ): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   if (!config.SMTP_URL && !opts.transport) return total;
   const transport = opts.transport ?? createMailTransport(config.SMTP_URL!);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const deadline = Date.now() + (opts.budgetMs ?? 50_000);
+  // The time budget is real elapsed time, whatever the clock says.
+  const deadline = systemClock.now().getTime() + (opts.budgetMs ?? 50_000);
   try {
     for (;;) {
-      const r = await dispatchPending(db, transport, { from: config.MAIL_FROM, batchSize });
+      const r = await dispatchPending(db, transport, { from: config.MAIL_FROM, batchSize, clock: opts.clock });
       total.claimed += r.claimed;
       total.sent += r.sent;
       total.retried += r.retried;
       total.failed += r.failed;
-      if (r.claimed < batchSize || Date.now() >= deadline) break;
+      if (r.claimed < batchSize || systemClock.now().getTime() >= deadline) break;
     }
   } finally {
     if (!opts.transport) transport.close?.();

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Ctx } from '../app.js';
+import type { Ctx } from '../context.js';
 import { allow } from '../authz/guard.js';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors.js';
 import { idParam, pageParam, pager } from '../http/pagination.js';
 import { newRouter } from '../http/router.js';
 

@@ -61,7 +61,7 @@ export const OUTBOX_RETENTION_DAYS = { SENT: 90, FAILED: 365 } as const;
  * row, emptied, so that the key still stops the same reminder from being queued again.
  * Returns how many messages were purged.
  */
-export async function purgeOutbox(db: Db, now = new Date()): Promise<number> {
+export async function purgeOutbox(db: Db, now: Date): Promise<number> {
   const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
   const old = {
     OR: [

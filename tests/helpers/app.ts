@@ -3,6 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeEach } from 'vitest';
 import { closeApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
+import { createContext, type Ctx } from '../../src/context.js';
+import type { Clock } from '../../src/time/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { resetDb, testDatabaseUrl, testDb } from './db.js';
 
@@ -10,6 +12,13 @@ export interface TestContext {
   app: Express;
   db: Db;
   url: string;
+  /** The app's context (services built once, the clock). */
+  ctx: Ctx;
+}
+
+/** A context for code that runs outside a request (jobs, services): the app's services on `db`. */
+export function testContext(db: Db, overrides: Record<string, string> = {}, extra: { databaseUrl?: string; clock?: Clock } = {}): Ctx {
+  return createContext({ db, config: testConfig(overrides), databaseUrl: extra.databaseUrl ?? '', clock: extra.clock });
 }
 
 export function testConfig(overrides: Record<string, string> = {}) {
@@ -20,13 +29,14 @@ export function testConfig(overrides: Record<string, string> = {}) {
  * Use in a test file: `const t = useApp();` then `t.app`, `t.db` inside tests. The database is
  * emptied before each test; the app (and its session pool) is closed after the file.
  */
-export function useApp(overrides: Record<string, string> = {}): TestContext {
+export function useApp(overrides: Record<string, string> = {}, opts: { clock?: Clock } = {}): TestContext {
   const ctx = {} as TestContext;
   beforeEach(async () => {
     if (!ctx.app) {
       ctx.url = await testDatabaseUrl();
       ctx.db = await testDb();
-      ctx.app = createApp({ config: testConfig(overrides), db: ctx.db, databaseUrl: ctx.url });
+      ctx.app = createApp({ config: testConfig(overrides), db: ctx.db, databaseUrl: ctx.url, clock: opts.clock });
+      ctx.ctx = ctx.app.locals.ctx as Ctx;
     }
     await resetDb(ctx.db);
   });

@@ -3,15 +3,17 @@ import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/app.js';
-import { AppError, errorHandler } from '../../src/http/errors.js';
+import { AppError } from '../../src/errors.js';
+import { errorHandler } from '../../src/http/errors.js';
 import { localeMiddleware, requestId } from '../../src/http/locals.js';
+import { systemClock } from '../../src/time/clock.js';
 
 // The app's own error handler and views, around routes that fail on purpose.
 function failingApp() {
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
-  app.use(requestId, localeMiddleware, (req, res, next) => {
+  app.use(requestId(systemClock), localeMiddleware, (req, res, next) => {
     Object.assign(res.locals, { t: req.t, msg: req.t, locale: 'fr', actor: null, nav: [], flash: [], currentPath: req.path, csrfToken: 'x', errors: {}, values: {} });
     next();
   });
@@ -19,7 +21,7 @@ function failingApp() {
     throw new Error('secret internal detail at /srv/app.ts:42');
   });
   app.get('/forbidden', () => {
-    throw new AppError('forbidden', 403);
+    throw new AppError('forbidden');
   });
   app.use(errorHandler);
   return app;

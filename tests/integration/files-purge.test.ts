@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Ctx } from '../../src/app.js';
+import type { Ctx } from '../../src/context.js';
 import { ORPHAN_FILE_DAYS, purgeOrphanFiles } from '../../src/files/purge.js';
 import { jobDefinitions, runJob } from '../../src/jobs/index.js';
 import { makeCompany } from '../factories/companies.js';
 import { makeOffer } from '../factories/requests.js';
 import { makeStudentWorld } from '../factories/students.js';
-import { testConfig, useApp } from '../helpers/app.js';
+import { testContext, useApp } from '../helpers/app.js';
 
 describe('purge of replaced files', () => {
   const t = useApp();
@@ -29,10 +29,10 @@ describe('purge of replaced files', () => {
     await t.db.applicationFile.create({ data: { applicationId: application.id, fileId: other.id } });
 
     const job = jobDefinitions().find((j) => j.name === 'purge-files')!;
-    expect(await runJob({ db: t.db, config: testConfig() } as unknown as Ctx, job)).toBe(true);
+    expect(await runJob(testContext(t.db), job)).toBe(true);
     const left = (await t.db.storedFile.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((f) => f.id);
     expect(left).toEqual([recentOrphan.id, currentCv.id, offerFile.id, letter.id, other.id]);
     expect(left).not.toContain(formerCv.id);
-    expect(await purgeOrphanFiles(t.db)).toBe(0);
+    expect(await purgeOrphanFiles(t.db, new Date())).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ctx } from '../../src/app.js';
+import type { Ctx } from '../../src/context.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { enabledJobs, jobDefinitions, runJob, startOutboxListener } from '../../src/jobs/index.js';
 import { claimDue, createMailTransport, dispatchPending, LEASE_MS, MAX_ATTEMPTS, RETRY_DELAYS_MS, runOutboxDispatch } from '../../src/mail/dispatcher.js';
 import { OUTBOX_RETENTION_DAYS, purgeOutbox, queueEmail } from '../../src/mail/outbox.js';
-import { testConfig } from '../helpers/app.js';
+import { testConfig, testContext } from '../helpers/app.js';
 import { resetDb, testDatabaseUrl, testDb } from '../helpers/db.js';
 
 const FROM = 'Stages <no-reply@stages.test>';
@@ -360,7 +360,7 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
   });
 
   describe('the scheduled job', () => {
-    const ctxFor = (overrides: Record<string, string> = {}) => ({ db, config: testConfig(overrides) }) as unknown as Ctx;
+    const ctxFor = (overrides: Record<string, string> = {}) => testContext(db, overrides);
 
     it('is scheduled only when SMTP_URL is configured', () => {
       const names = (ctx: Ctx) => enabledJobs(ctx).map((j) => j.name);
@@ -371,8 +371,8 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
 
     it('sends mail right after the commit that queued it, never before, and nothing for a rollback', async () => {
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      const ctx = { db, config: testConfig({ SMTP_URL: smtp.url, MAIL_FROM: FROM }), databaseUrl: await testDatabaseUrl() } as unknown as Ctx;
-      expect(startOutboxListener({ ...ctx, config: testConfig() } as Ctx)).toBeNull(); // no SMTP, no listener
+      const ctx = testContext(db, { SMTP_URL: smtp.url, MAIL_FROM: FROM }, { databaseUrl: await testDatabaseUrl() });
+      expect(startOutboxListener({ ...ctx, config: testConfig() })).toBeNull(); // no SMTP, no listener
       const listener = startOutboxListener(ctx)!;
       try {
         await listener.connected;
@@ -400,7 +400,7 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
 
     it('listens again after losing its connection, and sends what was queued meanwhile', async () => {
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      const ctx = { db, config: testConfig({ SMTP_URL: smtp.url, MAIL_FROM: FROM }), databaseUrl: await testDatabaseUrl() } as unknown as Ctx;
+      const ctx = testContext(db, { SMTP_URL: smtp.url, MAIL_FROM: FROM }, { databaseUrl: await testDatabaseUrl() });
       const listener = startOutboxListener(ctx, jobDefinitions(), { retryMs: 200 })!;
       try {
         await listener.connected;
@@ -427,7 +427,7 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
       const oldPending = await row(6, { status: 'PENDING', createdAt: ago(500) });
 
       const job = jobDefinitions().find((j) => j.name === 'purge-outbox')!;
-      expect(await runJob({ db, config: testConfig() } as unknown as Ctx, job)).toBe(true);
+      expect(await runJob(testContext(db), job)).toBe(true);
       const left = await db.outboxEmail.findMany({ orderBy: { id: 'asc' } });
       expect(left.map((r) => r.id)).toEqual([recentSent.id, oldKeyed.id, recentFailed.id, oldPending.id]);
       expect(left.find((r) => r.id === oldKeyed.id)).toMatchObject({ to: '', subject: '', html: '', text: '', dedupeKey: 'reminder:42' });
@@ -435,7 +435,7 @@ describe('outbox dispatcher (real PostgreSQL, real SMTP server)', () => {
       expect([oldSent.id, oldFailed.id].some((id) => left.some((r) => r.id === id))).toBe(false);
       // The key still refuses the same reminder; a second purge finds nothing more.
       expect(await queueEmail(db, { ...resetMail(9), dedupeKey: 'reminder:42' })).toBe(false);
-      expect(await purgeOutbox(db)).toBe(0);
+      expect(await purgeOutbox(db, new Date())).toBe(0);
     });
 
     it('sends nothing without SMTP_URL: mail stays in the outbox', async () => {

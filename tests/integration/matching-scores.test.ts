@@ -95,7 +95,7 @@ describe('matching offers and requests', () => {
     const org = acme.organisation.id;
     await t.db.offer.delete({ where: { id: offer.id } });
     const lea = (await loadActor(t.db, w.lea.user.id))!;
-    const svc = new MatchingService(t.db);
+    const svc = t.ctx.services.matching;
     // r1: informatique, BAC_3, 4 months, 63100, "Stage développeur TypeScript / Applications web avec PostgreSQL".
     const weakA = await makeOffer(t.db, org, { title: 'Administrateur réseau', domain: 'Informatique', postalCode: '13001' }); // 40
     const weakB = await makeOffer(t.db, org, { title: 'Technicien support', domain: 'Informatique', postalCode: '59000' }); // 40

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { jobDefinitions, runJob } from '../../src/jobs/index.js';
-import type { Ctx } from '../../src/app.js';
+import type { Ctx } from '../../src/context.js';
 import { OfferService } from '../../src/modules/offers/offers.service.js';
 import { outboxFor } from '../factories/companies.js';
 import { makeOffer, makeOfferWorld, offerForm, type OfferWorld } from '../factories/offers.js';
 import { minimalPdf } from '../factories/students.js';
-import { agent, testConfig, useApp } from '../helpers/app.js';
+import { agent, testContext, useApp } from '../helpers/app.js';
 
 describe('offers: creation and workflow', () => {
   const t = useApp();
@@ -278,13 +278,13 @@ describe('offers: short form, expiry job', () => {
     const live = await makeOffer(t.db, w);
     const filled = await makeOffer(t.db, w, { status: 'FILLED', publishUntil: new Date(Date.now() - 60_000) });
     const def = jobDefinitions().find((j) => j.name === 'expire-offers')!;
-    const ctx = { db: t.db, config: testConfig() } as unknown as Ctx;
+    const ctx = testContext(t.db);
     expect(await runJob(ctx, def)).toBe(true);
     expect((await t.db.offer.findUniqueOrThrow({ where: { id: due.id } })).status).toBe('EXPIRED');
     expect((await t.db.offer.findUniqueOrThrow({ where: { id: live.id } })).status).toBe('PUBLISHED');
     expect((await t.db.offer.findUniqueOrThrow({ where: { id: filled.id } })).status).toBe('FILLED');
     expect(await t.db.auditLog.count({ where: { action: 'offer.expire', entityId: String(due.id), actorId: null } })).toBe(1);
     // A second run finds nothing more to do.
-    expect(await new OfferService(t.db, 'http://stages.test').expireDue()).toBe(0);
+    expect(await ctx.services.offers.expireDue()).toBe(0);
   });
 });

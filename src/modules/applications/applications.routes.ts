@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { DOCUMENT_UPLOAD, sendStoredFile, takeUploads, typesLabel, uploadFields } from '../../files/upload.js';
 import type { ApplicationStatus } from '../../generated/prisma/client.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -37,7 +37,7 @@ const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 // and the workflow who may make which change (otherwise 403, or 422 for an impossible change).
 export function applicationsRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new ApplicationService(ctx.db, ctx.config.baseUrl);
+  const svc = ctx.services.applications;
   const meta = (req: Request) => ({ requestId: req.id });
   const upload = uploadFields(
     [

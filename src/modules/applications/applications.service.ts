@@ -1,14 +1,16 @@
 import { audit } from '../../audit/audit.js';
-import { RIGHT_RANK, type Actor } from '../../authz/actor.js';
+import type { Actor } from '../../authz/actor.js';
+import { RIGHT_RANK, } from '../../authz/centres.js';
 import type { Db, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import type { ApplicationStatus, OfferStatus, Prisma } from '../../generated/prisma/client.js';
-import { AppError, forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError, WrongStateError } from '../../errors.js';
 import { pager, type Meta } from '../../http/pagination.js';
 import { queueEmails, type QueueEmail } from '../../mail/outbox.js';
 import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
 import { choicesFor, transitionFor, type Party } from './applications.workflow.js';
+import { Service } from '../../act.js';
 
 export interface ApplyInput {
   title: string;
@@ -65,11 +67,7 @@ interface Reach {
  * and the school may cancel. Reach is decided here: an application out of the actor's reach is a
  * 404. Every change writes its event, its audit row and its e-mails in one transaction.
  */
-export class ApplicationService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class ApplicationService extends Service {
 
   private link(id: number) {
     return `${this.baseUrl}/applications/${id}`;
@@ -341,7 +339,7 @@ export class ApplicationService {
     await this.db.$transaction(async (tx) => {
       // Only from the status read: a change made meanwhile by someone else wins.
       const r = await tx.application.updateMany({ where: { id, status: from }, data: { status: to, ...(to === 'READ' ? { readAt: new Date() } : {}) } });
-      if (r.count !== 1) throw new AppError('validation', 422);
+      if (r.count !== 1) throw new WrongStateError('status', from);
       await tx.applicationEvent.create({ data: { applicationId: id, fromStatus: from, toStatus: to, actorId: actor.id, comment } });
       await audit(tx, { actorId: actor.id, action: 'application.status', entityType: 'Application', entityId: id, before: { status: from }, after: { status: to, by: reach.party, comment }, requestId: meta.requestId });
       const a = await tx.application.findUniqueOrThrow({

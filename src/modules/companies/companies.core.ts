@@ -55,6 +55,7 @@ export async function addCompanyPerson(
     canPublishOffers: boolean;
     locale: Locale;
     baseUrl: string;
+    now: Date;
     requestId?: string | null;
     /** The account to create, or an existing one to reactivate (checked by the caller). */
     reactivateUserId?: number;
@@ -98,6 +99,7 @@ export async function addCompanyPerson(
 
   await queueInvitation(tx, { id: user.id, email: user.email, firstName: user.firstName, locale: opts.locale }, {
     baseUrl: opts.baseUrl,
+    now: opts.now,
     reasonKey: opts.reasonKey,
     reasonParams: {
       organisation: organisation.legalName,

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -28,8 +28,8 @@ export function companiesRoutes(ctx: Ctx) {
   const r = newRouter();
   registrationRoutes(r, ctx);
 
-  const svc = new CompanyService(ctx.db, ctx.config.baseUrl);
-  const reg = new RegistrationService(ctx.db, ctx.config.baseUrl);
+  const svc = ctx.services.companies;
+  const reg = ctx.services.registration;
   const meta = (req: Request) => ({ requestId: req.id });
   const orgId = (req: Request) => idParam(req.params.organisationId);
   const home = (id: number) => `/company/${id}`;

@@ -3,12 +3,13 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { CompanyRole, Locale } from '../../generated/prisma/client.js';
-import { forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { Meta } from '../../http/pagination.js';
 import { queueEmail } from '../../mail/outbox.js';
 import { derivedColumns } from '../organisations/organisations.core.js';
 import { addCompanyPerson, hasAnyRole, personUserSelect } from './companies.core.js';
 import { TERMS_VERSION, type CompanyEditInput, type ContactInput } from './companies.schemas.js';
+import { Service } from '../../act.js';
 
 /** Editing one of these sends a verified organisation back to the verification queue. */
 export const IDENTITY_FIELDS = ['legalName', 'siret', 'nafCode', 'country'] as const;
@@ -21,11 +22,7 @@ const organisationInclude = { centre: { select: { id: true, name: true, institut
  * reaching an administrator's action is a 403 (the route's permission usually stops them first).
  * Writes lock the organisation's row and re-read the actor's membership inside the transaction.
  */
-export class CompanyService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class CompanyService extends Service {
 
   /** The actor's companies, in a stable order (oldest membership first). */
   async listForActor(actor: Actor) {
@@ -149,6 +146,7 @@ export class CompanyService {
           canPublishOffers: input.canPublishOffers,
           locale: opts.locale,
           baseUrl: this.baseUrl,
+          now: this.clock.now(),
           requestId: opts.requestId,
           reactivateUserId: existing?.id,
           reasonKey: 'companies.mail.contactReason',

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formHandler } from '../../http/forms.js';
 import { parse } from '../../http/validate.js';
 import { isLocale } from '../../i18n/index.js';
@@ -71,7 +71,7 @@ const requireLookup = (req: Request, res: Response, next: NextFunction) => {
  * what was typed; the database is written once, when screen 4 is confirmed.
  */
 export function registrationRoutes(r: Router, ctx: Ctx) {
-  const reg = new RegistrationService(ctx.db, ctx.config.baseUrl);
+  const reg = ctx.services.registration;
   const state = (req: Request) => registrationState(req.session);
 
   // ───────────── screen 1a: search by SIRET ─────────────

@@ -2,13 +2,14 @@ import { audit } from '../../audit/audit.js';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { Locale } from '../../generated/prisma/client.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import type { Meta } from '../../http/pagination.js';
 import { createOrganisation, findPossibleDuplicates } from '../organisations/organisations.core.js';
 import type { OrganisationInput } from '../organisations/organisations.schemas.js';
 import { addCompanyPerson, registrantActor } from './companies.core.js';
 import { TERMS_VERSION } from './companies.schemas.js';
 import type { RegistrationDone, RegistrationState } from './registration.state.js';
+import { Service } from '../../act.js';
 
 /** What a visitor may learn of an organisation found by its SIRET before claiming it. */
 const claimSelect = { id: true, legalName: true, siret: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true } as const;
@@ -21,11 +22,7 @@ export type LookupResult = { kind: 'administered' } | { kind: 'claim'; organisat
  * in one transaction once the terms are accepted. The visitor is anonymous: the registration's
  * audit rows name the administrator account it creates.
  */
-export class RegistrationService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class RegistrationService extends Service {
 
   /** The management centres a company may choose as its reference ("pôle/centre de référence"). */
   async centres() {
@@ -144,7 +141,7 @@ export class RegistrationService {
             await audit(tx, { actorId: adminUser.id, action: 'organisation.claim', entityType: 'Organisation', entityId: org.id, before, after: org, requestId });
           }
 
-          const common = { locale: opts.locale, baseUrl: this.baseUrl, requestId, reasonParams: { centre: centre.name } };
+          const common = { locale: opts.locale, baseUrl: this.baseUrl, now: this.clock.now(), requestId, reasonParams: { centre: centre.name } };
           const adminPerson = await addCompanyPerson(tx, actor, org, admin, {
             ...common,
             role: 'ADMIN',

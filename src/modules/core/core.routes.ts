@@ -1,4 +1,4 @@
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { homeFor } from '../../http/nav.js';
 import { newRouter } from '../../http/router.js';

@@ -1,11 +1,11 @@
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { newRouter } from '../../http/router.js';
 import { DashboardService } from './dashboard.service.js';
 
 export function dashboardRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new DashboardService(ctx.db);
+  const svc = ctx.services.dashboard;
   const title = (t: (k: string) => string, key: string) => t(`nav.dashboard.${key}`);
 
   r.get('/admin', allow('dashboard.admin'), async (req, res) => {

@@ -1,9 +1,9 @@
 import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
+import { Service } from '../../act.js';
 
 /** What each dashboard shows; later modules add their counters here. */
-export class DashboardService {
-  constructor(private db: Db) {}
+export class DashboardService extends Service {
 
   async admin(_actor: Actor) {
     const [institutions, programmes, studyYears, centres, users] = await Promise.all([

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { LOGO_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { newRouter } from '../../http/router.js';
 import { CentreService } from './centres.service.js';
@@ -16,7 +16,7 @@ import { idParam, pageParam } from '../../http/pagination.js';
 // centre the actor reaches, and with which right, is decided by CentreService.findCentreForActor.
 export function centresRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new CentreService(ctx.db, ctx.config.baseUrl);
+  const svc = ctx.services.centres;
   const meta = (req: Request) => ({ requestId: req.id });
   const centreId = (req: Request) => idParam(req.params.id);
 

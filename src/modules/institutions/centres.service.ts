@@ -1,15 +1,17 @@
 import { audit } from '../../audit/audit.js';
-import { centreRight, RIGHT_RANK, type Actor } from '../../authz/actor.js';
+import type { Actor } from '../../authz/actor.js';
+import { centreRight, RIGHT_RANK, } from '../../authz/centres.js';
 import type { Db, Tx } from '../../db/client.js';
 import { queueInvitation } from '../../auth/invitations.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import { translate } from '../../i18n/index.js';
 import { queueEmail } from '../../mail/outbox.js';
 import type { CentreRight } from '../../generated/prisma/client.js';
-import { forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { CentreUpdateInput, StaffAddInput, StaffUpdateInput } from './institutions.schemas.js';
 import { pager, type Meta } from '../../http/pagination.js';
 import { uniqueAs } from '../../db/unique.js';
+import { Service } from '../../act.js';
 
 const staffUserSelect = { id: true, email: true, civility: true, firstName: true, lastName: true, active: true } as const;
 
@@ -18,11 +20,7 @@ const staffUserSelect = { id: true, email: true, civility: true, firstName: true
  * a centre where the actor holds no right is a 404; a right too low for the action is a 403.
  * The platform administrator reaches every centre with every right.
  */
-export class CentreService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class CentreService extends Service {
 
   /** The centre if the actor reaches it with at least `min`; 404 when out of reach, 403 when the right is too low. */
   async findCentreForActor(actor: Actor, id: number, min: CentreRight = 'READ') {
@@ -175,6 +173,7 @@ export class CentreService {
           user = { id: created.id };
           await queueInvitation(tx, created, {
             baseUrl: this.baseUrl,
+            now: this.clock.now(),
             reasonKey: 'mail.account-invitation.centreStaff',
             reasonParams: { centre: centre.name, right: translate(created.locale, `rights.${membership.right}`) },
             invitedBy: `${actor.firstName} ${actor.lastName}`,

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { flash, formPage } from '../../http/forms.js';
 import { newRouter } from '../../http/router.js';
@@ -31,7 +31,7 @@ export function centreFormOptions(req: Request) {
 // years, management centres. Every route: permission 'reference.manage' (platform administrator).
 export function institutionsRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new ReferenceService(ctx.db);
+  const svc = ctx.services.references;
   const meta = (req: Request) => ({ requestId: req.id });
 
   // ───────────── institutions ─────────────

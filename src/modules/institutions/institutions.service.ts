@@ -1,18 +1,18 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
-import { forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { AcademicYearInput, CentreCreateInput, InstitutionInput, ProgrammeInput, StudyYearInput } from './institutions.schemas.js';
 import { pager, type Meta } from '../../http/pagination.js';
 import { uniqueAs } from '../../db/unique.js';
+import { Service } from '../../act.js';
 
 /**
  * Reference data kept by the platform administrator: institutions, programmes, study years,
  * academic years and the creation of management centres. Every change writes its audit row in
  * the same transaction.
  */
-export class ReferenceService {
-  constructor(private db: Db) {}
+export class ReferenceService extends Service {
 
   private requireAdmin(actor: Actor) {
     if (!actor.isPlatformAdmin) throw forbidden();

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import type { Permission } from '../../authz/policy.js';
 import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -38,7 +38,7 @@ import { DIFFUSION_MONTHS, type OfferAction } from './offers.workflow.js';
  */
 export function offersRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new OfferService(ctx.db, ctx.config.baseUrl);
+  const svc = ctx.services.offers;
   const meta = (req: Request) => ({ requestId: req.id });
   const offerPath = (id: number) => `/offers/manage/${id}`;
 

@@ -2,7 +2,9 @@ import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
 import { Prisma, type Offer, type OfferStatus } from '../../generated/prisma/client.js';
-import { AppError, forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError, WrongStateError } from '../../errors.js';
+import { Service } from '../../act.js';
+export { WrongStateError };
 import { pager, type Meta } from '../../http/pagination.js';
 import type { CheckedFile } from '../../files/upload.js';
 import { fileSummary, storeFile } from '../../files/upload.js';
@@ -12,16 +14,6 @@ import type { BrowseInput, OfferInput, PeriodInput, ShortOfferInput, StaffSearch
 import { browseOffers, searchOffers } from './offers.search.js';
 import { viewerOf, visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
 import { addMonths, availableActions, findTransition, isCentreWriter, targetStatus, type OfferAction, type OfferRef, type Recipient, type Transition } from './offers.workflow.js';
-
-/** A transition refused because of the offer's status: 422, nothing changed. */
-export class WrongStateError extends AppError {
-  constructor(
-    public action: OfferAction,
-    public offerStatus: OfferStatus,
-  ) {
-    super('offer_state', 422);
-  }
-}
 
 const detailInclude = {
   organisation: { select: { id: true, legalName: true, city: true, country: true, website: true } },
@@ -49,11 +41,7 @@ function snapshot(o: Offer) {
  * organisation's offers, centre staff the offers their centres manage or receive, a platform
  * administrator every offer; anything else is a 404. Students only reach what visibleOfferWhere allows.
  */
-export class OfferService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class OfferService extends Service {
 
   // ───────────── reach ─────────────
 

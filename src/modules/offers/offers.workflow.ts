@@ -1,4 +1,5 @@
-import { RIGHT_RANK, type Actor } from '../../authz/actor.js';
+import type { Actor } from '../../authz/actor.js';
+import { RIGHT_RANK, } from '../../authz/centres.js';
 import type { OfferStatus } from '../../generated/prisma/client.js';
 
 /**

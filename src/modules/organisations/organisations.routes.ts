@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { can } from '../../authz/policy.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -40,8 +40,8 @@ function formValues(org: Record<string, unknown>) {
 // - 'organisations.services': services and contacts (company admin: its own organisation only).
 export function organisationsRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new OrganisationService(ctx.db);
-  const entries = new ServiceContactService(ctx.db);
+  const svc = ctx.services.organisations;
+  const entries = ctx.services.servicesContacts;
   const meta = (req: Request) => ({ requestId: req.id });
   const orgId = (req: Request) => idParam(req.params.id);
   const viewHelpers = (req: Request) => ({ countryName: (c: string | null) => countryName(c, req.locale) });

@@ -1,8 +1,11 @@
 import { audit } from '../../audit/audit.js';
-import { RIGHT_RANK, type Actor } from '../../authz/actor.js';
+import type { Actor } from '../../authz/actor.js';
+import { RIGHT_RANK, } from '../../authz/centres.js';
 import { can } from '../../authz/policy.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
-import { AppError, forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, InUseError, notFound, ValidationError } from '../../errors.js';
+import { Service } from '../../act.js';
+export { InUseError };
 import { pager, type Meta } from '../../http/pagination.js';
 import { nafLabel, nafSectionOf, normalizeName } from './identifiers.js';
 import { createOrganisation, derivedColumns, findPossibleDuplicates } from './organisations.core.js';
@@ -24,13 +27,6 @@ export class DuplicateError extends ValidationError {
     public sameSiret: boolean,
   ) {
     super(fields);
-  }
-}
-
-/** A deletion refused while something still references the record (422, with what references it). */
-export class InUseError extends AppError {
-  constructor(public references: { labelKey: string; count: number }[]) {
-    super('in_use', 422);
   }
 }
 
@@ -65,8 +61,7 @@ export function writeCentres(actor: Actor): number[] {
  *   where they hold WRITE or that have no centre (created by an administrator or the seed); an
  *   organisation of a centre where they only READ is a 403, of another centre a 404.
  */
-export class OrganisationService {
-  constructor(private db: Db) {}
+export class OrganisationService extends Service {
 
   async get(id: number) {
     const org = await this.db.organisation.findUnique({ where: { id } });

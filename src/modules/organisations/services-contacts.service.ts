@@ -1,20 +1,20 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
-import { notFound, ValidationError } from '../../http/errors.js';
+import { notFound, ValidationError } from '../../errors.js';
 import type { Meta } from '../../http/pagination.js';
 import { departmentOf, normalizeName } from './identifiers.js';
 import { CONTACT_REFERENCES, referencesOf, SERVICE_REFERENCES } from './organisations.references.js';
 import type { ContactInput, ServiceInput } from './organisations.schemas.js';
 import { InUseError } from './organisations.service.js';
+import { Service } from '../../act.js';
 
 /**
  * The services ("services d'accueil") and contacts of an organisation. Who: WRITE staff and the
  * platform administrator for any organisation; a company administrator for the organisations
  * where it holds the ADMIN membership. Any other organisation is a 404.
  */
-export class ServiceContactService {
-  constructor(private db: Db) {}
+export class ServiceContactService extends Service {
 
   /** The organisation, if the actor may manage its services and contacts; 404 otherwise. */
   async organisationFor(actor: Actor, organisationId: number) {

@@ -5,10 +5,11 @@
 import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../errors.js';
 import { pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
 import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
+import { Service } from '../../act.js';
 
 export const FACETS = ['domain', 'sector', 'level', 'duration', 'place', 'availability', 'programme'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -97,8 +98,7 @@ function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | nu
 
 type CountRow = { value: string; label: string | null; n: number };
 
-export class CvBookService {
-  constructor(private db: Db) {}
+export class CvBookService extends Service {
 
   /** One page of matching requests and every facet's counts (9 queries, run concurrently). */
   async search(_actor: Actor, f: CvBookFilters, page: number, today = new Date()) {

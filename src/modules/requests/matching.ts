@@ -3,10 +3,11 @@
 // through indexed conditions (same domain, full-text match, same département or city) and only the
 // best LIMIT rows leave the database. Points: domain 40, level 20, duration 15, place 15,
 // keywords 10 + up to 20 from the full-text rank (120 in all).
+import { Service } from '../../act.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../errors.js';
 import { foldText } from '../offers/offers.search.js';
 import { viewerOf, visibleOfferSql } from '../offers/offers.visibility.js';
 import {
@@ -65,8 +66,7 @@ const DURATION_POINTS = (a: Prisma.Sql, b: Prisma.Sql) => Prisma.sql`(CASE WHEN 
 /** The most a pair without the same domain can score: level 20 + duration 15 + place 15 + keywords 30. */
 const MAX_WITHOUT_DOMAIN = 20 + 15 + 15 + 30;
 
-export class MatchingService {
-  constructor(private db: Db) {}
+export class MatchingService extends Service {
 
   /** The offers of the actor's organisations (the entry points of the company-side matching). */
   async companyOffers(actor: Actor) {

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { sendStoredFile } from '../../files/upload.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -16,9 +16,9 @@ import { RequestsService } from './requests.service.js';
 // ('requests.own').
 export function requestsRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new RequestsService(ctx.db);
-  const cvbook = new CvBookService(ctx.db);
-  const matching = new MatchingService(ctx.db);
+  const svc = ctx.services.requests;
+  const cvbook = ctx.services.cvbook;
+  const matching = ctx.services.matching;
   const meta = (req: Request) => ({ requestId: req.id });
   const levelOptions = (req: Request) => LEVELS.map((l) => ({ value: l, label: req.t(`requests.level.${l}`) }));
 

@@ -4,12 +4,12 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Db, Tx } from '../../db/client.js';
-import { notFound, ValidationError } from '../../http/errors.js';
+import { notFound, ValidationError } from '../../errors.js';
 import type { Meta } from '../../http/pagination.js';
 import { MAX_OPEN_REQUESTS, type RequestInput } from './requests.schemas.js';
+import { Service } from '../../act.js';
 
-export class RequestsService {
-  constructor(private db: Db) {}
+export class RequestsService extends Service {
 
   private studentId(actor: Actor): number {
     if (!actor.student) throw notFound();

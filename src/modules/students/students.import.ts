@@ -351,7 +351,7 @@ export async function applyImport(
   institutionId: number,
   parsed: ParsedImport,
   file: { name: string; sha256: string },
-  baseUrl: string,
+  { baseUrl, now }: { baseUrl: string; now: Date },
   meta: Meta = {},
 ) {
   const run = () =>
@@ -400,7 +400,7 @@ export async function applyImport(
             tx,
             creates.map((row) => ({
               user: userByEmail.get(row.values.email)!,
-              opts: { baseUrl, reasonKey: 'students.mail.createdByStaff', reasonParams: { institution: plan.institution.name, year: row.studyYear!.name }, invitedBy },
+              opts: { baseUrl, now, reasonKey: 'students.mail.createdByStaff', reasonParams: { institution: plan.institution.name, year: row.studyYear!.name }, invitedBy },
             })),
           );
         }

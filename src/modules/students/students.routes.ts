@@ -1,10 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Ctx } from '../../app.js';
+import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { CSV_UPLOAD, DOCUMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
-import { ValidationError } from '../../http/errors.js';
+import { ValidationError } from '../../errors.js';
 import { flash, formHandler, formPage } from '../../http/forms.js';
 import { homeFor } from '../../http/nav.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
@@ -48,7 +48,7 @@ declare module 'express-session' {
 // of staff reaches, and with which right, is decided by StudentService.findForActor.
 export function studentsRoutes(ctx: Ctx) {
   const r = newRouter();
-  const svc = new StudentService(ctx.db, ctx.config.baseUrl);
+  const svc = ctx.services.students;
   const meta = (req: Request) => ({ requestId: req.id });
   const civilityOptions = (req: Request) => CIVILITIES.map((k) => ({ value: k, label: req.t(`students.civility.${k}`) }));
 
@@ -202,7 +202,7 @@ export function studentsRoutes(ctx: Ctx) {
       return res.redirect(303, p ? '/students/import/preview' : '/students/import');
     }
     try {
-      const plan = await applyImport(ctx.db, req.actor!, p.institutionId, p.parsed, { name: p.fileName, sha256: p.sha256 }, ctx.config.baseUrl, meta(req));
+      const plan = await applyImport(ctx.db, req.actor!, p.institutionId, p.parsed, { name: p.fileName, sha256: p.sha256 }, { baseUrl: ctx.config.baseUrl, now: ctx.clock.now() }, meta(req));
       delete req.session.studentImport;
       flash(req, 'success', 'students.import.done', { created: plan.counts.CREATE, updated: plan.counts.UPDATE, unchanged: plan.counts.UNCHANGED });
       res.redirect(303, '/students');

@@ -1,14 +1,16 @@
 import { audit } from '../../audit/audit.js';
 import { queueInvitation } from '../../auth/invitations.js';
-import { centreRight, RIGHT_RANK, type Actor } from '../../authz/actor.js';
+import type { Actor } from '../../authz/actor.js';
+import { centreRight, RIGHT_RANK, } from '../../authz/centres.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import type { CentreRight, Locale, Prisma } from '../../generated/prisma/client.js';
-import { forbidden, notFound, ValidationError } from '../../http/errors.js';
+import { forbidden, notFound, ValidationError } from '../../errors.js';
 import { pager, type Meta } from '../../http/pagination.js';
 import { formatNir, maskNir } from './nir.js';
 import type { ListFilters, ProfileInput, RegistrationInput, StaffStudentInput } from './students.schemas.js';
+import { Service } from '../../act.js';
 
 /** Can the actor create or change students of this centre? (WRITE or ADMIN there, or platform admin.) */
 export function canWriteCentre(actor: Actor, centreId: number | null | undefined): boolean {
@@ -71,11 +73,7 @@ const UNIQUE_KEYS = { email: 'students.errors.emailTaken', studentNumber: 'stude
  * 404; READ there sees, WRITE (or ADMIN) also changes the record and sees the social-security
  * number in clear. The platform administrator reaches every student with every right.
  */
-export class StudentService {
-  constructor(
-    private db: Db,
-    private baseUrl: string,
-  ) {}
+export class StudentService extends Service {
 
   // ───────────── reference options ─────────────
 
@@ -158,7 +156,7 @@ export class StudentService {
       },
       requestId: audited.requestId,
     });
-    await queueInvitation(tx, user, { baseUrl: this.baseUrl, reasonKey: audited.reasonKey, reasonParams: audited.reasonParams, invitedBy: audited.invitedBy });
+    await queueInvitation(tx, user, { baseUrl: this.baseUrl, now: this.clock.now(), reasonKey: audited.reasonKey, reasonParams: audited.reasonParams, invitedBy: audited.invitedBy });
     return { user, profile };
   }
 

@@ -1,0 +1,63 @@
+import type { ServiceDeps } from './act.js';
+import { AuthService } from './auth/auth.service.js';
+import type { Config } from './config/index.js';
+import type { Db } from './db/client.js';
+import { ApplicationService } from './modules/applications/applications.service.js';
+import { CompanyService } from './modules/companies/companies.service.js';
+import { RegistrationService } from './modules/companies/registration.service.js';
+import { DashboardService } from './modules/dashboard/dashboard.service.js';
+import { CentreService } from './modules/institutions/centres.service.js';
+import { ReferenceService } from './modules/institutions/institutions.service.js';
+import { OfferService } from './modules/offers/offers.service.js';
+import { OrganisationService } from './modules/organisations/organisations.service.js';
+import { ServiceContactService } from './modules/organisations/services-contacts.service.js';
+import { CvBookService } from './modules/requests/cvbook.service.js';
+import { MatchingService } from './modules/requests/matching.js';
+import { RequestsService } from './modules/requests/requests.service.js';
+import { StudentService } from './modules/students/students.service.js';
+import { systemClock, type Clock } from './time/clock.js';
+
+/** What the app is started with: the configuration, the database, and (tests) a clock of their own. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+  clock?: Clock;
+}
+
+/** Every domain service, built once per app and shared by the routes and the jobs. */
+export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
+  return {
+    auth: new AuthService(deps, { secret: deps.sessionSecret }),
+    references: new ReferenceService(deps),
+    centres: new CentreService(deps),
+    organisations: new OrganisationService(deps),
+    servicesContacts: new ServiceContactService(deps),
+    companies: new CompanyService(deps),
+    registration: new RegistrationService(deps),
+    students: new StudentService(deps),
+    offers: new OfferService(deps),
+    requests: new RequestsService(deps),
+    cvbook: new CvBookService(deps),
+    matching: new MatchingService(deps),
+    applications: new ApplicationService(deps),
+    dashboard: new DashboardService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+/** The app context: what routers and jobs are given. */
+export interface Ctx {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+  clock: Clock;
+  services: Services;
+}
+
+export function createContext(deps: AppDeps): Ctx {
+  const clock = deps.clock ?? systemClock;
+  const services = buildServices({ db: deps.db, baseUrl: deps.config.baseUrl, clock, sessionSecret: deps.config.SESSION_SECRET });
+  return { config: deps.config, db: deps.db, databaseUrl: deps.databaseUrl, clock, services };
+}
