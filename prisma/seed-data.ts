@@ -2,6 +2,8 @@ import type { Db } from '../src/db/client.js';
 import { hashPassword } from '../src/auth/password.js';
 import { derivedColumns } from '../src/modules/organisations/organisations.core.js';
 import { seedOrganisations } from './seed-organisations.js';
+import { todayIn } from '../src/time/calendar.js';
+import { systemClock, type Clock } from '../src/time/clock.js';
 
 export const DEMO_PASSWORD = 'stages-demo';
 
@@ -18,7 +20,8 @@ export const DEMO_ACCOUNTS = [
 ] as const;
 
 /** Demo data: one institution with its centres, programmes and years, and one account per role. */
-export async function seedDemo(db: Db) {
+export async function seedDemo(db: Db, clock: Clock = systemClock) {
+  const now = clock.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.$transaction(async (tx) => {
     const uni = await tx.institution.create({
@@ -61,7 +64,7 @@ export async function seedDemo(db: Db) {
       description: 'Éditeur de logiciels de gestion pour les collectivités.',
       keywords: 'logiciel, développement web, collectivités',
     } as const;
-    const org = await tx.organisation.create({ data: { ...orgInput, ...derivedColumns(orgInput), verified: true, verifiedAt: new Date(), partnership: true } });
+    const org = await tx.organisation.create({ data: { ...orgInput, ...derivedColumns(orgInput), verified: true, verifiedAt: now, partnership: true } });
 
     const user = (email: string, firstName: string, lastName: string, civility: 'MR' | 'MRS', extra: Record<string, unknown> = {}) =>
       tx.user.create({ data: { email, firstName, lastName, civility, passwordHash, ...extra } });
@@ -122,8 +125,8 @@ export async function seedDemo(db: Db) {
     });
 
     // Offers of the demo company at several stages of their life cycle, requests and an application.
-    const now = new Date();
-    const inMonths = (m: number) => new Date(now.getFullYear(), now.getMonth() + m, now.getDate());
+    // Days of the diffusion periods, counted from today in Paris.
+    const inMonths = (m: number) => todayIn(now).addMonths(m).toDb();
     const offerBase = {
       organisationId: org.id, centreId: ufr.id, fromCompany: true, country: 'FR', postalCode: '63000', city: 'Clermont-Ferrand',
       kind: 'INTERNSHIP', applyByEmail: true, workingTime: 'FULL_TIME', paid: true, payDetails: 'Gratification légale',
