@@ -1,6 +1,6 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import { centreRight, centresWith, hasCentreRight } from '../../authz/centres.js';
+import { centreRight, centresWith, hasCentreRight, rightsFrom } from '../../authz/centres.js';
 import type { Tx } from '../../db/client.js';
 import { queueInvitation } from '../../auth/invitations.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
@@ -47,7 +47,7 @@ export class CentreService extends Service {
     if (actor.isPlatformAdmin) return;
     const own = await tx.centreStaff.findUnique({ where: { userId_centreId: { userId: actor.id, centreId } }, select: { right: true } });
     if (!own) throw notFound();
-    if (own.right !== 'ADMIN') throw forbidden();
+    if (!rightsFrom('ADMIN').includes(own.right)) throw forbidden();
   }
 
   /** Platform administrator: every centre; staff: the centres where they hold a right. */
