@@ -4,7 +4,7 @@ import type { Actor } from '../../authz/actor.js';
 import { centreRight, centresWith, hasCentreRight } from '../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
-import type { CentreRight, Locale, Prisma } from '../../generated/prisma/client.js';
+import type { CentreRight, Civility, Locale, Prisma } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import { pager } from '../../http/pagination.js';
 import { Service, type Act, type ServiceDeps } from '../../act.js';
@@ -96,7 +96,7 @@ export class StudentService extends Service {
     tx: Tx,
     data: {
       email: string;
-      civility: 'MR' | 'MRS' | 'NONE';
+      civility: Civility;
       firstName: string;
       lastName: string;
       locale: Locale;
