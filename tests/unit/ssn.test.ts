@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkNir, formatNir, maskNir, nirKey, normalizeNir } from '../../src/modules/students/nir.js';
-import { profileSchema } from '../../src/modules/students/students.schemas.js';
+import { profileSchema as profileSchemaOn } from '../../src/modules/students/students.schemas.js';
+import { CalendarDate } from '../../src/time/calendar.js';
+
+const profileSchema = profileSchemaOn(CalendarDate.parse('2026-03-01')!);
 
 // Keys computed independently of the code under test: 97 − (number mod 97), and for Corsica the
 // INSEE rule written the other way round (the number with "20" in place of 2A/2B, minus 1 000 000

@@ -1,7 +1,6 @@
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { newRouter } from '../../http/router.js';
-import { DashboardService } from './dashboard.service.js';
 
 export function dashboardRoutes(ctx: Ctx) {
   const r = newRouter();

@@ -1,5 +1,5 @@
 import type { Actor } from '../../authz/actor.js';
-import type { Db } from '../../db/client.js';
+import { centreRight, centresWith } from '../../authz/centres.js';
 import { Service } from '../../act.js';
 
 /** What each dashboard shows; later modules add their counters here. */
@@ -18,7 +18,7 @@ export class DashboardService extends Service {
 
   /** The actor's centres with their counters: three grouped queries, whatever the number of centres. */
   async centre(actor: Actor) {
-    const ids = [...actor.centres.keys()];
+    const ids = centresWith(actor, 'READ');
     const [centres, students, queue] = await Promise.all([
       this.db.managementCentre.findMany({
         where: { id: { in: ids } },
@@ -32,7 +32,7 @@ export class DashboardService extends Service {
     ]);
     const studentsBy = new Map(students.map((r) => [r.centreId, Number(r.n)]));
     const queueBy = new Map(queue.map((r) => [r.centreId, r._count._all]));
-    return centres.map((c) => ({ ...c, right: actor.centres.get(c.id)!, students: studentsBy.get(c.id) ?? 0, toVerify: queueBy.get(c.id) ?? 0 }));
+    return centres.map((c) => ({ ...c, right: centreRight(actor, c.id), students: studentsBy.get(c.id) ?? 0, toVerify: queueBy.get(c.id) ?? 0 }));
   }
 
   async academic(actor: Actor, kind: 'PROGRAMME_MANAGER' | 'YEAR_MANAGER' | 'ACADEMIC_TUTOR') {

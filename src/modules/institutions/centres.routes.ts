@@ -3,12 +3,11 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { LOGO_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
-import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
+import { act } from '../../http/act.js';
+import { detailAction, type PageProblem } from '../../http/pages.js';
 import { newRouter } from '../../http/router.js';
-import { CentreService } from './centres.service.js';
-import { centreFormOptions } from './institutions.routes.js';
-import { centreAdminUpdateSchema, centreUpdateSchema, CIVILITIES, RIGHTS, staffAddSchema, staffUpdateSchema } from './institutions.schemas.js';
+import { centreAdminUpdateSchema, centreUpdateSchema, staffAddSchema, staffUpdateSchema } from './institutions.schemas.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 
 // Management centres as their staff use them. Permissions: 'centre.view' (READ and above in a
@@ -17,14 +16,7 @@ import { idParam, pageParam } from '../../http/pagination.js';
 export function centresRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.centres;
-  const meta = (req: Request) => ({ requestId: req.id });
   const centreId = (req: Request) => idParam(req.params.id);
-
-  const options = (req: Request) => ({
-    ...centreFormOptions(req),
-    rightOptions: RIGHTS.map((k) => ({ value: k, label: req.t(`rights.${k}`) })),
-    civilityOptions: CIVILITIES.map((k) => ({ value: k, label: req.t(`centres.civility.${k}`) })),
-  });
 
   r.get('/', allow('centre.view'), async (req, res) => {
     const { items, pager } = await svc.listForActor(req.actor!, pageParam(req.query.page));
@@ -43,12 +35,12 @@ export function centresRoutes(ctx: Ctx) {
     schema: (req: Request) => (req.actor?.isPlatformAdmin ? centreAdminUpdateSchema : centreUpdateSchema),
     locals: async (req) => {
       const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
-      return { title: req.t('centres.edit.title', { name: found.centre.name }), ...found, ...options(req), tab: 'detail' };
+      return { title: req.t('centres.edit.title', { name: found.centre.name }), ...found, tab: 'detail' };
     },
     initial: (l) => l.centre,
     action: async (req, res, data) => {
       const id = centreId(req);
-      await svc.updateCentre(req.actor!, id, data, meta(req));
+      await svc.updateCentre(act(req), id, data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/centres/${id}`);
     },
@@ -66,7 +58,7 @@ export function centresRoutes(ctx: Ctx) {
     beforePost: [uploadSingle('logo', LOGO_UPLOAD)],
     action: async (req, res) => {
       const id = centreId(req);
-      await svc.setLogo(req.actor!, id, takeUpload(req, { field: 'logo' }), meta(req));
+      await svc.setLogo(act(req), id, takeUpload(req, { field: 'logo' }));
       flash(req, 'success', 'centres.logo.saved');
       res.redirect(303, `/centres/${id}/logo`);
     },
@@ -78,9 +70,11 @@ export function centresRoutes(ctx: Ctx) {
 
   // ───────────── staff ─────────────
 
-  const staffPage = async (req: Request, res: Response, status = 200, formError?: string) => {
+  // Refused (the last ADMIN): the list again, with the reason at the top.
+  const staffPage = async (req: Request, res: Response, problem?: PageProblem) => {
     const found = await svc.listStaff(req.actor!, centreId(req));
-    res.status(status).render('centres/staff', { title: req.t('centres.staff.title', { name: found.centre.name }), ...found, tab: 'staff', formError });
+    const formError = problem ? (problem.formError ?? Object.values(problem.errors)[0]) : undefined;
+    res.status(problem?.status ?? 200).render('centres/staff', { title: req.t('centres.staff.title', { name: found.centre.name }), ...found, tab: 'staff', formError });
   };
   r.get('/:id/staff', allow('centre.view'), async (req, res) => {
     await staffPage(req, res);
@@ -91,12 +85,12 @@ export function centresRoutes(ctx: Ctx) {
     schema: staffAddSchema,
     locals: async (req) => {
       const found = await svc.findCentreForActor(req.actor!, centreId(req), 'ADMIN');
-      return { title: req.t('centres.staff.addTitle', { name: found.centre.name }), ...found, ...options(req), tab: 'staff' };
+      return { title: req.t('centres.staff.addTitle', { name: found.centre.name }), ...found, tab: 'staff' };
     },
     initial: () => ({ right: 'READ' }),
     action: async (req, res, data) => {
       const id = centreId(req);
-      await svc.addStaff(req.actor!, id, data, meta(req));
+      await svc.addStaff(act(req), id, data);
       flash(req, 'success', 'centres.staff.added', { email: data.email });
       res.redirect(303, `/centres/${id}/staff`);
     },
@@ -108,28 +102,25 @@ export function centresRoutes(ctx: Ctx) {
     locals: async (req) => {
       const found = await svc.getStaffMember(req.actor!, centreId(req), idParam(req.params.staffId));
       const u = found.member.user;
-      return { title: req.t('centres.staff.editTitle', { name: `${u.firstName} ${u.lastName}` }), ...found, ...options(req), tab: 'staff' };
+      return { title: req.t('centres.staff.editTitle', { name: `${u.firstName} ${u.lastName}` }), ...found, tab: 'staff' };
     },
     initial: (l) => l.member,
     action: async (req, res, data) => {
       const id = centreId(req);
-      await svc.updateStaff(req.actor!, id, idParam(req.params.staffId), data, meta(req));
+      await svc.updateStaff(act(req), id, idParam(req.params.staffId), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/centres/${id}/staff`);
     },
   });
 
-  r.post('/:id/staff/:staffId/remove', allow('centre.manage'), async (req, res) => {
-    const id = centreId(req);
-    try {
-      await svc.removeStaff(req.actor!, id, idParam(req.params.staffId), meta(req));
-    } catch (err) {
-      // The last ADMIN: the list again, with the reason.
-      if (err instanceof ValidationError) return staffPage(req, res, 422, Object.values(err.fields)[0]);
-      throw err;
-    }
-    flash(req, 'success', 'centres.staff.removed');
-    res.redirect(303, `/centres/${id}/staff`);
+  detailAction(r, '/:id/staff/:staffId/remove', 'centre.manage', {
+    page: staffPage,
+    run: async (req, res) => {
+      const id = centreId(req);
+      await svc.removeStaff(act(req), id, idParam(req.params.staffId));
+      flash(req, 'success', 'centres.staff.removed');
+      res.redirect(303, `/centres/${id}/staff`);
+    },
   });
 
   return r;

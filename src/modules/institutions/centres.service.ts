@@ -1,17 +1,17 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import { centreRight, RIGHT_RANK, } from '../../authz/centres.js';
-import type { Db, Tx } from '../../db/client.js';
+import { centreRight, centresWith, hasCentreRight, rightsFrom } from '../../authz/centres.js';
+import type { Tx } from '../../db/client.js';
 import { queueInvitation } from '../../auth/invitations.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
-import { translate } from '../../i18n/index.js';
 import { queueEmail } from '../../mail/outbox.js';
 import type { CentreRight } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { CentreUpdateInput, StaffAddInput, StaffUpdateInput } from './institutions.schemas.js';
-import { pager, type Meta } from '../../http/pagination.js';
+import { pager } from '../../http/pagination.js';
+import { label } from '../../nomenclatures/index.js';
 import { uniqueAs } from '../../db/unique.js';
-import { Service } from '../../act.js';
+import { Service, type Act } from '../../act.js';
 
 const staffUserSelect = { id: true, email: true, civility: true, firstName: true, lastName: true, active: true } as const;
 
@@ -24,11 +24,8 @@ export class CentreService extends Service {
 
   /** The centre if the actor reaches it with at least `min`; 404 when out of reach, 403 when the right is too low. */
   async findCentreForActor(actor: Actor, id: number, min: CentreRight = 'READ') {
-    const right = centreRight(actor, id);
-    if (!actor.isPlatformAdmin) {
-      if (!right) throw notFound();
-      if (RIGHT_RANK[right] < RIGHT_RANK[min]) throw forbidden();
-    }
+    if (!hasCentreRight(actor, id, 'READ')) throw notFound();
+    if (!hasCentreRight(actor, id, min)) throw forbidden();
     const centre = await this.db.managementCentre.findUnique({
       where: { id },
       include: {
@@ -37,7 +34,7 @@ export class CentreService extends Service {
       },
     });
     if (!centre) throw notFound();
-    return { centre, right, canManage: actor.isPlatformAdmin || right === 'ADMIN' };
+    return { centre, right: centreRight(actor, id), canManage: hasCentreRight(actor, id, 'ADMIN') };
   }
 
   /**
@@ -50,12 +47,12 @@ export class CentreService extends Service {
     if (actor.isPlatformAdmin) return;
     const own = await tx.centreStaff.findUnique({ where: { userId_centreId: { userId: actor.id, centreId } }, select: { right: true } });
     if (!own) throw notFound();
-    if (own.right !== 'ADMIN') throw forbidden();
+    if (!rightsFrom('ADMIN').includes(own.right)) throw forbidden();
   }
 
   /** Platform administrator: every centre; staff: the centres where they hold a right. */
   async listForActor(actor: Actor, page: number) {
-    const where = actor.isPlatformAdmin ? {} : { id: { in: [...actor.centres.keys()] } };
+    const where = actor.isPlatformAdmin ? {} : { id: { in: centresWith(actor, 'READ') } };
     const total = await this.db.managementCentre.count({ where });
     const p = pager(page, total);
     const items = await this.db.managementCentre.findMany({
@@ -69,7 +66,8 @@ export class CentreService extends Service {
   }
 
   /** Coordinates and settings (ADMIN of the centre); the kind only by the platform administrator. */
-  async updateCentre(actor: Actor, id: number, input: CentreUpdateInput, meta: Meta = {}) {
+  async updateCentre(act: Act, id: number, input: CentreUpdateInput) {
+    const { actor } = act;
     await this.findCentreForActor(actor, id, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, id);
@@ -77,13 +75,14 @@ export class CentreService extends Service {
       const { kind, ...fields } = input;
       const data = actor.isPlatformAdmin && kind ? { ...fields, kind } : fields;
       const after = await tx.managementCentre.update({ where: { id }, data });
-      await audit(tx, { actorId: actor.id, action: 'centre.update', entityType: 'ManagementCentre', entityId: id, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'centre.update', entityType: 'ManagementCentre', entityId: id, before, after, requestId: act.requestId });
       return after;
     });
   }
 
   /** Stores the (already checked) image and makes it the centre's logo. The previous file is kept for the audit trail. */
-  async setLogo(actor: Actor, id: number, file: CheckedFile, meta: Meta = {}) {
+  async setLogo(act: Act, id: number, file: CheckedFile) {
+    const { actor } = act;
     await this.findCentreForActor(actor, id, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, id);
@@ -97,7 +96,7 @@ export class CentreService extends Service {
         entityId: id,
         before,
         after: { logoFileId: stored.id, ...fileSummary(stored) },
-        requestId: meta.requestId,
+        requestId: act.requestId,
       });
       return stored;
     });
@@ -139,7 +138,8 @@ export class CentreService extends Service {
    * Attaches a person: an existing account found by e-mail (told by e-mail), or a new account
    * (civility, names, e-mail, no password) whose owner receives a single-use link to choose one.
    */
-  async addStaff(actor: Actor, centreId: number, input: StaffAddInput, meta: Meta = {}) {
+  async addStaff(act: Act, centreId: number, input: StaffAddInput) {
+    const { actor } = act;
     const { centre } = await this.findCentreForActor(actor, centreId, 'ADMIN');
     const { email, civility, firstName, lastName, ...membership } = input;
     return uniqueAs('email', () =>
@@ -154,7 +154,7 @@ export class CentreService extends Service {
             to: existing.email,
             template: 'centre-staff-added',
             locale: existing.locale,
-            data: { firstName: existing.firstName, centre: centre.name, right: translate(existing.locale, `rights.${membership.right}`), invitedBy: `${actor.firstName} ${actor.lastName}`, link: `${this.baseUrl}/login` },
+            data: { firstName: existing.firstName, centre: centre.name, right: label('centreRight', membership.right, existing.locale), invitedBy: `${actor.firstName} ${actor.lastName}`, link: `${this.baseUrl}/login` },
           });
         } else {
           const missing: Record<string, string> = {};
@@ -168,19 +168,19 @@ export class CentreService extends Service {
             entityType: 'User',
             entityId: created.id,
             after: { id: created.id, email: created.email, civility: created.civility, firstName: created.firstName, lastName: created.lastName },
-            requestId: meta.requestId,
+            requestId: act.requestId,
           });
           user = { id: created.id };
           await queueInvitation(tx, created, {
             baseUrl: this.baseUrl,
-            now: this.clock.now(),
+            now: act.now,
             reasonKey: 'mail.account-invitation.centreStaff',
-            reasonParams: { centre: centre.name, right: translate(created.locale, `rights.${membership.right}`) },
+            reasonParams: { centre: centre.name, right: label('centreRight', membership.right, created.locale) },
             invitedBy: `${actor.firstName} ${actor.lastName}`,
           });
         }
         const member = await tx.centreStaff.create({ data: { ...membership, userId: user.id, centreId } });
-        await audit(tx, { actorId: actor.id, action: 'centreStaff.create', entityType: 'CentreStaff', entityId: member.id, after: member, requestId: meta.requestId });
+        await audit(tx, { actorId: actor.id, action: 'centreStaff.create', entityType: 'CentreStaff', entityId: member.id, after: member, requestId: act.requestId });
         return member;
       }),
       'centres.staff.alreadyAttached',
@@ -194,7 +194,8 @@ export class CentreService extends Service {
     if (admins <= 1) throw new ValidationError({ right: 'centres.staff.lastAdmin' });
   }
 
-  async updateStaff(actor: Actor, centreId: number, staffId: number, input: StaffUpdateInput, meta: Meta = {}) {
+  async updateStaff(act: Act, centreId: number, staffId: number, input: StaffUpdateInput) {
+    const { actor } = act;
     await this.findCentreForActor(actor, centreId, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, centreId);
@@ -202,12 +203,13 @@ export class CentreService extends Service {
       if (!before) throw notFound();
       if (input.right !== 'ADMIN') await this.assertNotLastAdmin(tx, actor, centreId, before);
       const after = await tx.centreStaff.update({ where: { id: staffId }, data: input });
-      await audit(tx, { actorId: actor.id, action: 'centreStaff.update', entityType: 'CentreStaff', entityId: staffId, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'centreStaff.update', entityType: 'CentreStaff', entityId: staffId, before, after, requestId: act.requestId });
       return after;
     });
   }
 
-  async removeStaff(actor: Actor, centreId: number, staffId: number, meta: Meta = {}) {
+  async removeStaff(act: Act, centreId: number, staffId: number) {
+    const { actor } = act;
     await this.findCentreForActor(actor, centreId, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, centreId);
@@ -215,7 +217,7 @@ export class CentreService extends Service {
       if (!before) throw notFound();
       await this.assertNotLastAdmin(tx, actor, centreId, before);
       await tx.centreStaff.delete({ where: { id: staffId } });
-      await audit(tx, { actorId: actor.id, action: 'centreStaff.delete', entityType: 'CentreStaff', entityId: staffId, before, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'centreStaff.delete', entityType: 'CentreStaff', entityId: staffId, before, requestId: act.requestId });
     });
   }
 }

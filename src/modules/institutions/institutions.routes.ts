@@ -1,38 +1,16 @@
-import type { Request } from 'express';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
+import { act } from '../../http/act.js';
 import { flash, formPage } from '../../http/forms.js';
 import { newRouter } from '../../http/router.js';
-import {
-  academicYearSchema,
-  CENTRE_DEFAULTS,
-  CENTRE_KINDS,
-  centreCreateSchema,
-  CONFIDENTIALITY_RULES,
-  institutionSchema,
-  PRINT_CONDITIONS,
-  programmeSchema,
-  studyYearSchema,
-} from './institutions.schemas.js';
-import { ReferenceService } from './institutions.service.js';
+import { academicYearSchema, CENTRE_DEFAULTS, centreCreateSchema, institutionSchema, programmeSchema, studyYearSchema } from './institutions.schemas.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
-
-/** Option lists shared by the centre forms (admin creation and the centre's own edit page). */
-export function centreFormOptions(req: Request) {
-  const t = req.t;
-  return {
-    kindOptions: CENTRE_KINDS.map((k) => ({ value: k, label: t(`centres.kind.${k}`) })),
-    printOptions: PRINT_CONDITIONS.map((k) => ({ value: k, label: t(`centres.printCondition.${k}`) })),
-    confidentialityOptions: CONFIDENTIALITY_RULES.map((k) => ({ value: k, label: t(`centres.confidentiality.${k}`) })),
-  };
-}
 
 // Platform administration of reference data: institutions, programmes, study years, academic
 // years, management centres. Every route: permission 'reference.manage' (platform administrator).
 export function institutionsRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.references;
-  const meta = (req: Request) => ({ requestId: req.id });
 
   // ───────────── institutions ─────────────
 
@@ -47,7 +25,7 @@ export function institutionsRoutes(ctx: Ctx) {
     locals: (req) => ({ title: req.t('admin.institutions.new'), action: '/admin/institutions/new', submit: req.t('common.create') }),
     initial: () => ({ country: 'FR' }),
     action: async (req, res, data) => {
-      const created = await svc.createInstitution(req.actor!, data, meta(req));
+      const created = await svc.createInstitution(act(req), data);
       flash(req, 'success', 'admin.institutions.created', { name: created.name });
       res.redirect(303, `/admin/institutions/${created.id}`);
     },
@@ -68,7 +46,7 @@ export function institutionsRoutes(ctx: Ctx) {
     initial: (l) => l.institution,
     action: async (req, res, data) => {
       const id = idParam(req.params.id);
-      await svc.updateInstitution(req.actor!, id, data, meta(req));
+      await svc.updateInstitution(act(req), id, data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/admin/institutions/${id}`);
     },
@@ -84,7 +62,7 @@ export function institutionsRoutes(ctx: Ctx) {
       return { title: req.t('admin.programmes.new'), institution: inst, action: `/admin/institutions/${inst.id}/programmes/new`, submit: req.t('common.create'), back: `/admin/institutions/${inst.id}` };
     },
     action: async (req, res, data) => {
-      const created = await svc.createProgramme(req.actor!, idParam(req.params.id), data, meta(req));
+      const created = await svc.createProgramme(act(req), idParam(req.params.id), data);
       flash(req, 'success', 'admin.programmes.created', { name: created.name });
       res.redirect(303, `/admin/programmes/${created.id}`);
     },
@@ -112,7 +90,7 @@ export function institutionsRoutes(ctx: Ctx) {
     initial: (l) => ({ code: l.programme.code, name: l.programme.name }),
     action: async (req, res, data) => {
       const id = idParam(req.params.id);
-      await svc.updateProgramme(req.actor!, id, data, meta(req));
+      await svc.updateProgramme(act(req), id, data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/admin/programmes/${id}`);
     },
@@ -140,7 +118,7 @@ export function institutionsRoutes(ctx: Ctx) {
     initial: (l) => (l.centreOptions.length === 1 ? { centreId: l.centreOptions[0].value } : {}),
     action: async (req, res, data) => {
       const programmeId = idParam(req.params.id);
-      const created = await svc.createStudyYear(req.actor!, programmeId, data, meta(req));
+      const created = await svc.createStudyYear(act(req), programmeId, data);
       flash(req, 'success', 'admin.studyYears.created', { name: created.name });
       res.redirect(303, `/admin/programmes/${programmeId}`);
     },
@@ -163,7 +141,7 @@ export function institutionsRoutes(ctx: Ctx) {
     },
     initial: ({ year: y }) => ({ code: y.code, name: y.name, level: y.level ?? '', centreId: y.centreId }),
     action: async (req, res, data) => {
-      const year = await svc.updateStudyYear(req.actor!, idParam(req.params.id), data, meta(req));
+      const year = await svc.updateStudyYear(act(req), idParam(req.params.id), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/admin/programmes/${year.programmeId}`);
     },
@@ -181,7 +159,7 @@ export function institutionsRoutes(ctx: Ctx) {
     schema: academicYearSchema,
     locals: (req) => ({ title: req.t('admin.academicYears.new'), action: '/admin/academic-years/new', submit: req.t('common.create') }),
     action: async (req, res, data) => {
-      const created = await svc.createAcademicYear(req.actor!, data, meta(req));
+      const created = await svc.createAcademicYear(act(req), data);
       flash(req, 'success', 'admin.academicYears.created', { label: created.label });
       res.redirect(303, '/admin/academic-years');
     },
@@ -196,7 +174,7 @@ export function institutionsRoutes(ctx: Ctx) {
     },
     initial: ({ year: y }) => ({ label: y.label, startDate: isoDate(y.startDate), endDate: isoDate(y.endDate), isCurrent: y.isCurrent }),
     action: async (req, res, data) => {
-      await svc.updateAcademicYear(req.actor!, idParam(req.params.id), data, meta(req));
+      await svc.updateAcademicYear(act(req), idParam(req.params.id), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, '/admin/academic-years');
     },
@@ -215,14 +193,13 @@ export function institutionsRoutes(ctx: Ctx) {
     locals: async (req) => ({
       title: req.t('admin.centres.new'),
       institutionOptions: (await svc.institutionOptions()).map((i) => ({ value: i.id, label: `${i.name} (${i.code})` })),
-      ...centreFormOptions(req),
     }),
     initial: (_l, req) => ({
       ...CENTRE_DEFAULTS,
       institutionId: typeof req.query.institutionId === 'string' && /^\d{1,9}$/.test(req.query.institutionId) ? req.query.institutionId : '',
     }),
     action: async (req, res, data) => {
-      const created = await svc.createCentre(req.actor!, data, meta(req));
+      const created = await svc.createCentre(act(req), data);
       flash(req, 'success', 'admin.centres.created', { name: created.name });
       res.redirect(303, `/centres/${created.id}`);
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { valuesOf } from '../../nomenclatures/index.js';
 
 /** Codes (institution, programme, study year): letters, digits, "." "_" "-", stored upper-case. */
 const code = () =>
@@ -58,11 +59,6 @@ export const academicYearSchema = z
   });
 export type AcademicYearInput = z.infer<typeof academicYearSchema>;
 
-export const CENTRE_KINDS = ['INSTITUTION', 'UFR', 'COMPANY_CENTRE'] as const;
-export const PRINT_CONDITIONS = ['ALWAYS', 'AFTER_VALIDATION'] as const;
-export const CONFIDENTIALITY_RULES = ['FREE', 'ALWAYS', 'NEVER'] as const;
-export const CENTRE_SETTINGS = ['academicTutorRequired', 'companyTutorRequired', 'studentsMayEnterTutor', 'yearChoiceMonthBefore', 'yearChoiceMonthAfter', 'anonymousDeposit', 'studentsMayPrint'] as const;
-
 /** A centre's coordinates and settings: what its ADMIN may change. */
 export const centreFields = {
   name: f.text(200),
@@ -83,23 +79,23 @@ export const centreFields = {
   yearChoiceMonthAfter: f.checkbox(),
   anonymousDeposit: f.checkbox(),
   studentsMayPrint: f.checkbox(),
-  printCondition: f.enumOf(PRINT_CONDITIONS),
-  confidentiality: f.enumOf(CONFIDENTIALITY_RULES),
+  printCondition: f.enumOf(valuesOf('printCondition')),
+  confidentiality: f.enumOf(valuesOf('confidentialityRule')),
 };
 
 /** Empty means "choose for me" (the first centre of an institution is INSTITUTION, later ones UFR). */
 const optionalKind = () =>
   z
-    .union([z.literal(''), f.enumOf(CENTRE_KINDS)])
+    .union([z.literal(''), f.enumOf(valuesOf('centreKind'))])
     .optional()
     .transform((v) => (v ? v : null));
 
 export const centreUpdateSchema = z.object(centreFields);
 /** The platform administrator also chooses the kind. */
-export const centreAdminUpdateSchema = z.object({ ...centreFields, kind: f.enumOf(CENTRE_KINDS) });
+export const centreAdminUpdateSchema = z.object({ ...centreFields, kind: f.enumOf(valuesOf('centreKind')) });
 export const centreCreateSchema = z.object({ ...centreFields, institutionId: f.id(), kind: optionalKind() });
 
-export type CentreUpdateInput = z.infer<typeof centreUpdateSchema> & { kind?: (typeof CENTRE_KINDS)[number] };
+export type CentreUpdateInput = z.infer<typeof centreUpdateSchema> & { kind?: z.infer<typeof centreAdminUpdateSchema>['kind'] };
 export type CentreCreateInput = z.infer<typeof centreCreateSchema>;
 
 /** Defaults of a new centre's form: the most freedom for users, as the guide asks. */
@@ -116,11 +112,8 @@ export const CENTRE_DEFAULTS = {
   confidentiality: 'FREE',
 } as const;
 
-export const RIGHTS = ['READ', 'WRITE', 'ADMIN'] as const;
-export const CIVILITIES = ['MR', 'MRS', 'NONE'] as const;
-
 const staffFields = {
-  right: f.enumOf(RIGHTS),
+  right: f.enumOf(valuesOf('centreRight')),
   department: f.optionalText(200),
   campus: f.optionalText(200),
   building: f.optionalText(200),
@@ -135,7 +128,7 @@ export type StaffUpdateInput = z.infer<typeof staffUpdateSchema>;
 export const staffAddSchema = z.object({
   email: f.email(),
   civility: z
-    .union([z.literal(''), f.enumOf(CIVILITIES)])
+    .union([z.literal(''), f.enumOf(valuesOf('civility'))])
     .optional()
     .transform((v) => (v ? v : 'NONE' as const)),
   firstName: f.optionalText(100),

@@ -1,11 +1,11 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { AcademicYearInput, CentreCreateInput, InstitutionInput, ProgrammeInput, StudyYearInput } from './institutions.schemas.js';
-import { pager, type Meta } from '../../http/pagination.js';
+import { pager } from '../../http/pagination.js';
 import { uniqueAs } from '../../db/unique.js';
-import { Service } from '../../act.js';
+import { Service, type Act } from '../../act.js';
 
 /**
  * Reference data kept by the platform administrator: institutions, programmes, study years,
@@ -65,25 +65,25 @@ export class ReferenceService extends Service {
     return { institution, centres, programmes, pager: p };
   }
 
-  async createInstitution(actor: Actor, input: InstitutionInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async createInstitution(act: Act, input: InstitutionInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         const created = await tx.institution.create({ data: input });
-        await audit(tx, { actorId: actor.id, action: 'institution.create', entityType: 'Institution', entityId: created.id, after: created, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'institution.create', entityType: 'Institution', entityId: created.id, after: created, requestId: act.requestId });
         return created;
       }),
     );
   }
 
-  async updateInstitution(actor: Actor, id: number, input: InstitutionInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async updateInstitution(act: Act, id: number, input: InstitutionInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         const before = await tx.institution.findUnique({ where: { id } });
         if (!before) throw notFound();
         const after = await tx.institution.update({ where: { id }, data: input });
-        await audit(tx, { actorId: actor.id, action: 'institution.update', entityType: 'Institution', entityId: id, before, after, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'institution.update', entityType: 'Institution', entityId: id, before, after, requestId: act.requestId });
         return after;
       }),
     );
@@ -103,26 +103,26 @@ export class ReferenceService extends Service {
     return programme;
   }
 
-  async createProgramme(actor: Actor, institutionId: number, input: ProgrammeInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async createProgramme(act: Act, institutionId: number, input: ProgrammeInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         if (!(await tx.institution.findUnique({ where: { id: institutionId }, select: { id: true } }))) throw notFound();
         const created = await tx.programme.create({ data: { ...input, institutionId } });
-        await audit(tx, { actorId: actor.id, action: 'programme.create', entityType: 'Programme', entityId: created.id, after: created, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'programme.create', entityType: 'Programme', entityId: created.id, after: created, requestId: act.requestId });
         return created;
       }),
     );
   }
 
-  async updateProgramme(actor: Actor, id: number, input: ProgrammeInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async updateProgramme(act: Act, id: number, input: ProgrammeInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         const before = await tx.programme.findUnique({ where: { id } });
         if (!before) throw notFound();
         const after = await tx.programme.update({ where: { id }, data: input });
-        await audit(tx, { actorId: actor.id, action: 'programme.update', entityType: 'Programme', entityId: id, before, after, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'programme.update', entityType: 'Programme', entityId: id, before, after, requestId: act.requestId });
         return after;
       }),
     );
@@ -149,22 +149,22 @@ export class ReferenceService extends Service {
     if (!centre || centre.institutionId !== institutionId) throw new ValidationError({ centreId: 'admin.studyYears.centreOtherInstitution' });
   }
 
-  async createStudyYear(actor: Actor, programmeId: number, input: StudyYearInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async createStudyYear(act: Act, programmeId: number, input: StudyYearInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         const programme = await tx.programme.findUnique({ where: { id: programmeId }, select: { institutionId: true } });
         if (!programme) throw notFound();
         await this.checkCentre(tx, input.centreId, programme.institutionId);
         const created = await tx.studyYear.create({ data: { ...input, programmeId } });
-        await audit(tx, { actorId: actor.id, action: 'studyYear.create', entityType: 'StudyYear', entityId: created.id, after: created, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'studyYear.create', entityType: 'StudyYear', entityId: created.id, after: created, requestId: act.requestId });
         return created;
       }),
     );
   }
 
-  async updateStudyYear(actor: Actor, id: number, input: StudyYearInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async updateStudyYear(act: Act, id: number, input: StudyYearInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('code', () =>
       this.db.$transaction(async (tx) => {
         const before = await tx.studyYear.findUnique({ where: { id }, include: { programme: { select: { institutionId: true } } } });
@@ -172,7 +172,7 @@ export class ReferenceService extends Service {
         await this.checkCentre(tx, input.centreId, before.programme.institutionId);
         const after = await tx.studyYear.update({ where: { id }, data: input });
         const { programme: _p, ...plain } = before;
-        await audit(tx, { actorId: actor.id, action: 'studyYear.update', entityType: 'StudyYear', entityId: id, before: plain, after, requestId: meta.requestId });
+        await audit(tx, { actorId: act.actor.id, action: 'studyYear.update', entityType: 'StudyYear', entityId: id, before: plain, after, requestId: act.requestId });
         return after;
       }),
     );
@@ -193,17 +193,17 @@ export class ReferenceService extends Service {
     return year;
   }
 
-  async createAcademicYear(actor: Actor, input: AcademicYearInput, meta: Meta = {}) {
-    return this.saveAcademicYear(actor, null, input, meta);
+  async createAcademicYear(act: Act, input: AcademicYearInput) {
+    return this.saveAcademicYear(act, null, input);
   }
 
-  async updateAcademicYear(actor: Actor, id: number, input: AcademicYearInput, meta: Meta = {}) {
-    return this.saveAcademicYear(actor, id, input, meta);
+  async updateAcademicYear(act: Act, id: number, input: AcademicYearInput) {
+    return this.saveAcademicYear(act, id, input);
   }
 
   /** Only one academic year is current: marking one unmarks the others, under a lock. */
-  private async saveAcademicYear(actor: Actor, id: number | null, input: AcademicYearInput, meta: Meta) {
-    this.requireAdmin(actor);
+  private async saveAcademicYear(act: Act, id: number | null, input: AcademicYearInput) {
+    this.requireAdmin(act.actor);
     return uniqueAs('label', () =>
       this.db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('stages.academicYear.current'))`;
@@ -217,16 +217,16 @@ export class ReferenceService extends Service {
         }
         const after = id === null ? await tx.academicYear.create({ data: input }) : await tx.academicYear.update({ where: { id }, data: input });
         await audit(tx, {
-          actorId: actor.id,
+          actorId: act.actor.id,
           action: id === null ? 'academicYear.create' : 'academicYear.update',
           entityType: 'AcademicYear',
           entityId: after.id,
           before,
           after,
-          requestId: meta.requestId,
+          requestId: act.requestId,
         });
         for (const other of unset) {
-          await audit(tx, { actorId: actor.id, action: 'academicYear.update', entityType: 'AcademicYear', entityId: other, before: { isCurrent: true }, after: { isCurrent: false }, requestId: meta.requestId });
+          await audit(tx, { actorId: act.actor.id, action: 'academicYear.update', entityType: 'AcademicYear', entityId: other, before: { isCurrent: true }, after: { isCurrent: false }, requestId: act.requestId });
         }
         return after;
       }),
@@ -255,15 +255,15 @@ export class ReferenceService extends Service {
    * Creates a centre. Without an explicit kind, the first centre of an institution is of kind
    * INSTITUTION and later ones UFR (the institution row is locked so two first centres cannot race).
    */
-  async createCentre(actor: Actor, input: CentreCreateInput, meta: Meta = {}) {
-    this.requireAdmin(actor);
+  async createCentre(act: Act, input: CentreCreateInput) {
+    this.requireAdmin(act.actor);
     return this.db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Institution" WHERE id = ${input.institutionId} FOR UPDATE`;
       if (!locked.length) throw new ValidationError({ institutionId: 'errors.field.choice' });
       const { kind, ...rest } = input;
       const existing = await tx.managementCentre.count({ where: { institutionId: input.institutionId } });
       const created = await tx.managementCentre.create({ data: { ...rest, kind: kind ?? (existing === 0 ? 'INSTITUTION' : 'UFR') } });
-      await audit(tx, { actorId: actor.id, action: 'centre.create', entityType: 'ManagementCentre', entityId: created.id, after: created, requestId: meta.requestId });
+      await audit(tx, { actorId: act.actor.id, action: 'centre.create', entityType: 'ManagementCentre', entityId: created.id, after: created, requestId: act.requestId });
       return created;
     });
   }

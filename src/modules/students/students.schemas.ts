@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { valuesOf } from '../../nomenclatures/index.js';
+import { CalendarDate } from '../../time/calendar.js';
 import { checkNir } from './nir.js';
-
-export const CIVILITIES = ['MR', 'MRS', 'NONE'] as const;
-export const INSURANCES = ['GENERAL', 'AGRICULTURAL', 'SPECIAL', 'FOREIGN', 'OTHER'] as const;
 
 /** A student number: letters, digits, ".", "_", "-"; stored upper-case. */
 export const studentNumber = () =>
@@ -14,7 +13,7 @@ export const studentNumber = () =>
 
 const civility = () =>
   z
-    .union([z.literal(''), f.enumOf(CIVILITIES)])
+    .union([z.literal(''), f.enumOf(valuesOf('civility'))])
     .optional()
     .transform((v) => (v ? v : ('NONE' as const)));
 
@@ -58,27 +57,24 @@ const ssn = () =>
       return r.value;
     });
 
-const birthDate = () =>
+/** A past day (Paris "today" at the latest), from 1900 on. */
+const birthDate = (today: CalendarDate) =>
   z
     .string()
     .trim()
     .optional()
     .transform((v, ctx) => {
       if (!v) return null;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      const day = CalendarDate.parse(v);
+      if (!day) {
         ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
         return z.NEVER;
       }
-      const d = new Date(`${v}T00:00:00.000Z`);
-      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
-        ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
-        return z.NEVER;
-      }
-      if (d.getUTCFullYear() < 1900 || d.getTime() > Date.now()) {
+      if (day.year < 1900 || day.toString() > today.toString()) {
         ctx.addIssue({ code: 'custom', message: 'students.errors.birthDate' });
         return z.NEVER;
       }
-      return d;
+      return day.toDb();
     });
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -87,32 +83,37 @@ const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
     .optional()
     .transform((v) => (v ? v : null));
 
-/** What the student fills in on their profile page. */
-export const profileSchema = z.object({
-  phone: f.optionalPhone(),
-  addressLine1: f.optionalText(200),
-  addressLine2: f.optionalText(200),
-  postalCode: f.optionalText(20),
-  city: f.optionalText(100),
-  country: f.country(),
-  birthDate: birthDate(),
-  ssn: ssn(),
-  insurance: optionalEnum(INSURANCES),
-  healthFund: f.optionalText(200),
-  skills: f.optionalText(2000),
-  languages: f.optionalText(1000),
-  inCvBook: f.checkbox(),
-});
-export type ProfileInput = z.infer<typeof profileSchema>;
+/** What the student fills in on their profile page; `today` (a Paris day) bounds the birth date. */
+export const profileSchema = (today: CalendarDate) =>
+  z.object({
+    phone: f.optionalPhone(),
+    addressLine1: f.optionalText(200),
+    addressLine2: f.optionalText(200),
+    postalCode: f.optionalText(20),
+    city: f.optionalText(100),
+    country: f.country(),
+    birthDate: birthDate(today),
+    ssn: ssn(),
+    insurance: optionalEnum(valuesOf('insuranceAffiliation')),
+    healthFund: f.optionalText(200),
+    skills: f.optionalText(2000),
+    languages: f.optionalText(1000),
+    inCvBook: f.checkbox(),
+  });
+export type ProfileInput = z.infer<ReturnType<typeof profileSchema>>;
 
-/** The list filters: name or number, study year. */
-export function listFilters(query: Record<string, unknown>) {
-  const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-  const q = one(query.q);
-  const year = one(query.year);
-  return {
-    q: typeof q === 'string' ? q.replace(/\u0000/g, '').trim().slice(0, 100) : '',
-    studyYearId: typeof year === 'string' && /^\d{1,9}$/.test(year) ? Number(year) : null,
-  };
-}
-export type ListFilters = ReturnType<typeof listFilters>;
+/**
+ * The list's criteria (query string `q` and `year`): name or number, study year. Lenient, as
+ * before: a malformed year is ignored rather than refused.
+ */
+export const listSchema = z
+  .object({
+    q: z.string().optional(),
+    year: z.string().optional(),
+  })
+  .transform(({ q, year }) => ({
+    q: (q ?? '').replace(/\u0000/g, '').trim().slice(0, 100),
+    studyYearId: year && /^\d{1,9}$/.test(year) ? Number(year) : null,
+  }));
+export const LIST_KEYS = ['q', 'year'] as const;
+export type ListFilters = z.infer<typeof listSchema>;

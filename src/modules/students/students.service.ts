@@ -1,60 +1,24 @@
 import { audit } from '../../audit/audit.js';
 import { queueInvitation } from '../../auth/invitations.js';
 import type { Actor } from '../../authz/actor.js';
-import { centreRight, RIGHT_RANK, } from '../../authz/centres.js';
-import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import { centreRight, centresWith, hasCentreRight } from '../../authz/centres.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
-import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
-import type { CentreRight, Locale, Prisma } from '../../generated/prisma/client.js';
+import type { CentreRight, Civility, Locale, Prisma } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
-import { pager, type Meta } from '../../http/pagination.js';
-import { formatNir, maskNir } from './nir.js';
-import type { ListFilters, ProfileInput, RegistrationInput, StaffStudentInput } from './students.schemas.js';
-import { Service } from '../../act.js';
+import { pager } from '../../http/pagination.js';
+import { Service, type Act, type ServiceDeps } from '../../act.js';
+import { applyImport } from './students.import.js';
+import type { ParsedImport } from './students.import-file.js';
+import { planImport } from './students.import-plan.js';
+import { OwnProfileService } from './students.profile.js';
+import { auditedProfile, fileBytes, present, studentInclude } from './students.records.js';
+import type { ListFilters, RegistrationInput, StaffStudentInput } from './students.schemas.js';
 
-/** Can the actor create or change students of this centre? (WRITE or ADMIN there, or platform admin.) */
-export function canWriteCentre(actor: Actor, centreId: number | null | undefined): boolean {
-  if (actor.isPlatformAdmin) return true;
-  if (!centreId) return false;
-  const right = centreRight(actor, centreId);
-  return !!right && RIGHT_RANK[right] >= RIGHT_RANK.WRITE;
+/** The study years of the centres where the actor holds at least `min` (a platform administrator: every year). */
+function yearsWith(actor: Actor, min: CentreRight): Prisma.StudyYearWhereInput {
+  return actor.isPlatformAdmin ? {} : { centreId: { in: centresWith(actor, min) } };
 }
-
-/** The centre ids whose students the actor reaches with at least `min` (null: every centre). */
-export function centreIdsFor(actor: Actor, min: CentreRight = 'READ'): number[] | null {
-  if (actor.isPlatformAdmin) return null;
-  return [...actor.centres.entries()].filter(([, r]) => RIGHT_RANK[r] >= RIGHT_RANK[min]).map(([id]) => id);
-}
-
-/** The profile as the audit trail records it: the social-security number is masked. */
-export function auditedProfile(p: Record<string, unknown> | null | undefined) {
-  if (!p) return p;
-  const { ssn, ...rest } = p;
-  return { ...rest, ssn: maskNir(ssn as string | null) };
-}
-
-const studentInclude = {
-  user: { select: { id: true, email: true, civility: true, firstName: true, lastName: true, phone: true, active: true, passwordHash: true } },
-  institution: { select: { id: true, code: true, name: true } },
-  programme: { select: { id: true, code: true, name: true } },
-  studyYear: { select: { id: true, code: true, name: true, centreId: true, centre: { select: { id: true, name: true, email: true } } } },
-  cvFile: { select: { id: true, originalName: true, extension: true, mimeType: true, size: true, createdAt: true } },
-} as const satisfies Prisma.StudentProfileInclude;
-
-type StudentRow = Prisma.StudentProfileGetPayload<{ include: typeof studentInclude }>;
-
-/** What a view may show of a student: no password hash, and the SSN only when allowed. */
-function present(row: StudentRow, showSsn: boolean) {
-  const { passwordHash, ...user } = row.user;
-  const { ssn, ...rest } = row;
-  return {
-    ...rest,
-    user: { ...user, activated: passwordHash !== null },
-    ssnDisplay: ssn ? (showSsn ? formatNir(ssn) : maskNir(ssn)) : null,
-    ssnMasked: !!ssn && !showSsn,
-  };
-}
-export type PresentedStudent = ReturnType<typeof present>;
 
 /** A unique clash on a student's user or profile: which field it concerns. */
 function uniqueField(err: unknown): 'email' | 'studentNumber' {
@@ -74,6 +38,13 @@ const UNIQUE_KEYS = { email: 'students.errors.emailTaken', studentNumber: 'stude
  * number in clear. The platform administrator reaches every student with every right.
  */
 export class StudentService extends Service {
+  /** The student's own profile and CV. */
+  readonly own: OwnProfileService;
+
+  constructor(deps: ServiceDeps) {
+    super(deps);
+    this.own = new OwnProfileService(deps);
+  }
 
   // ───────────── reference options ─────────────
 
@@ -94,9 +65,8 @@ export class StudentService extends Service {
 
   /** The study years the actor may put students in (WRITE centres), or see (READ), grouped by programme. */
   async yearGroups(actor: Actor, min: CentreRight) {
-    const ids = centreIdsFor(actor, min);
     const years = await this.db.studyYear.findMany({
-      where: ids === null ? {} : { centreId: { in: ids } },
+      where: yearsWith(actor, min),
       orderBy: [{ programme: { institution: { name: 'asc' } } }, { programme: { name: 'asc' } }, { level: 'asc' }, { name: 'asc' }, { id: 'asc' }],
       select: { id: true, code: true, name: true, programme: { select: { id: true, code: true, name: true, institution: { select: { id: true, name: true } } } } },
     });
@@ -112,9 +82,8 @@ export class StudentService extends Service {
 
   /** The institutions where the actor may import students (those of their WRITE centres). */
   async importInstitutions(actor: Actor) {
-    const ids = centreIdsFor(actor, 'WRITE');
     return this.db.institution.findMany({
-      where: ids === null ? {} : { centres: { some: { id: { in: ids } } } },
+      where: actor.isPlatformAdmin ? {} : { centres: { some: { id: { in: centresWith(actor, 'WRITE') } } } },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       select: { id: true, code: true, name: true },
     });
@@ -127,7 +96,7 @@ export class StudentService extends Service {
     tx: Tx,
     data: {
       email: string;
-      civility: 'MR' | 'MRS' | 'NONE';
+      civility: Civility;
       firstName: string;
       lastName: string;
       locale: Locale;
@@ -136,7 +105,8 @@ export class StudentService extends Service {
       programmeId: number;
       studyYearId: number;
     },
-    audited: { actorId: number | null; action: string; reasonKey: string; reasonParams: Record<string, string>; invitedBy: string; requestId?: string | null; source?: string },
+    act: Act<Actor | null>,
+    audited: { action: string; reasonKey: string; reasonParams: Record<string, string> },
   ) {
     const user = await tx.user.create({
       data: { email: data.email, civility: data.civility, firstName: data.firstName, lastName: data.lastName, locale: data.locale, passwordHash: null },
@@ -145,18 +115,19 @@ export class StudentService extends Service {
       data: { userId: user.id, studentNumber: data.studentNumber, institutionId: data.institutionId, programmeId: data.programmeId, studyYearId: data.studyYearId },
     });
     await audit(tx, {
-      actorId: audited.actorId ?? user.id,
+      // Self-registration: the new account is its own author.
+      actorId: act.actor?.id ?? user.id,
       action: audited.action,
       entityType: 'StudentProfile',
       entityId: profile.id,
       after: {
         ...auditedProfile(profile),
         user: { id: user.id, email: user.email, civility: user.civility, firstName: user.firstName, lastName: user.lastName },
-        ...(audited.source ? { source: audited.source } : {}),
       },
-      requestId: audited.requestId,
+      requestId: act.requestId,
     });
-    await queueInvitation(tx, user, { baseUrl: this.baseUrl, now: this.clock.now(), reasonKey: audited.reasonKey, reasonParams: audited.reasonParams, invitedBy: audited.invitedBy });
+    const invitedBy = act.actor ? `${act.actor.firstName} ${act.actor.lastName}` : '';
+    await queueInvitation(tx, user, { baseUrl: this.baseUrl, now: act.now, reasonKey: audited.reasonKey, reasonParams: audited.reasonParams, invitedBy });
     return { user, profile };
   }
 
@@ -187,7 +158,7 @@ export class StudentService extends Service {
    * Self-registration (anonymous): institution, programme and year must agree. The account has no
    * password: the e-mailed single-use link lets its owner choose one, which also proves the address.
    */
-  async register(input: RegistrationInput, locale: Locale, meta: Meta = {}) {
+  async register(act: Act<Actor | null>, input: RegistrationInput, locale: Locale) {
     const year = await this.db.studyYear.findUnique({
       where: { id: input.studyYearId },
       select: { id: true, name: true, programmeId: true, programme: { select: { institutionId: true, institution: { select: { name: true } } } } },
@@ -208,14 +179,9 @@ export class StudentService extends Service {
         return this.createStudent(
           tx,
           { ...input, locale, institutionId: institution!.id, programmeId: programme!.id, studyYearId: year!.id },
-          {
-            actorId: null,
-            action: 'student.register',
-            reasonKey: 'students.mail.registered',
-            reasonParams: { institution: institution!.name, year: year!.name },
-            invitedBy: '',
-            requestId: meta.requestId,
-          },
+          // Anonymous, whoever may be signed in on this browser.
+          { ...act, actor: null },
+          { action: 'student.register', reasonKey: 'students.mail.registered', reasonParams: { institution: institution!.name, year: year!.name } },
         );
       }),
     );
@@ -228,36 +194,30 @@ export class StudentService extends Service {
       select: { id: true, name: true, centreId: true, programmeId: true, programme: { select: { institutionId: true, institution: { select: { name: true } } } } },
     });
     if (!year) throw new ValidationError({ studyYearId: 'errors.field.choice' });
-    if (!canWriteCentre(actor, year.centreId)) throw new ValidationError({ studyYearId: 'students.errors.yearNotWritable' });
+    if (!hasCentreRight(actor, year.centreId, 'WRITE')) throw new ValidationError({ studyYearId: 'students.errors.yearNotWritable' });
     return year;
   }
 
   /** Staff (WRITE in the year's centre) create a student, who receives the link to choose a password. */
-  async create(actor: Actor, input: StaffStudentInput, meta: Meta = {}) {
-    const year = await this.writableYear(this.db, actor, input.studyYearId);
+  async create(act: Act, input: StaffStudentInput) {
+    const year = await this.writableYear(this.db, act.actor, input.studyYearId);
     return this.uniqueAsField(() =>
       this.db.$transaction(async (tx) => {
         await this.assertFree(tx, input.email, year.programme.institutionId, input.studentNumber);
         return this.createStudent(
           tx,
           { ...input, locale: 'fr', institutionId: year.programme.institutionId, programmeId: year.programmeId, studyYearId: year.id },
-          {
-            actorId: actor.id,
-            action: 'student.create',
-            reasonKey: 'students.mail.createdByStaff',
-            reasonParams: { institution: year.programme.institution.name, year: year.name },
-            invitedBy: `${actor.firstName} ${actor.lastName}`,
-            requestId: meta.requestId,
-          },
+          act,
+          { action: 'student.create', reasonKey: 'students.mail.createdByStaff', reasonParams: { institution: year.programme.institution.name, year: year.name } },
         );
       }),
     );
   }
 
   /** Staff (WRITE in the student's centre and in the new year's) change the identity or the year. */
-  async update(actor: Actor, id: number, input: StaffStudentInput, meta: Meta = {}) {
-    const { student } = await this.findForActor(actor, id, 'WRITE');
-    const year = await this.writableYear(this.db, actor, input.studyYearId);
+  async update(act: Act, id: number, input: StaffStudentInput) {
+    const { student } = await this.findForActor(act.actor, id, 'WRITE');
+    const year = await this.writableYear(this.db, act.actor, input.studyYearId);
     return this.uniqueAsField(() =>
       this.db.$transaction(async (tx) => {
         const before = await tx.studentProfile.findUniqueOrThrow({ where: { id }, include: { user: { select: { email: true, civility: true, firstName: true, lastName: true } } } });
@@ -272,13 +232,13 @@ export class StudentService extends Service {
           data: { studentNumber: input.studentNumber, institutionId: year.programme.institutionId, programmeId: year.programmeId, studyYearId: year.id },
         });
         await audit(tx, {
-          actorId: actor.id,
+          actorId: act.actor.id,
           action: 'student.update',
           entityType: 'StudentProfile',
           entityId: id,
           before: { ...auditedProfile(before) },
           after: { ...auditedProfile(profile), user },
-          requestId: meta.requestId,
+          requestId: act.requestId,
         });
         return profile;
       }),
@@ -288,8 +248,7 @@ export class StudentService extends Service {
   // ───────────── staff: list and record ─────────────
 
   async list(actor: Actor, filters: ListFilters, page: number) {
-    const ids = centreIdsFor(actor, 'READ');
-    const and: Prisma.StudentProfileWhereInput[] = [ids === null ? {} : { studyYear: { centreId: { in: ids } } }];
+    const and: Prisma.StudentProfileWhereInput[] = [actor.isPlatformAdmin ? {} : { studyYear: yearsWith(actor, 'READ') }];
     if (filters.studyYearId) and.push({ studyYearId: filters.studyYearId });
     for (const word of filters.q.split(/\s+/).filter(Boolean).slice(0, 5)) {
       const contains = { contains: word, mode: 'insensitive' as const };
@@ -322,97 +281,28 @@ export class StudentService extends Service {
     const row = await this.db.studentProfile.findUnique({ where: { id }, include: studentInclude });
     if (!row) throw notFound();
     const centreId = row.studyYear?.centreId ?? null;
-    const right = centreId ? centreRight(actor, centreId) : null;
-    if (!actor.isPlatformAdmin) {
-      if (!right) throw notFound();
-      if (RIGHT_RANK[right] < RIGHT_RANK[min]) throw forbidden();
-    }
-    const canManage = canWriteCentre(actor, centreId);
-    return { student: present(row, canManage), right, canManage };
+    if (!hasCentreRight(actor, centreId, 'READ')) throw notFound();
+    if (!hasCentreRight(actor, centreId, min)) throw forbidden();
+    const canManage = hasCentreRight(actor, centreId, 'WRITE');
+    return { student: present(row, canManage), right: centreId ? centreRight(actor, centreId) : null, canManage };
   }
 
   /** The student's CV for staff of their centre (READ and above). */
   async cvForStaff(actor: Actor, id: number) {
     const { student } = await this.findForActor(actor, id, 'READ');
     if (!student.cvFileId) throw notFound();
-    return this.fileBytes(student.cvFileId);
+    return fileBytes(this.db, student.cvFileId);
   }
 
-  private async fileBytes(fileId: number) {
-    const file = await this.db.storedFile.findUnique({ where: { id: fileId }, select: { data: true, mimeType: true, extension: true, originalName: true, sha256: true } });
-    if (!file) throw notFound();
-    return file;
+  // ───────────── staff: CSV import ─────────────
+
+  /** What the import would do (the preview): one outcome per row. */
+  planImport(actor: Actor, institutionId: number, parsed: ParsedImport) {
+    return planImport(this.db, actor, institutionId, parsed);
   }
 
-  // ───────────── the student's own profile ─────────────
-
-  private ownId(actor: Actor): number {
-    if (!actor.student) throw notFound();
-    return actor.student.profileId;
-  }
-
-  /** The student's own profile: everything in clear, it is theirs. */
-  async ownProfile(actor: Actor) {
-    const row = await this.db.studentProfile.findUnique({ where: { id: this.ownId(actor) }, include: studentInclude });
-    if (!row) throw notFound();
-    return { student: present(row, true), ssn: row.ssn };
-  }
-
-  async updateProfile(actor: Actor, input: ProfileInput, meta: Meta = {}) {
-    const id = this.ownId(actor);
-    const { phone, ...fields } = input;
-    return this.db.$transaction(async (tx) => {
-      const before = await tx.studentProfile.findUniqueOrThrow({ where: { id }, include: { user: { select: { phone: true } } } });
-      const after = await tx.studentProfile.update({ where: { id }, data: fields });
-      const user = await tx.user.update({ where: { id: before.userId }, data: { phone }, select: { phone: true } });
-      await audit(tx, {
-        actorId: actor.id,
-        action: 'student.profile.update',
-        entityType: 'StudentProfile',
-        entityId: id,
-        before: auditedProfile(before),
-        after: { ...auditedProfile(after), user },
-        requestId: meta.requestId,
-      });
-      return after;
-    });
-  }
-
-  /** Stores the (content-checked) CV and makes it the student's; the previous file row is kept. */
-  async setCv(actor: Actor, file: CheckedFile, meta: Meta = {}) {
-    const id = this.ownId(actor);
-    return this.db.$transaction(async (tx) => {
-      const before = await tx.studentProfile.findUniqueOrThrow({ where: { id }, select: { cvFileId: true } });
-      const stored = await storeFile(tx, file, actor.id);
-      await tx.studentProfile.update({ where: { id }, data: { cvFileId: stored.id } });
-      await audit(tx, {
-        actorId: actor.id,
-        action: 'student.cv',
-        entityType: 'StudentProfile',
-        entityId: id,
-        before,
-        after: { cvFileId: stored.id, ...fileSummary(stored) },
-        requestId: meta.requestId,
-      });
-      return stored;
-    });
-  }
-
-  /** Withdraws the CV from the profile (the file row stays, for the audit trail). */
-  async removeCv(actor: Actor, meta: Meta = {}) {
-    const id = this.ownId(actor);
-    return this.db.$transaction(async (tx) => {
-      const before = await tx.studentProfile.findUniqueOrThrow({ where: { id }, select: { cvFileId: true } });
-      if (!before.cvFileId) return false;
-      await tx.studentProfile.update({ where: { id }, data: { cvFileId: null } });
-      await audit(tx, { actorId: actor.id, action: 'student.cv.remove', entityType: 'StudentProfile', entityId: id, before, after: { cvFileId: null }, requestId: meta.requestId });
-      return true;
-    });
-  }
-
-  async ownCv(actor: Actor) {
-    const row = await this.db.studentProfile.findUnique({ where: { id: this.ownId(actor) }, select: { cvFileId: true } });
-    if (!row?.cvFileId) throw notFound();
-    return this.fileBytes(row.cvFileId);
+  /** Writes every row of the plan, or nothing (ImportRefused when a row is refused). */
+  applyImport(act: Act, institutionId: number, parsed: ParsedImport, file: { name: string; sha256: string }) {
+    return applyImport(this.db, this.baseUrl, act, institutionId, parsed, file);
   }
 }
