@@ -156,7 +156,6 @@ export function offersRoutes(ctx: Ctx) {
   const otherCentres = async (centreId: number | null) =>
     (await ctx.db.managementCentre.findMany({ where: { id: { not: centreId ?? undefined } }, select: { id: true, name: true }, orderBy: { name: 'asc' } })).map((c) => ({ value: c.id, label: c.name }));
   const managePage = offerPage(false);
-
   const searchPage = offerPage(true);
   r.get('/search/:id', allow('offers.staffSearch'), (req, res) => searchPage(req, res));
   r.get('/manage/:id', allow('offers.manage'), (req, res) => managePage(req, res));

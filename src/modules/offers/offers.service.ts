@@ -281,5 +281,4 @@ export class OfferService extends Service {
       return { offer: after.offer, requeued: to !== offer.status };
     });
   }
-
 }
