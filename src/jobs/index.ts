@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { systemAct } from '../act.js';
 import type { Ctx } from '../context.js';
 import { log } from '../log.js';
 import { purgeOrphanFiles } from '../files/purge.js';
@@ -46,7 +47,7 @@ export function jobDefinitions(): JobDef[] {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
       name: 'expire-offers',
       schedule: '5 0 * * *',
-      run: (ctx) => ctx.services.offers.expireDue(),
+      run: (ctx) => ctx.services.offers.expireDue(systemAct(ctx.clock)),
     },
   ];
 }

@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
+import { label } from '../../src/nomenclatures/index.js';
 import { minimalPdf } from '../factories/students.js';
 import { describeBrowser, expectAccessible, field, screenshot, useBrowserApp } from '../helpers/browser.js';
 
@@ -86,7 +87,7 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     await field(page, fr('offers.fields.moderatingCentre')).selectOption({ label: CENTRE });
     await field(page, fr('offers.fields.title')).fill(TITLE);
     await field(page, fr('offers.fields.reference')).fill('AL-2026-WEB');
-    await field(page, fr('offers.fields.kind')).selectOption({ label: fr('offers.kind.INTERNSHIP') });
+    await field(page, fr('offers.fields.kind')).selectOption({ label: label('offerKind', 'INTERNSHIP') });
     await field(page, fr('offers.fields.domain')).fill('Développement web');
     await field(page, fr('offers.fields.missions')).fill('Développer de nouveaux écrans de notre logiciel de gestion.\nÉcrire les tests.');
     await field(page, fr('offers.fields.postalCode')).fill('63000');
@@ -99,9 +100,9 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     await field(page, fr('offers.fields.startPrecision')).fill('Début possible dès le 1er avril');
     await field(page, fr('offers.fields.durationMonths')).fill('4');
     await field(page, fr('offers.fields.travel')).check();
-    await field(page, fr('offers.fields.workingTime')).selectOption({ label: fr('offers.workingTime.FULL_TIME') });
+    await field(page, fr('offers.fields.workingTime')).selectOption({ label: label('workingTime', 'FULL_TIME') });
     await field(page, fr('offers.fields.benefits')).fill('Tickets restaurant');
-    await field(page, fr('offers.fields.educationLevel')).selectOption({ label: fr('offers.level.BAC_3') });
+    await field(page, fr('offers.fields.educationLevel')).selectOption({ label: label('educationLevel', 'BAC_3') });
     await field(page, fr('offers.fields.skills')).fill('TypeScript, SQL');
     expect(await field(page, fr('offers.fields.applyByEmail')).isChecked()).toBe(true);
     await field(page, fr('offers.fields.applicationContact')).selectOption({ label: 'Karim Benali — Responsable technique' });
@@ -190,7 +191,7 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     await clickLink(results, page, TITLE, new RegExp(`^/offers/${offerId}$`));
     expect((await h1(page).textContent())?.trim()).toBe(TITLE);
     expect((await detail(page, fr('offers.fields.organisation')).textContent())?.trim()).toBe('Auvergne Logiciels SAS');
-    expect((await detail(page, fr('offers.fields.kind')).textContent())?.trim()).toBe(fr('offers.kind.INTERNSHIP'));
+    expect((await detail(page, fr('offers.fields.kind')).textContent())?.trim()).toBe(label('offerKind', 'INTERNSHIP'));
     expect((await detail(page, fr('offers.fields.durationMonths')).textContent())?.trim()).toBe('4');
     await expectAccessible(page, '/offers/:id');
 

@@ -165,9 +165,10 @@ describe('offers: students', () => {
       { ...asViewer(w.lea.profile), programmeId: null, country: null },
       { ...asViewer(w.lea.profile), institutionId: -1, country: 'FR' },
     ];
+    const now = t.ctx.clock.now();
     for (const v of viewers) {
-      const viaPrisma = (await t.db.offer.findMany({ where: { AND: [visibleOfferWhere(v), { id: { in: ids } }] }, select: { id: true }, orderBy: { id: 'asc' } })).map((o) => o.id);
-      const viaSql = (await t.db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${visibleOfferSql(v)} AND o.id IN (${Prisma.join(ids)}) ORDER BY o.id`).map((o) => o.id);
+      const viaPrisma = (await t.db.offer.findMany({ where: { AND: [visibleOfferWhere(v, now), { id: { in: ids } }] }, select: { id: true }, orderBy: { id: 'asc' } })).map((o) => o.id);
+      const viaSql = (await t.db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${visibleOfferSql(v, now)} AND o.id IN (${Prisma.join(ids)}) ORDER BY o.id`).map((o) => o.id);
       expect(viaSql).toEqual(viaPrisma);
       expect(viaPrisma.length).toBeGreaterThan(1);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobDefinitions, runJob } from '../../src/jobs/index.js';
 import type { Ctx } from '../../src/context.js';
-import { OfferService } from '../../src/modules/offers/offers.service.js';
+import { systemAct } from '../../src/act.js';
 import { outboxFor } from '../factories/companies.js';
 import { makeOffer, makeOfferWorld, offerForm, type OfferWorld } from '../factories/offers.js';
 import { minimalPdf } from '../factories/students.js';
@@ -285,6 +285,6 @@ describe('offers: short form, expiry job', () => {
     expect((await t.db.offer.findUniqueOrThrow({ where: { id: filled.id } })).status).toBe('FILLED');
     expect(await t.db.auditLog.count({ where: { action: 'offer.expire', entityId: String(due.id), actorId: null } })).toBe(1);
     // A second run finds nothing more to do.
-    expect(await ctx.services.offers.expireDue()).toBe(0);
+    expect(await ctx.services.offers.expireDue(systemAct(ctx.clock))).toBe(0);
   });
 });

@@ -84,7 +84,7 @@ export class ApplicationService extends Service {
   async offerFor(actor: Actor, offerId: number) {
     if (!actor.student) throw notFound();
     const offer = await this.db.offer.findFirst({
-      where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, actor.student))] },
+      where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, actor.student), this.clock.now())] },
       select: { id: true, title: true, organisationId: true, authorId: true, organisation: { select: { id: true, legalName: true } } },
     });
     if (!offer) throw notFound();

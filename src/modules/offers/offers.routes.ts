@@ -1,64 +1,50 @@
 import type { Request, Response } from 'express';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
-import type { Permission } from '../../authz/policy.js';
+import { WrongStateError } from '../../errors.js';
 import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
-import { ValidationError } from '../../errors.js';
+import { act } from '../../http/act.js';
 import { flash, formPage } from '../../http/forms.js';
-import { idParam, isoDate, pageParam } from '../../http/pagination.js';
+import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
+import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
-import { parse } from '../../http/validate.js';
+import { dayOf } from '../../time/calendar.js';
 import { organisationOptions } from '../companies/companies.options.js';
-import {
-  ADVANCED_SEARCH_FIELDS,
-  browseSchema,
-  cleanQuery,
-  EDUCATION_LEVELS,
-  OFFER_KINDS,
-  OFFER_STATUSES,
-  offerSchema,
-  periodSchema,
-  reasonSchema,
-  shortOfferSchema,
-  staffSearchSchema,
-  transferSchema,
-  WORKING_TIMES,
-} from './offers.schemas.js';
-import { OfferService, WrongStateError, type OfferDetail } from './offers.service.js';
-import { DIFFUSION_MONTHS, type OfferAction } from './offers.workflow.js';
+import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
+import type { OfferDetail } from './offers.service.js';
+import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission } from './offers.workflow.js';
 
 /**
  * Offers.
  *   Students ('offers.browse'): GET /offers (visible offers, filters), GET /offers/:id (404 when not visible).
  *   Company and WRITE staff ('offers.manage'): /offers/manage… — list, create (full and short form),
- *     page, edit, and the workflow's actions (submit, companyApprove, companyReject, publish, renew,
- *     fill, cancel, archive, duplicate). Reach and "who may" are the service's and the workflow's.
- *   School moderation ('offers.moderate'): GET /offers/moderation, POST …/approve, …/reject, …/transfer.
+ *     page, edit, and one POST /offers/manage/:id/<action> per manual action of OFFER_WORKFLOW
+ *     (its permission: offerActionPermission). Reach and "who may" are the service's and the workflow's.
+ *   School moderation ('offers.moderate'): GET /offers/moderation and the moderation's actions.
  *   Staff search ('offers.staffSearch'): GET /offers/search, GET /offers/search/:id (read only).
  */
 export function offersRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.offers;
-  const meta = (req: Request) => ({ requestId: req.id });
   const offerPath = (id: number) => `/offers/manage/${id}`;
 
+  // The lists the offers' views share (kinds, levels and working times come from ref.options).
   const choiceLists = (req: Request) => ({
-    kindOptions: OFFER_KINDS.map((k) => ({ value: k, label: req.t(`offers.kind.${k}`) })),
-    levelOptions: EDUCATION_LEVELS.map((k) => ({ value: k, label: req.t(`offers.level.${k}`) })),
-    workingTimeOptions: WORKING_TIMES.map((k) => ({ value: k, label: req.t(`offers.workingTime.${k}`) })),
-    statusOptions: OFFER_STATUSES.map((k) => ({ value: k, label: req.t(`offers.status.${k}`) })),
+    statusOptions: OFFER_WORKFLOW.states.map((s) => ({ value: s, label: req.t(OFFER_WORKFLOW.stateLabel(s)) })),
     yesNoOptions: [
       { value: 'yes', label: req.t('common.yes') },
       { value: 'no', label: req.t('common.no') },
     ],
     monthOptions: Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: req.t(`offers.month.${i + 1}`) })),
     periodOptions: Array.from({ length: DIFFUSION_MONTHS.max }, (_, i) => ({ value: i + 1, label: req.t('offers.period.months', { n: i + 1 }) })),
+    // The diffusion period is stored as the instants its Paris days begin: shown as those days.
+    parisDay: (d: Date | null | undefined) => (d ? dayOf(d).toDb() : null),
   });
 
   // ───────────── management ─────────────
 
   r.get('/manage', allow('offers.manage'), async (req, res) => {
-    const status = OFFER_STATUSES.find((s) => s === req.query.status);
+    const status = OFFER_WORKFLOW.states.find((s) => s === req.query.status);
     const { items, pager } = await svc.listManaged(req.actor!, pageParam(req.query.page), status);
     res.render('offers/manage-list', { title: req.t('offers.manage.title'), items, pager, status: status ?? '', ...choiceLists(req) });
   });
@@ -109,7 +95,7 @@ export function offersRoutes(ctx: Ctx) {
     locals: (req) => createLocals(req, false),
     initial: createInitial,
     action: async (req, res, data) => {
-      const offer = await svc.create(req.actor!, data, meta(req));
+      const offer = await svc.create(act(req), data);
       flash(req, 'success', 'offers.flash.created', { number: offer.id });
       res.redirect(303, offerPath(offer.id));
     },
@@ -123,7 +109,7 @@ export function offersRoutes(ctx: Ctx) {
     beforePost: [uploadSingle('attachment', OFFER_ATTACHMENT_UPLOAD)],
     action: async (req, res, data) => {
       const file = takeUpload(req, { required: false, field: 'attachment' });
-      const offer = await svc.createShort(req.actor!, data, file, meta(req));
+      const offer = await svc.createShort(act(req), data, file);
       flash(req, 'success', 'offers.flash.created', { number: offer.id });
       res.redirect(303, offerPath(offer.id));
     },
@@ -135,54 +121,51 @@ export function offersRoutes(ctx: Ctx) {
   });
 
   r.get('/search', allow('offers.staffSearch'), async (req, res) => {
-    const query = cleanQuery(req.query as Record<string, unknown>);
-    const input = parse(staffSearchSchema, query);
-    const searched = Object.keys(query).some((k) => k !== 'page');
-    const result = searched ? await svc.staffSearch(req.actor!, input, pageParam(req.query.page)) : null;
-    const qs = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'page') as [string, string][]).toString();
+    const c = searchCriteria(staffSearchSchema, req.query);
     res.render('offers/search', {
       title: req.t('offers.search.title'),
       // As in the guide, a new search starts on the diffused offers of France.
-      values: searched ? query : { diffused: 'on', country: 'FR' },
-      advanced: ADVANCED_SEARCH_FIELDS.some((k) => k in query),
-      result,
-      baseUrl: `/offers/search?${qs}`,
+      values: c.searched ? c.values : { diffused: 'on', country: 'FR' },
+      advanced: ADVANCED_SEARCH_FIELDS.some((k) => k in c.values),
+      result: c.searched ? await svc.staffSearch(req.actor!, c.input!, c.page) : null,
+      baseUrl: c.url('/offers/search'),
       ...choiceLists(req),
       structureTypeOptions: organisationOptions(req).structureTypeOptions,
     });
   });
 
-  const showPage = async (req: Request, res: Response, opts: { status?: number; formError?: string; errors?: Record<string, string>; readOnly?: boolean } = {}) => {
-    const id = idParam(req.params.id);
-    const found = await svc.get(req.actor!, id);
-    res.status(opts.status ?? 200).render('offers/manage-show', {
-      title: req.t('offers.show.title', { number: found.offer.id, title: found.offer.title }),
-      ...found,
-      actions: opts.readOnly ? [] : found.actions,
-      attachmentHref: `/offers/${opts.readOnly ? 'search' : 'manage'}/${id}/attachment`,
-      centres: found.actions.includes('transfer') ? await ctx.db.managementCentre.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }) : [],
-      formError: opts.formError,
-      errors: opts.errors ?? {},
-      values: opts.errors ? req.body : {},
-      today: isoDate(new Date()),
-      ...choiceLists(req),
-    });
-  };
-
-  r.get('/search/:id', allow('offers.staffSearch'), async (req, res) => {
-    await showPage(req, res, { readOnly: true });
-  });
-
-  r.get('/manage/:id', allow('offers.manage'), async (req, res) => {
-    await showPage(req, res);
-  });
+  /** The offer's page (read only from the staff search); with a problem, the answer to a refused action. */
+  const offerPage =
+    (readOnly: boolean): DetailPage =>
+    async (req, res, problem) => {
+      const id = idParam(req.params.id);
+      const found = await svc.get(req.actor!, id);
+      const actions = readOnly ? [] : found.actions;
+      res.status(problem?.status ?? 200).render('offers/manage-show', {
+        title: req.t('offers.show.title', { number: found.offer.id, title: found.offer.title }),
+        ...found,
+        actions,
+        attachmentHref: `/offers/${readOnly ? 'search' : 'manage'}/${id}/attachment`,
+        centreOptions: actions.some((a) => a.needs === 'centre') ? await otherCentres(found.offer.centreId) : [],
+        formError: problem?.formError,
+        errors: problem?.errors ?? {},
+        values: problem?.values ?? {},
+        ...choiceLists(req),
+      });
+    };
+  const otherCentres = async (centreId: number | null) =>
+    (await ctx.db.managementCentre.findMany({ where: { id: { not: centreId ?? undefined } }, select: { id: true, name: true }, orderBy: { name: 'asc' } })).map((c) => ({ value: c.id, label: c.name }));
+  const managePage = offerPage(false);
+  const searchPage = offerPage(true);
+  r.get('/search/:id', allow('offers.staffSearch'), (req, res) => searchPage(req, res));
+  r.get('/manage/:id', allow('offers.manage'), (req, res) => managePage(req, res));
 
   // The attachment of a short-form offer: always a download, never shown inline.
   r.get('/manage/:id/attachment', allow('offers.manage'), async (req, res) => {
-    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'manager'));
+    sendStoredFile(res, await svc.students.attachment(act(req), idParam(req.params.id), 'manager'));
   });
   r.get('/search/:id/attachment', allow('offers.staffSearch'), async (req, res) => {
-    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'manager'));
+    sendStoredFile(res, await svc.students.attachment(act(req), idParam(req.params.id), 'manager'));
   });
 
   const editLocals = async (req: Request, short: boolean) => {
@@ -201,15 +184,17 @@ export function offersRoutes(ctx: Ctx) {
       ...attachmentField,
     };
   };
-  /** Saves an edit; a refusal by the workflow re-renders the offer's page (422). */
+  /** Saves an edit; a refusal by the workflow (the offer is no longer editable) shows the offer's page (422). */
   const saveEdit = async (req: Request, res: Response, run: () => Promise<{ requeued: boolean }>) => {
+    let requeued: boolean;
     try {
-      const { requeued } = await run();
-      flash(req, 'success', requeued ? 'offers.flash.editedRequeued' : 'common.saved');
+      ({ requeued } = await run());
     } catch (err) {
-      if (err instanceof WrongStateError) return showPage(req, res, { status: 422, formError: 'offers.errors.wrongState' });
-      throw err;
+      // A ValidationError stays with the form (formPage); only the workflow's refusal leaves it.
+      if (!(err instanceof WrongStateError)) throw err;
+      return managePage(req, res, problemOf(err, req.body)!);
     }
+    flash(req, 'success', requeued ? 'offers.flash.editedRequeued' : 'common.saved');
     res.redirect(303, offerPath(idParam(req.params.id)));
   };
 
@@ -219,7 +204,7 @@ export function offersRoutes(ctx: Ctx) {
     schema: offerSchema,
     locals: (req) => editLocals(req, false),
     initial: (l) => editValues(l.offer),
-    action: (req, res, data) => saveEdit(req, res, () => svc.update(req.actor!, idParam(req.params.id), data, meta(req))),
+    action: (req, res, data) => saveEdit(req, res, () => svc.update(act(req), idParam(req.params.id), data)),
   });
 
   // The short form, for the offers created with it: the essentials and a new file or link.
@@ -231,68 +216,38 @@ export function offersRoutes(ctx: Ctx) {
     initial: (l) => ({ ...editValues(l.offer), link: '' }),
     beforePost: [uploadSingle('attachment', OFFER_ATTACHMENT_UPLOAD)],
     action: (req, res, data) =>
-      saveEdit(req, res, () => svc.updateShort(req.actor!, idParam(req.params.id), data, takeUpload(req, { required: false, field: 'attachment' }), meta(req))),
+      saveEdit(req, res, () => svc.updateShort(act(req), idParam(req.params.id), data, takeUpload(req, { required: false, field: 'attachment' }))),
   });
 
-  /** One workflow action: run it, flash, back to the offer's page; a refusal re-renders the page (422) or is a 403/404. */
-  const action = (name: OfferAction, permission: Permission, run: (req: Request) => Promise<unknown>) => {
-    r.post(`/manage/:id/${name}`, allow(permission), async (req, res) => {
-      const id = idParam(req.params.id);
-      let result: unknown;
-      try {
-        result = await run(req);
-      } catch (err) {
-        if (err instanceof WrongStateError) return showPage(req, res, { status: 422, formError: 'offers.errors.wrongState' });
-        if (err instanceof ValidationError) return showPage(req, res, { status: 422, errors: err.fields });
-        throw err;
-      }
-      const created = name === 'duplicate' ? (result as { id: number }).id : null;
-      flash(req, 'success', `offers.flash.${name}`, created ? { number: created } : undefined);
-      res.redirect(303, offerPath(created ?? id));
+  // One POST per manual action of the workflow (the edits have their form pages above). A refusal
+  // the user can mend (a wrong state, an invalid form) shows the offer's page again (422).
+  const pageActions = new Set(OFFER_WORKFLOW.def.transitions.filter((t) => t.page).map((t) => t.action));
+  for (const action of OFFER_WORKFLOW.manualActions.filter((a) => !pageActions.has(a))) {
+    detailAction(r, `/manage/:id/${action}`, offerActionPermission(action), {
+      page: managePage,
+      run: async (req, res) => {
+        const shown = await svc.transitions.perform(act(req), idParam(req.params.id), action, req.body);
+        flash(req, 'success', `offers.flash.${action}`, { number: shown.id });
+        res.redirect(303, offerPath(shown.id));
+      },
     });
-  };
-  const id = (req: Request) => idParam(req.params.id);
-  for (const name of ['submit', 'companyApprove', 'fill', 'cancel', 'archive'] as const) {
-    action(name, 'offers.manage', (req) => svc.act(req.actor!, id(req), name, {}, meta(req)));
   }
-  // The record is looked up first (404 out of reach), then the input is checked.
-  const withPeriod = (name: OfferAction) => async (req: Request) => svc.act(req.actor!, id(req), name, { period: await periodOf(req) }, meta(req));
-  const periodOf = async (req: Request) => {
-    await svc.get(req.actor!, id(req));
-    return parse(periodSchema, req.body);
-  };
-  const withReason = (name: OfferAction) => async (req: Request) => {
-    await svc.get(req.actor!, id(req));
-    return svc.act(req.actor!, id(req), name, { reason: parse(reasonSchema, req.body).reason }, meta(req));
-  };
-  action('companyReject', 'offers.manage', withReason('companyReject'));
-  action('publish', 'offers.manage', withPeriod('publish'));
-  action('renew', 'offers.manage', withPeriod('renew'));
-  action('approve', 'offers.moderate', withPeriod('approve'));
-  action('reject', 'offers.moderate', withReason('reject'));
-  action('duplicate', 'offers.manage', (req) => svc.duplicate(req.actor!, id(req), meta(req)));
-  action('transfer', 'offers.moderate', async (req) => {
-    await svc.get(req.actor!, id(req));
-    return svc.transfer(req.actor!, id(req), parse(transferSchema, req.body).centreId, meta(req));
-  });
 
   // ───────────── students ─────────────
 
   r.get('/', allow('offers.browse'), async (req, res) => {
-    const query = cleanQuery(req.query as Record<string, unknown>);
-    const input = parse(browseSchema, query);
-    const { items, pager } = await svc.browse(req.actor!, input, pageParam(req.query.page));
-    const qs = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'page') as [string, string][]).toString();
-    res.render('offers/browse', { title: req.t('offers.browse.title'), items, pager, values: query, baseUrl: `/offers?${qs}`, ...choiceLists(req) });
+    const c = searchCriteria(browseSchema, req.query);
+    const { items, pager } = await svc.students.browse(act(req), c.input!, c.page);
+    res.render('offers/browse', { title: req.t('offers.browse.title'), items, pager, values: c.values, baseUrl: c.url('/offers'), ...choiceLists(req) });
   });
 
   r.get('/:id', allow('offers.browse'), async (req, res) => {
-    const offer = await svc.showForStudent(req.actor!, idParam(req.params.id));
+    const offer = await svc.students.show(act(req), idParam(req.params.id));
     res.render('offers/show', { title: offer.title, offer, attachmentHref: `/offers/${offer.id}/attachment`, ...choiceLists(req) });
   });
 
   r.get('/:id/attachment', allow('offers.browse'), async (req, res) => {
-    sendStoredFile(res, await svc.attachment(req.actor!, idParam(req.params.id), 'student'));
+    sendStoredFile(res, await svc.students.attachment(act(req), idParam(req.params.id), 'student'));
   });
 
   return r;

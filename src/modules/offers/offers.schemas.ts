@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { OfferStatus } from '../../generated/prisma/enums.js';
 import { f } from '../../http/validate.js';
+import { valuesOf } from '../../nomenclatures/index.js';
+import { CalendarDate } from '../../time/calendar.js';
 import { STRUCTURE_TYPES } from '../organisations/organisations.schemas.js';
 
-export const OFFER_KINDS = ['INTERNSHIP', 'JOB', 'WORK_STUDY', 'VIE_VIA'] as const;
-export const EDUCATION_LEVELS = ['BAC', 'BAC_2', 'BAC_3', 'BAC_5', 'BAC_8', 'ANY'] as const;
-export const WORKING_TIMES = ['FULL_TIME', 'PART_TIME'] as const;
-export const OFFER_STATUSES = ['DRAFT', 'PENDING_COMPANY', 'PENDING_SCHOOL', 'PUBLISHED', 'EXPIRED', 'FILLED', 'CANCELLED', 'ARCHIVED'] as const;
+const OFFER_KINDS = valuesOf('offerKind');
+const EDUCATION_LEVELS = valuesOf('educationLevel');
+const WORKING_TIMES = valuesOf('workingTime');
 
 const yesNo = () => f.enumOf(['yes', 'no'] as const).transform((v) => v === 'yes');
 
@@ -97,22 +99,19 @@ export const offerSchema = z
   });
 export type OfferInput = z.infer<typeof offerSchema>;
 
-/** Approve, publish, renew: the diffusion period, from today or from a later date. */
+/** Approve, publish, renew: the diffusion period, from today or from a later day (a Paris day). */
 export const periodSchema = z.object({
   diffusionMonths: z.coerce.number({ error: 'errors.field.required' }).int('offers.errors.period').min(1, 'offers.errors.period').max(12, 'offers.errors.period'),
   publishFrom: z
     .string()
     .trim()
     .optional()
-    .transform((v) => (v ? v : null))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.field.date')
-        .transform((s) => new Date(`${s}T00:00:00.000Z`))
-        .refine((d) => !Number.isNaN(d.getTime()), 'errors.field.date')
-        .nullable(),
-    ),
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const day = CalendarDate.parse(v);
+      if (!day) ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
+      return day;
+    }),
 });
 export type PeriodInput = z.infer<typeof periodSchema>;
 
@@ -147,21 +146,11 @@ export const staffSearchSchema = browseSchema.extend({
   diffused: box(),
   ended: box(),
   archived: box(),
-  status: z.enum(OFFER_STATUSES).optional().catch(undefined),
+  status: z.enum(OfferStatus).optional().catch(undefined),
 });
 export type StaffSearchInput = z.infer<typeof staffSearchSchema>;
 /** The staff search's fields under "Recherche avancée" (the section opens when one is used). */
 export const ADVANCED_SEARCH_FIELDS = ['sector', 'educationLevel', 'organisation', 'paid', 'status'] as const;
-
-/** Empty strings from a GET form count as absent. */
-export function cleanQuery(q: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(q)) {
-    const s = Array.isArray(v) ? v[0] : v;
-    if (typeof s === 'string' && s.trim() !== '') out[k] = s;
-  }
-  return out;
-}
 
 /** The short form: the essentials, then a file (checked by the upload middleware) or a link. */
 export const shortOfferSchema = z

@@ -12,12 +12,13 @@ export async function viewerOf(db: Db, student: NonNullable<Actor['student']>): 
 }
 
 /**
- * The offers a student may see: PUBLISHED, inside their diffusion period, and targeted at
+ * The offers a student may see at `now`: PUBLISHED, inside their diffusion period, and targeted at
  * everyone or at the student's country (of their institution), institution or programme. Used by
  * the detail page (out of reach = 404) and applications; the lists and the matching use its SQL
  * form below (they rank in SQL). A test checks that both forms keep the same offers.
+ * `now` is the caller's (an Act's): what is visible depends on it, so nobody reads a clock here.
  */
-export function visibleOfferWhere(student: Viewer, now = new Date()): Prisma.OfferWhereInput {
+export function visibleOfferWhere(student: Viewer, now: Date): Prisma.OfferWhereInput {
   const targeted: Prisma.OfferWhereInput[] = [{ targetAll: true }, { targetInstitutions: { some: { institutionId: student.institutionId } } }];
   if (student.programmeId) targeted.push({ targetProgrammes: { some: { programmeId: student.programmeId } } });
   if (student.country) targeted.push({ targetCountries: { some: { country: student.country } } });
@@ -29,7 +30,7 @@ export function visibleOfferWhere(student: Viewer, now = new Date()): Prisma.Off
 }
 
 /** visibleOfferWhere as an SQL condition on the offer `o`. */
-export function visibleOfferSql(student: Viewer, now = new Date()): Prisma.Sql {
+export function visibleOfferSql(student: Viewer, now: Date): Prisma.Sql {
   const targeted = [Prisma.sql`o."targetAll"`, Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})`];
   if (student.programmeId) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId})`);
   if (student.country) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${student.country})`);

@@ -1,0 +1,55 @@
+import { Service, type Act } from '../../act.js';
+import type { Actor } from '../../authz/actor.js';
+import { forbidden, notFound } from '../../errors.js';
+import { todayIn } from '../../time/calendar.js';
+import type { BrowseInput } from './offers.schemas.js';
+import { browseOffers } from './offers.search.js';
+import { detailInclude, reachWhere } from './offers.reach.js';
+import { viewerOf, visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
+
+/**
+ * What students see of the offers: the list and the detail of the offers visible to them now
+ * (offers.visibility.ts: the act's `now` decides what is inside its diffusion period), the
+ * visits, and the attached file of a short-form offer.
+ */
+export class OfferStudents extends Service {
+  /** The student as the visibility rule needs them (their institution's country). */
+  private async viewer(actor: Actor): Promise<Viewer> {
+    if (!actor.student) throw forbidden();
+    return viewerOf(this.db, actor.student);
+  }
+
+  /** The student's list: visible offers only, filtered, best keyword match then newest first. */
+  async browse(act: Act, input: BrowseInput, page: number) {
+    return browseOffers(this.db, visibleOfferSql(await this.viewer(act.actor), act.now), input, page);
+  }
+
+  /** One visible offer (404 otherwise); the visit is counted once per student per (Paris) day. */
+  async show(act: Act, id: number) {
+    const scope = visibleOfferWhere(await this.viewer(act.actor), act.now);
+    const offer = await this.db.offer.findFirst({ where: { AND: [{ id }, scope] }, include: detailInclude });
+    if (!offer) throw notFound();
+    await this.countVisit(id, act.actor.student!.profileId, act.now);
+    return offer;
+  }
+
+  /**
+   * The attached file of a short-form offer, for a student who may see the offer or for someone
+   * who manages it; anything else is a 404.
+   */
+  async attachment(act: Act, id: number, as: 'student' | 'manager') {
+    const scope = as === 'student' ? visibleOfferWhere(await this.viewer(act.actor), act.now) : reachWhere(act.actor);
+    const offer = await this.db.offer.findFirst({ where: { AND: [{ id }, scope] }, select: { attachmentFile: true } });
+    if (!offer?.attachmentFile) throw notFound();
+    return offer.attachmentFile;
+  }
+
+  /** One OfferVisit row per student per day; the counter moves only when the row is new. */
+  private async countVisit(offerId: number, studentId: number, now: Date) {
+    const day = todayIn(now).toString();
+    await this.db.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`INSERT INTO "OfferVisit" ("offerId", "studentId", "day") VALUES (${offerId}, ${studentId}, ${day}::date) ON CONFLICT DO NOTHING`;
+      if (inserted > 0) await tx.offer.update({ where: { id: offerId }, data: { visits: { increment: 1 } } });
+    });
+  }
+}
