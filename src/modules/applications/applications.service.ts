@@ -9,8 +9,8 @@ import type { ApplicationStatus, OfferStatus, Prisma } from '../../generated/pri
 import { pager } from '../../http/pagination.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
-import { hasCentreRight } from '../../authz/centres.js';
-import { actionTo, APPLICATION_WORKFLOW, partyOf, statusChoices, type ApplicationParty, type ApplicationAction, type ApplicationRecord } from './applications.workflow.js';
+import { detailInclude, fileSelect, listInclude, mailSelect, recordOf, recordSelect, sideOf } from './applications.records.js';
+import { actionTo, APPLICATION_WORKFLOW, partyOf, statusChoices, type ApplicationAction, type ApplicationRecord } from './applications.workflow.js';
 
 export interface ApplyInput {
   title: string;
@@ -31,73 +31,6 @@ export type CompanyTab = (typeof COMPANY_TABS)[number];
 const CURRENT_OFFER: OfferStatus[] = ['PUBLISHED']; // MERGE: OFFER_WORKFLOW.group('current')
 const PENDING_OFFER: OfferStatus[] = ['PENDING_COMPANY', 'PENDING_SCHOOL']; // MERGE: OFFER_WORKFLOW.group('pending')
 const ARCHIVED_OFFER: OfferStatus[] = ['EXPIRED', 'FILLED', 'CANCELLED', 'ARCHIVED']; // MERGE: OFFER_WORKFLOW.group('ended')
-
-const fileSelect = { select: { id: true, originalName: true, extension: true, size: true } } as const;
-
-/** What the workflow's parties are decided on (see ApplicationRecord). */
-const recordSelect = {
-  status: true,
-  studentId: true,
-  organisationId: true,
-  offer: { select: { authorId: true } },
-  student: { select: { studyYearId: true, studyYear: { select: { centreId: true } } } },
-} satisfies Prisma.ApplicationSelect;
-
-type RecordRow = Prisma.ApplicationGetPayload<{ select: typeof recordSelect }>;
-
-function recordOf(a: RecordRow): ApplicationRecord {
-  return {
-    status: a.status,
-    studentId: a.studentId,
-    organisationId: a.organisationId,
-    offerAuthorId: a.offer?.authorId ?? null,
-    studyYearId: a.student.studyYearId,
-    centreId: a.student.studyYear?.centreId ?? null,
-  };
-}
-
-/**
- * How the actor sees an application: as the party they are (student, company, school), or as the
- * school when they only follow the student (READ staff of the centre, a manager of the year: they
- * see it, with no action); null when it is out of their reach (a 404).
- */
-function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | null {
-  const party = partyOf(actor, a);
-  if (party) return party;
-  const follows = hasCentreRight(actor, a.centreId, 'READ') || actor.academic.some((r) => r.kind === 'YEAR_MANAGER' && r.studyYearId !== null && r.studyYearId === a.studyYearId);
-  return follows ? 'school' : null;
-}
-
-const listInclude = {
-  offer: { select: { id: true, title: true, status: true, authorId: true } },
-  organisation: { select: { id: true, legalName: true } },
-  student: { select: { id: true, studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { firstName: true, lastName: true } } } },
-  cvFile: fileSelect,
-  letterFile: fileSelect,
-} satisfies Prisma.ApplicationInclude;
-
-const detailInclude = {
-  ...listInclude,
-  student: {
-    select: {
-      id: true,
-      studyYearId: true,
-      user: { select: { firstName: true, lastName: true, email: true } },
-      studyYear: { select: { name: true, centreId: true, centre: { select: { name: true } } } },
-    },
-  },
-  files: { include: { file: fileSelect } },
-  events: { orderBy: { id: 'asc' }, include: { actor: { select: { firstName: true, lastName: true } } } },
-} satisfies Prisma.ApplicationInclude;
-
-/** What the status mails say of an application, read after the change. */
-const mailSelect = {
-  title: true,
-  organisationId: true,
-  offer: { select: { title: true, authorId: true } },
-  organisation: { select: { legalName: true } },
-  student: { select: { user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
-} satisfies Prisma.ApplicationSelect;
 
 /**
  * Applications: a student applies to a visible offer (once) or spontaneously to an organisation;
