@@ -15,8 +15,6 @@ export interface ApplicationRecord {
   centreId: number | null;
 }
 
-export type ApplicationParty = 'student' | 'company' | 'school';
-
 /** The statuses an application can still move from (ACCEPTED and CANCELLED are final). */
 const OPEN: ApplicationStatus[] = ['SENT', 'READ', 'INTERVIEW'];
 
@@ -72,6 +70,7 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
 });
 
 export type ApplicationAction = (typeof APPLICATION_WORKFLOW)['actions'][number];
+export type ApplicationParty = keyof (typeof APPLICATION_WORKFLOW)['def']['parties'];
 
 /** The action a person asks for by choosing the status it leads to (the status form), or null. */
 export function actionTo(status: ApplicationStatus): ApplicationAction | null {
