@@ -111,6 +111,30 @@ describe('application statuses', () => {
     expect(mails.at(-1)?.text).toContain("l'établissement");
   });
 
+  it('refuses ACCEPTED to WRITE staff of the student\'s centre (the company\'s decision), changing nothing', async () => {
+    const staff = await agent(t.app, 'a.write@test.example');
+    expect((await post(staff, 'ACCEPTED')).status).toBe(403);
+    expect((await post(staff, 'INTERVIEW')).status).toBe(403);
+    const a = await app();
+    expect(a).toMatchObject({ status: 'SENT', readAt: null });
+    expect(a.events).toHaveLength(1);
+    expect(await studentMails()).toHaveLength(0);
+    expect(await auditRows(t.db, 'application.status')).toHaveLength(0);
+  });
+
+  it('shows the application again with the message when the change is not possible from its status', async () => {
+    const admin = await agent(t.app, 'admin@acme.test');
+    const res = await post(admin, 'SENT');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('error-summary');
+    expect(res.text).toContain('Ce changement de statut n&#39;est pas possible.');
+    expect((await app()).status).toBe('SENT'); // shown again, not read
+    expect((await post(admin, 'ACCEPTED')).status).toBe(303);
+    const late = await post(admin, 'CANCELLED');
+    expect(late.status).toBe(422);
+    expect(late.text).toContain('Cette action n&#39;est pas possible dans l&#39;état actuel');
+  });
+
   it('lists the company tabs with date, offer, student, CV and letter links and a status form', async () => {
     const contact = await agent(t.app, 'contact@acme.test');
     const page = await contact.a.get('/applications/company');

@@ -1,16 +1,16 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { DOCUMENT_UPLOAD, sendStoredFile, takeUploads, typesLabel, uploadFields } from '../../files/upload.js';
 import type { ApplicationStatus } from '../../generated/prisma/client.js';
-import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
+import { act, detailAction, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { f, parse } from '../../http/validate.js';
-import { ApplicationService, COMPANY_TABS, type CompanyTab } from './applications.service.js';
-import { STATUSES } from './applications.workflow.js';
+import { COMPANY_TABS } from './applications.service.js';
+import { APPLICATION_WORKFLOW } from './applications.workflow.js';
 
 const applySchema = z.object({
   title: f.text(200),
@@ -18,8 +18,10 @@ const applySchema = z.object({
   useProfileCv: f.checkbox(),
 });
 
+const STATES = APPLICATION_WORKFLOW.states as readonly [ApplicationStatus, ...ApplicationStatus[]];
+
 const statusSchema = z.object({
-  status: f.enumOf(STATUSES as unknown as [ApplicationStatus, ...ApplicationStatus[]]),
+  status: f.enumOf(STATES),
   comment: f.optionalText(1000),
   back: z.string().optional(),
 });
@@ -29,16 +31,20 @@ const BACK = /^\/applications(\/company|\/school|\/\d{1,9})?(\?[\w=&%-]{0,100})?
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
+// The lists' query strings: an unknown tab or status is no filter.
+const companySchema = z.object({ tab: z.enum(COMPANY_TABS).catch('current').default('current') });
+const schoolSchema = z.object({ status: z.enum(STATES).optional().catch(undefined) });
+
 // Applications. Permissions: 'applications.apply' (students: apply to an offer or an organisation,
 // their own list), 'applications.company' (company administrators and contacts: the answers to
 // their offers), 'applications.school' (centre staff, year managers, platform admin: the students
 // they follow). One application, its files and its status form are open to any signed-in user
 // ('account.self'): ApplicationService.reach decides (student, company or school; otherwise 404)
-// and the workflow who may make which change (otherwise 403, or 422 for an impossible change).
+// and APPLICATION_WORKFLOW who may make which change (otherwise 403, or 422 for an impossible
+// change: the page is shown again with the message).
 export function applicationsRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.applications;
-  const meta = (req: Request) => ({ requestId: req.id });
   const upload = uploadFields(
     [
       { name: 'cv', maxCount: 1 },
@@ -56,9 +62,9 @@ export function applicationsRoutes(ctx: Ctx) {
     res.render('applications/index', { title: req.t('applications.own.title'), ...list });
   });
 
-  const applyAction = (target: (req: Request) => { offerId: number } | { organisationId: number }) => async (req: Request, res: import('express').Response, data: z.infer<typeof applySchema>) => {
+  const applyAction = (target: (req: Request) => { offerId: number } | { organisationId: number }) => async (req: Request, res: Response, data: z.infer<typeof applySchema>) => {
     const files = takeUploads(req);
-    const created = await svc.apply(req.actor!, target(req), data, { cv: files.cv?.[0] ?? null, letter: files.letter?.[0] ?? null, others: files.others ?? [] }, meta(req));
+    const created = await svc.apply(act(req), target(req), data, { cv: files.cv?.[0] ?? null, letter: files.letter?.[0] ?? null, others: files.others ?? [] });
     flash(req, 'success', 'applications.apply.sent');
     res.redirect(303, `/applications/${created.id}`);
   };
@@ -67,7 +73,7 @@ export function applicationsRoutes(ctx: Ctx) {
     view: 'applications/new',
     schema: applySchema,
     locals: async (req) => {
-      const offer = await svc.offerFor(req.actor!, idParam(one(req.query.offer)));
+      const offer = await svc.offerFor(act(req), idParam(one(req.query.offer)));
       return {
         title: req.t('applications.apply.title'),
         target: req.t('applications.apply.toOffer', { offer: offer.title, organisation: offer.organisation.legalName }),
@@ -102,43 +108,50 @@ export function applicationsRoutes(ctx: Ctx) {
   // ───────────── the company: "Consulter les réponses à mes offres" ─────────────
 
   r.get('/company', allow('applications.company'), async (req, res) => {
-    const q = one(req.query.tab);
-    const tab: CompanyTab = (COMPANY_TABS as readonly string[]).includes(q as string) ? (q as CompanyTab) : 'current';
-    const list = await svc.companyList(req.actor!, tab, pageParam(req.query.page));
+    const c = searchCriteria(companySchema, req.query, { keys: ['tab'] });
+    const tab = c.input?.tab ?? 'current';
+    const list = await svc.companyList(req.actor!, tab, c.page);
     res.render('applications/company', { title: req.t('applications.company.title'), tab, tabs: COMPANY_TABS, ...list });
   });
 
   // ───────────── the school ─────────────
 
   r.get('/school', allow('applications.school'), async (req, res) => {
-    const q = one(req.query.status);
-    const status = (STATUSES as readonly string[]).includes(q as string) ? (q as ApplicationStatus) : null;
-    const list = await svc.schoolList(req.actor!, pageParam(req.query.page), status);
-    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATUSES, ...list });
+    const c = searchCriteria(schoolSchema, req.query, { keys: ['status'] });
+    const status = c.input?.status ?? null;
+    const list = await svc.schoolList(req.actor!, c.page, status);
+    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, ...list });
   });
 
   // ───────────── one application ─────────────
 
-  r.get('/:id', allow('account.self'), async (req, res) => {
-    const d = await svc.detail(req.actor!, idParam(req.params.id), meta(req));
-    res.render('applications/show', { title: d.application.title, ...d, values: {}, errors: {} });
-  });
+  // The company's first opening marks it READ; a page shown again for a refused change does not.
+  const showPage: DetailPage = async (req, res, problem) => {
+    const d = await svc.detail(act(req), idParam(req.params.id), { firstReading: !problem });
+    res.status(problem?.status ?? 200).render('applications/show', {
+      title: d.application.title,
+      ...d,
+      values: problem?.values ?? {},
+      errors: problem?.errors ?? {},
+      formError: problem?.formError ?? null,
+    });
+  };
+
+  r.get('/:id', allow('account.self'), (req, res) => showPage(req, res));
 
   r.get('/:id/files/:fileId', allow('account.self'), async (req, res) => {
     sendStoredFile(res, await svc.file(req.actor!, idParam(req.params.id), idParam(req.params.fileId)));
   });
 
-  r.post('/:id/status', allow('account.self'), async (req, res) => {
-    const id = idParam(req.params.id);
-    try {
+  detailAction(r, '/:id/status', 'account.self', {
+    page: showPage,
+    run: async (req, res) => {
+      const id = idParam(req.params.id);
       const data = parse(statusSchema, req.body);
-      await svc.changeStatus(req.actor!, id, data.status, data.comment, meta(req));
-      flash(req, 'success', 'applications.status-changed', { status: req.t(`applications.status.${data.status}`) });
+      await svc.changeStatus(act(req), id, data.status, data.comment);
+      flash(req, 'success', 'applications.status-changed', { status: req.t(APPLICATION_WORKFLOW.stateLabel(data.status)) });
       res.redirect(303, data.back && BACK.test(data.back) ? data.back : `/applications/${id}`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      res.status(422).render('applications/refused', { title: req.t('applications.refused.title'), id });
-    }
+    },
   });
 
   return r;

@@ -1,16 +1,17 @@
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import { RIGHT_RANK, } from '../../authz/centres.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
+import { notFound, ValidationError } from '../../errors.js';
 import { fileSummary, storeFile, type CheckedFile } from '../../files/upload.js';
 import type { ApplicationStatus, OfferStatus, Prisma } from '../../generated/prisma/client.js';
-import { forbidden, notFound, ValidationError, WrongStateError } from '../../errors.js';
-import { pager, type Meta } from '../../http/pagination.js';
-import { queueEmails, type QueueEmail } from '../../mail/outbox.js';
+import { pager } from '../../http/pagination.js';
+import { queueEmails } from '../../mail/outbox.js';
+import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
 import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
-import { choicesFor, transitionFor, type Party } from './applications.workflow.js';
-import { Service } from '../../act.js';
+import { detailInclude, fileSelect, listInclude, mailSelect, recordOf, recordSelect, sideOf } from './applications.records.js';
+import { actionTo, APPLICATION_WORKFLOW, partyOf, statusChoices, type ApplicationAction, type ApplicationRecord } from './applications.workflow.js';
 
 export interface ApplyInput {
   title: string;
@@ -27,48 +28,19 @@ export interface ApplyFiles {
 export const COMPANY_TABS = ['current', 'validate', 'spontaneous', 'archived'] as const;
 export type CompanyTab = (typeof COMPANY_TABS)[number];
 
-const CURRENT_OFFER: OfferStatus[] = ['PUBLISHED'];
-const PENDING_OFFER: OfferStatus[] = ['PENDING_COMPANY', 'PENDING_SCHOOL'];
-const ARCHIVED_OFFER: OfferStatus[] = ['EXPIRED', 'FILLED', 'CANCELLED', 'ARCHIVED'];
-
-const fileSelect = { select: { id: true, originalName: true, extension: true, size: true } } as const;
-
-const listInclude = {
-  offer: { select: { id: true, title: true, status: true } },
-  organisation: { select: { id: true, legalName: true } },
-  student: { select: { id: true, user: { select: { firstName: true, lastName: true } } } },
-  cvFile: fileSelect,
-  letterFile: fileSelect,
-} satisfies Prisma.ApplicationInclude;
-
-const detailInclude = {
-  ...listInclude,
-  student: {
-    select: {
-      id: true,
-      user: { select: { firstName: true, lastName: true, email: true } },
-      studyYear: { select: { name: true, centre: { select: { name: true } } } },
-    },
-  },
-  files: { include: { file: fileSelect } },
-  events: { orderBy: { id: 'asc' }, include: { actor: { select: { firstName: true, lastName: true } } } },
-} satisfies Prisma.ApplicationInclude;
-
-/** How the actor stands towards one application. */
-interface Reach {
-  party: Party;
-  /** May the actor act as that party (school: WRITE in the student's centre or platform admin)? */
-  mayAct: boolean;
-}
+// The offer statuses behind the company tabs: the offers workflow's groups once it is a definition.
+// The company's tabs follow the offer's life cycle, as its workflow groups the states.
+const CURRENT_OFFER: OfferStatus[] = OFFER_WORKFLOW.group('current');
+const PENDING_OFFER: OfferStatus[] = OFFER_WORKFLOW.group('pending');
+const ARCHIVED_OFFER: OfferStatus[] = OFFER_WORKFLOW.group('ended');
 
 /**
  * Applications: a student applies to a visible offer (once) or spontaneously to an organisation;
- * the company follows them up (READ on first opening, INTERVIEW, ACCEPTED, CANCELLED), the student
- * and the school may cancel. Reach is decided here: an application out of the actor's reach is a
- * 404. Every change writes its event, its audit row and its e-mails in one transaction.
+ * the company follows them up, the student and the school may cancel (APPLICATION_WORKFLOW).
+ * Reach is decided here: an application out of the actor's reach is a 404. Every change writes
+ * its event, its audit row and its e-mails in one transaction.
  */
 export class ApplicationService extends Service {
-
   private link(id: number) {
     return `${this.baseUrl}/applications/${id}`;
   }
@@ -80,11 +52,11 @@ export class ApplicationService extends Service {
 
   // ───────────── applying ─────────────
 
-  /** The offer the student may apply to (visible to them), or 404. */
-  async offerFor(actor: Actor, offerId: number) {
-    if (!actor.student) throw notFound();
+  /** The offer the student may apply to (visible to them now), or 404. */
+  async offerFor(act: Act, offerId: number) {
+    if (!act.actor.student) throw notFound();
     const offer = await this.db.offer.findFirst({
-      where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, actor.student), this.clock.now())] },
+      where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, act.actor.student), act.now)] },
       select: { id: true, title: true, organisationId: true, authorId: true, organisation: { select: { id: true, legalName: true } } },
     });
     if (!offer) throw notFound();
@@ -107,12 +79,8 @@ export class ApplicationService extends Service {
     return p?.cvFile ?? null;
   }
 
-  /** Applies to an offer (`offerId`) or spontaneously to an organisation (`organisationId`). */
-  async apply(actor: Actor, target: { offerId: number } | { organisationId: number }, input: ApplyInput, files: ApplyFiles, meta: Meta = {}) {
-    const studentId = this.ownProfileId(actor);
-    const offer = 'offerId' in target ? await this.offerFor(actor, target.offerId) : null;
-    const organisation = offer ? offer.organisation : await this.organisationFor((target as { organisationId: number }).organisationId);
-
+  /** The CV a new application takes: a file sent, or the profile's; field errors otherwise. */
+  private async checkFiles(actor: Actor, input: ApplyInput, files: ApplyFiles): Promise<number | null> {
     const errors: Record<string, string> = {};
     let profileCvId: number | null = null;
     if (!files.cv) {
@@ -123,12 +91,22 @@ export class ApplicationService extends Service {
     }
     if (!files.letter) errors.letter = 'applications.errors.letterRequired';
     if (Object.keys(errors).length) throw new ValidationError(errors);
+    return profileCvId;
+  }
+
+  /** Applies to an offer (`offerId`) or spontaneously to an organisation (`organisationId`). */
+  async apply(act: Act, target: { offerId: number } | { organisationId: number }, input: ApplyInput, files: ApplyFiles) {
+    const { actor } = act;
+    const studentId = this.ownProfileId(actor);
+    const offer = 'offerId' in target ? await this.offerFor(act, target.offerId) : null;
+    const organisation = offer ? offer.organisation : await this.organisationFor((target as { organisationId: number }).organisationId);
+    const profileCvId = await this.checkFiles(actor, input, files);
 
     if (offer) {
       if (await this.db.application.findFirst({ where: { studentId, offerId: offer.id }, select: { id: true } })) {
         throw new ValidationError({ _form: 'applications.errors.alreadyApplied' });
       }
-    } else if (await this.db.application.findFirst({ where: { studentId, offerId: null, organisationId: organisation.id, status: { in: ['SENT', 'READ', 'INTERVIEW'] } }, select: { id: true } })) {
+    } else if (await this.db.application.findFirst({ where: { studentId, offerId: null, organisationId: organisation.id, status: { in: APPLICATION_WORKFLOW.group('open') } }, select: { id: true } })) {
       throw new ValidationError({ _form: 'applications.errors.alreadySpontaneous' });
     }
 
@@ -147,8 +125,9 @@ export class ApplicationService extends Service {
             message: input.message,
             cvFileId: cv?.id ?? profileCvId,
             letterFileId: letter.id,
+            createdAt: act.now,
             files: { create: others.map((o) => ({ fileId: o.id })) },
-            events: { create: { fromStatus: null, toStatus: 'SENT', actorId: actor.id } },
+            events: { create: { fromStatus: null, toStatus: 'SENT', actorId: actor.id, createdAt: act.now } },
           },
         });
         await audit(tx, {
@@ -164,7 +143,7 @@ export class ApplicationService extends Service {
             letter: fileSummary(letter),
             others: others.map(fileSummary),
           },
-          requestId: meta.requestId,
+          requestId: act.requestId,
         });
         const recipients = await this.companyRecipients(tx, organisation.id, offer?.authorId ?? null);
         await queueEmails(
@@ -193,7 +172,7 @@ export class ApplicationService extends Service {
   }
 
   /** Who hears of an application on the company side: the offer's author and the company administrators. */
-  private async companyRecipients(tx: Tx | Db, organisationId: number, authorId: number | null) {
+  private async companyRecipients(tx: DbOrTx, organisationId: number, authorId: number | null) {
     const members = await tx.companyMembership.findMany({
       where: { organisationId, user: { active: true }, OR: [{ role: 'ADMIN' }, ...(authorId ? [{ userId: authorId }] : [])] },
       select: { user: { select: { id: true, email: true, firstName: true, locale: true } } },
@@ -241,7 +220,7 @@ export class ApplicationService extends Service {
       skip: p.skip,
       take: p.size,
     });
-    return { counts, pager: p, rows: rows.map((r) => ({ ...r, choices: choicesFor(r.status, 'company') })), offers: [] };
+    return { counts, pager: p, rows: rows.map((r) => ({ ...r, choices: statusChoices(actor, recordOf(r)) })), offers: [] };
   }
 
   private pendingOffersWhere(actor: Actor): Prisma.OfferWhereInput {
@@ -278,37 +257,34 @@ export class ApplicationService extends Service {
 
   // ───────────── one application ─────────────
 
-  /** How the actor reaches the application (student > company > school), or 404. */
-  private async reach(db: Db | Tx, actor: Actor, id: number): Promise<Reach> {
-    const a = await db.application.findUnique({
-      where: { id },
-      select: { studentId: true, organisationId: true, offer: { select: { authorId: true } }, student: { select: { studyYearId: true, studyYear: { select: { centreId: true } } } } },
-    });
-    if (!a) throw notFound();
-    if (actor.student?.profileId === a.studentId) return { party: 'student', mayAct: true };
-    const member = actor.companies.find((c) => c.organisationId === a.organisationId);
-    if (member && (member.role === 'ADMIN' || (a.offer && a.offer.authorId === actor.id))) return { party: 'company', mayAct: true };
-    if (actor.isPlatformAdmin) return { party: 'school', mayAct: true };
-    const centreId = a.student.studyYear?.centreId;
-    const right = centreId ? actor.centres.get(centreId) : undefined;
-    if (right) return { party: 'school', mayAct: RIGHT_RANK[right] >= RIGHT_RANK.WRITE };
-    if (actor.academic.some((r) => r.kind === 'YEAR_MANAGER' && r.studyYearId && r.studyYearId === a.student.studyYearId)) return { party: 'school', mayAct: false };
-    throw notFound();
+  /**
+   * The application as the workflow sees it and how the actor sees it, or 404 when out of reach.
+   * `lock`: in a transaction about to change it (a change made meanwhile waits, then is seen).
+   */
+  private async reach(db: DbOrTx, actor: Actor, id: number, lock = false) {
+    if (lock) await db.$queryRaw`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
+    const row = await db.application.findUnique({ where: { id }, select: recordSelect });
+    const record = row && recordOf(row);
+    const side = record && sideOf(actor, record);
+    if (!record || !side) throw notFound();
+    return { record, side };
   }
 
   /**
    * One application with its history. The company's first opening marks it READ (mailed to the
-   * student like every change).
+   * student like every change); `firstReading: false` shows it as it is (a refused change).
    */
-  async detail(actor: Actor, id: number, meta: Meta = {}) {
-    const reach = await this.reach(this.db, actor, id);
-    if (reach.party === 'company') {
-      const current = await this.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } });
-      if (current.status === 'SENT') await this.transition(actor, id, reach, 'SENT', 'READ', null, meta);
+  async detail(act: Act, id: number, opts: { firstReading?: boolean } = {}) {
+    const { record, side } = await this.reach(this.db, act.actor, id);
+    if (opts.firstReading !== false && APPLICATION_WORKFLOW.can(act.actor, record, 'read')) {
+      await this.db.$transaction(async (tx) => {
+        // Two openings at once: the second finds it READ already and changes nothing.
+        const locked = await this.reach(tx, act.actor, id, true);
+        if (APPLICATION_WORKFLOW.can(act.actor, locked.record, 'read')) await this.move(tx, act, id, locked.record, 'read', null);
+      });
     }
     const application = await this.db.application.findUniqueOrThrow({ where: { id }, include: detailInclude });
-    const choices = reach.mayAct ? choicesFor(application.status, reach.party) : [];
-    return { application, party: reach.party, choices };
+    return { application, party: side, choices: statusChoices(act.actor, recordOf(application)) };
   }
 
   /** A file of the application (CV, letter, other document) for whoever reaches it, or 404. */
@@ -322,47 +298,47 @@ export class ApplicationService extends Service {
   }
 
   /**
-   * Changes the status as the workflow allows: 422 when no transition leads there from the current
-   * status, 403 when the actor's side may not make it.
+   * Moves the application to the status chosen on its form: 422 when no action of a person leads
+   * there or none does from the current status, 403 when the actor is not a party that may.
    */
-  async changeStatus(actor: Actor, id: number, to: ApplicationStatus, comment: string | null, meta: Meta = {}) {
-    const reach = await this.reach(this.db, actor, id);
-    const { status } = await this.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } });
-    const t = transitionFor(status, to);
-    if (!t || t.automatic) throw new ValidationError({ status: 'applications.errors.transition' });
-    if (!t.by.includes(reach.party) || !reach.mayAct) throw forbidden();
-    await this.transition(actor, id, reach, status, to, comment, meta);
+  async changeStatus(act: Act, id: number, to: ApplicationStatus, comment: string | null) {
+    await this.db.$transaction(async (tx) => {
+      const { record } = await this.reach(tx, act.actor, id, true);
+      const action = actionTo(to);
+      if (!action) throw new ValidationError({ status: 'applications.errors.transition' });
+      await this.move(tx, act, id, record, action, comment);
+    });
   }
 
-  private async transition(actor: Actor, id: number, reach: Reach, from: ApplicationStatus, to: ApplicationStatus, comment: string | null, meta: Meta) {
-    const t = transitionFor(from, to)!;
-    await this.db.$transaction(async (tx) => {
-      // Only from the status read: a change made meanwhile by someone else wins.
-      const r = await tx.application.updateMany({ where: { id, status: from }, data: { status: to, ...(to === 'READ' ? { readAt: new Date() } : {}) } });
-      if (r.count !== 1) throw new WrongStateError('status', from);
-      await tx.applicationEvent.create({ data: { applicationId: id, fromStatus: from, toStatus: to, actorId: actor.id, comment } });
-      await audit(tx, { actorId: actor.id, action: 'application.status', entityType: 'Application', entityId: id, before: { status: from }, after: { status: to, by: reach.party, comment }, requestId: meta.requestId });
-      const a = await tx.application.findUniqueOrThrow({
-        where: { id },
-        select: {
-          title: true,
-          organisationId: true,
-          offer: { select: { title: true, authorId: true } },
-          organisation: { select: { legalName: true } },
-          student: { select: { user: { select: { email: true, firstName: true, lastName: true, locale: true, active: true } } } },
-        },
-      });
-      const data = { title: a.title, offer: a.offer?.title ?? null, organisation: a.organisation.legalName, status: to, link: this.link(id), comment, by: reach.party };
-      const mails: QueueEmail[] = [];
-      const su = a.student.user;
-      if (t.notify.includes('student') && su.active) mails.push({ to: su.email, locale: su.locale, template: 'application-status', data: { ...data, firstName: su.firstName } });
-      if (t.notify.includes('company') && reach.party !== 'company') {
-        for (const u of await this.companyRecipients(tx, a.organisationId, a.offer?.authorId ?? null)) {
-          mails.push({ to: u.email, locale: u.locale, template: 'application-company-status', data: { ...data, firstName: u.firstName, student: `${su.firstName} ${su.lastName}` } });
-        }
-      }
-      await queueEmails(tx, mails);
+  /** One transition through the workflow: the event row, the audit row, the mails. */
+  private async move(tx: Tx, act: Act, id: number, record: ApplicationRecord, action: ApplicationAction, comment: string | null) {
+    await APPLICATION_WORKFLOW.apply(tx, {
+      act,
+      record,
+      id,
+      action,
+      write: async (to, t) => {
+        await tx.application.update({ where: { id }, data: { status: to, ...(t.action === 'read' ? { readAt: act.now } : {}) } });
+        await tx.applicationEvent.create({ data: { applicationId: id, fromStatus: record.status, toStatus: to, actorId: act.actor.id, comment, createdAt: act.now } });
+        const a = await tx.application.findUniqueOrThrow({ where: { id }, select: mailSelect });
+        return { ...a, status: to, by: partyOf(act.actor, record, t.by) ?? t.by[0] };
+      },
+      recipients: async (to, a) => {
+        if (to === 'company') return this.companyRecipients(tx, a.organisationId, a.offer?.authorId ?? null);
+        return a.student.user.active ? [a.student.user] : [];
+      },
+      mail: (template, u, a) => ({
+        title: a.title,
+        offer: a.offer?.title ?? null,
+        organisation: a.organisation.legalName,
+        status: a.status,
+        link: this.link(id),
+        comment,
+        by: a.by,
+        firstName: u.firstName,
+        ...(template === 'application-company-status' ? { student: `${a.student.user.firstName} ${a.student.user.lastName}` } : {}),
+      }),
+      audit: { after: (a) => ({ by: a.by, comment }) },
     });
   }
 }
-

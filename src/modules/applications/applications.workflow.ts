@@ -1,43 +1,94 @@
-import type { ApplicationStatus } from '../../generated/prisma/client.js';
+import { hasCentreRight } from '../../authz/centres.js';
+import type { Actor } from '../../authz/actor.js';
+import { ApplicationStatus } from '../../generated/prisma/enums.js';
+import { defineWorkflow } from '../../workflow/engine.js';
 
-/** Who acts on an application: its student, the receiving company, the student's school. */
-export type Party = 'student' | 'company' | 'school';
-
-export interface Transition {
-  from: readonly ApplicationStatus[];
-  to: ApplicationStatus;
-  /** Who may make the change. */
-  by: readonly Party[];
-  /** Who is told by e-mail (the student is told of every change). */
-  notify: readonly Party[];
-  /** Made by the application itself (the company's first opening), never offered in a form. */
-  automatic?: true;
+/** What the workflow needs to know of an application to tell who is who towards it. */
+export interface ApplicationRecord {
+  status: ApplicationStatus;
+  studentId: number;
+  organisationId: number;
+  /** The author of the offer applied to (null: a spontaneous application, or no author). */
+  offerAuthorId: number | null;
+  /** The student's study year and its centre (null: the student has no year). */
+  studyYearId: number | null;
+  centreId: number | null;
 }
+
+/** The statuses an application can still move from (ACCEPTED and CANCELLED are final). */
+const OPEN: ApplicationStatus[] = ['SENT', 'READ', 'INTERVIEW'];
 
 /**
  * SENT ("En cours") → READ ("Lue", when the company first opens it) → INTERVIEW ("Rendez-vous")
  * → ACCEPTED ("Satisfaite") | CANCELLED ("Annulée": by the student, the company or the school).
- * ACCEPTED and CANCELLED are final.
+ * ACCEPTED and CANCELLED are final. The student is told of every change; the company of the
+ * changes it did not make (hence one cancel row per party). Rows are in the order a person
+ * holding two parties is taken for: student, then company, then school.
+ * READ staff and year managers reach an application (they see it) but are no party: no action.
  */
-export const TRANSITIONS: readonly Transition[] = [
-  { from: ['SENT'], to: 'READ', by: ['company'], notify: ['student'], automatic: true },
-  { from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], notify: ['student'] },
-  { from: ['SENT', 'READ', 'INTERVIEW'], to: 'ACCEPTED', by: ['company'], notify: ['student'] },
-  { from: ['SENT', 'READ', 'INTERVIEW'], to: 'CANCELLED', by: ['student', 'company', 'school'], notify: ['student', 'company'] },
-];
+export const APPLICATION_WORKFLOW = defineWorkflow({
+  name: 'application',
+  entity: 'Application',
+  i18n: 'applications',
+  states: Object.values(ApplicationStatus),
+  parties: {
+    student: (actor: Actor | null, a: ApplicationRecord) => !!actor?.student && actor.student.profileId === a.studentId,
+    company: (actor, a) => !!actor?.companies.some((c) => c.organisationId === a.organisationId && (c.role === 'ADMIN' || a.offerAuthorId === actor.id)),
+    school: (actor, a) => hasCentreRight(actor, a.centreId, 'WRITE'),
+  },
+  transitions: [
+    { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], automatic: true, tell: [{ to: 'student', template: 'application-status' }] },
+    { action: 'interview', from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
+    { action: 'accept', from: OPEN, to: 'ACCEPTED', by: ['company'], tone: 'primary', tell: [{ to: 'student', template: 'application-status' }] },
+    {
+      action: 'cancel',
+      from: OPEN,
+      to: 'CANCELLED',
+      by: ['student'],
+      tone: 'danger',
+      tell: [
+        { to: 'student', template: 'application-status' },
+        { to: 'company', template: 'application-company-status' },
+      ],
+    },
+    { action: 'cancel', from: OPEN, to: 'CANCELLED', by: ['company'], tone: 'danger', tell: [{ to: 'student', template: 'application-status' }] },
+    {
+      action: 'cancel',
+      from: OPEN,
+      to: 'CANCELLED',
+      by: ['school'],
+      tone: 'danger',
+      tell: [
+        { to: 'student', template: 'application-status' },
+        { to: 'company', template: 'application-company-status' },
+      ],
+    },
+  ],
+  groups: { open: OPEN },
+  // One audit action for every change, as the history and the audit pages have always read it.
+  auditAction: () => 'application.status',
+});
 
-export const STATUSES: readonly ApplicationStatus[] = ['SENT', 'READ', 'INTERVIEW', 'ACCEPTED', 'CANCELLED'];
+export type ApplicationAction = (typeof APPLICATION_WORKFLOW)['actions'][number];
+export type ApplicationParty = keyof (typeof APPLICATION_WORKFLOW)['def']['parties'];
 
-export function transitionFor(from: ApplicationStatus, to: ApplicationStatus): Transition | null {
-  return TRANSITIONS.find((t) => t.to === to && t.from.includes(from)) ?? null;
+/** The action a person asks for by choosing the status it leads to (the status form), or null. */
+export function actionTo(status: ApplicationStatus): ApplicationAction | null {
+  return APPLICATION_WORKFLOW.def.transitions.find((t) => !t.automatic && t.to === status)?.action ?? null;
 }
 
-/** The statuses `party` may choose from `from` (the automatic ones excluded). */
-export function choicesFor(from: ApplicationStatus, party: Party): ApplicationStatus[] {
-  return TRANSITIONS.filter((t) => !t.automatic && t.from.includes(from) && t.by.includes(party)).map((t) => t.to);
+/** The statuses the actor may choose on the record's status form: the targets of their actions. */
+export function statusChoices(actor: Actor | null, record: ApplicationRecord): ApplicationStatus[] {
+  const wf = APPLICATION_WORKFLOW;
+  return wf.availableActions(actor, record).map((a) => wf.target(wf.require(actor, record, a.action), record));
 }
 
-/** Is the application still open (not accepted nor cancelled)? */
-export function isOpen(status: ApplicationStatus): boolean {
-  return TRANSITIONS.some((t) => t.from.includes(status));
+const PARTIES = Object.keys(APPLICATION_WORKFLOW.def.parties) as ApplicationParty[];
+
+/**
+ * The party the actor is towards the record: the first of `among` (by default every party, in the
+ * definition's order) whose rule they meet; null when none.
+ */
+export function partyOf(actor: Actor | null, record: ApplicationRecord, among: readonly ApplicationParty[] = PARTIES): ApplicationParty | null {
+  return among.find((p) => APPLICATION_WORKFLOW.def.parties[p](actor, record)) ?? null;
 }

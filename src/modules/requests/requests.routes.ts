@@ -1,15 +1,12 @@
-import type { Request } from 'express';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { sendStoredFile } from '../../files/upload.js';
-import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
+import { act, detailAction, type DetailPage } from '../../http/pages.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
-import { CvBookService, filtersQuery, parseFilters } from './cvbook.service.js';
-import { MatchingService } from './matching.js';
-import { LEVELS, MAX_OPEN_REQUESTS, requestSchema } from './requests.schemas.js';
-import { RequestsService } from './requests.service.js';
+import { filtersQuery, parseFilters } from './cvbook.service.js';
+import { MAX_OPEN_REQUESTS, requestSchema } from './requests.schemas.js';
 
 // Internship requests ('requests.own': the student's own), the CV book and the company-side
 // matching ('cvbook.search': company administrators and contacts), the student-side matching
@@ -19,15 +16,16 @@ export function requestsRoutes(ctx: Ctx) {
   const svc = ctx.services.requests;
   const cvbook = ctx.services.cvbook;
   const matching = ctx.services.matching;
-  const meta = (req: Request) => ({ requestId: req.id });
-  const levelOptions = (req: Request) => LEVELS.map((l) => ({ value: l, label: req.t(`requests.level.${l}`) }));
 
   // ───────────── the student's requests ─────────────
 
-  r.get('/requests', allow('requests.own'), async (req, res) => {
+  // The list, where the close / reopen / delete buttons are: a refused reopening shows it again.
+  const listPage: DetailPage = async (req, res, problem) => {
     const data = await svc.listOwn(req.actor!);
-    res.render('requests/index', { title: req.t('requests.title'), ...data });
-  });
+    res.status(problem?.status ?? 200).render('requests/index', { title: req.t('requests.title'), ...data, formError: problem?.formError ?? null });
+  };
+
+  r.get('/requests', allow('requests.own'), (req, res) => listPage(req, res));
 
   formPage(r, '/requests/new', 'requests.own', {
     view: 'requests/form',
@@ -36,12 +34,11 @@ export function requestsRoutes(ctx: Ctx) {
       title: req.t('requests.new'),
       action: '/requests/new',
       submit: req.t('common.create'),
-      levelOptions: levelOptions(req),
       full: (await svc.openCount(req.actor!)) >= MAX_OPEN_REQUESTS,
       max: MAX_OPEN_REQUESTS,
     }),
     action: async (req, res, data) => {
-      const created = await svc.create(req.actor!, data, meta(req));
+      const created = await svc.create(act(req), data);
       flash(req, 'success', 'requests.created', { title: created.title });
       res.redirect(303, '/requests');
     },
@@ -52,39 +49,35 @@ export function requestsRoutes(ctx: Ctx) {
     schema: requestSchema,
     locals: async (req) => {
       const item = await svc.getOwn(req.actor!, idParam(req.params.id));
-      return { title: req.t('requests.edit', { title: item.title }), item, action: `/requests/${item.id}/edit`, submit: req.t('common.save'), levelOptions: levelOptions(req), full: false, max: MAX_OPEN_REQUESTS };
+      return { title: req.t('requests.edit', { title: item.title }), item, action: `/requests/${item.id}/edit`, submit: req.t('common.save'), full: false, max: MAX_OPEN_REQUESTS };
     },
     initial: ({ item }) => ({ ...item, level: item.level ?? '', durationMonths: item.durationMonths ?? '', availableFrom: isoDate(item.availableFrom) }),
     action: async (req, res, data) => {
-      await svc.update(req.actor!, idParam(req.params.id), data, meta(req));
+      await svc.update(act(req), idParam(req.params.id), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, '/requests');
     },
   });
 
   r.post('/requests/:id/delete', allow('requests.own'), async (req, res) => {
-    const removed = await svc.remove(req.actor!, idParam(req.params.id), meta(req));
+    const removed = await svc.remove(act(req), idParam(req.params.id));
     flash(req, 'success', 'requests.deleted', { title: removed.title });
     res.redirect(303, '/requests');
   });
 
   r.post('/requests/:id/close', allow('requests.own'), async (req, res) => {
-    const item = await svc.setStatus(req.actor!, idParam(req.params.id), 'CLOSED', meta(req));
+    const item = await svc.setStatus(act(req), idParam(req.params.id), 'CLOSED');
     flash(req, 'success', 'requests.closed', { title: item.title });
     res.redirect(303, '/requests');
   });
 
-  r.post('/requests/:id/reopen', allow('requests.own'), async (req, res) => {
-    const id = idParam(req.params.id);
-    try {
-      const item = await svc.setStatus(req.actor!, id, 'OPEN', meta(req));
+  detailAction(r, '/requests/:id/reopen', 'requests.own', {
+    page: listPage,
+    run: async (req, res) => {
+      const item = await svc.setStatus(act(req), idParam(req.params.id), 'OPEN');
       flash(req, 'success', 'requests.reopened', { title: item.title });
       res.redirect(303, '/requests');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const data = await svc.listOwn(req.actor!);
-      res.status(422).render('requests/index', { title: req.t('requests.title'), ...data, formError: `requests.errors.limit|${MAX_OPEN_REQUESTS}` });
-    }
+    },
   });
 
   // ───────────── matching, student side ─────────────

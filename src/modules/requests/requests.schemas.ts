@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { valuesOf } from '../../nomenclatures/index.js';
 
-/** The values of the EducationLevel enum (prisma/schema.prisma), in display order. */
-export const LEVELS = ['BAC', 'BAC_2', 'BAC_3', 'BAC_5', 'BAC_8', 'ANY'] as const;
+/** The education levels (the educationLevel nomenclature), in display order. */
+export const LEVELS = valuesOf('educationLevel');
 export type Level = (typeof LEVELS)[number];
 
 /** A student keeps at most this many OPEN requests. */

@@ -1,13 +1,13 @@
 // "Demandes de stage": a student's own internship requests. At most MAX_OPEN_REQUESTS are OPEN at
 // once; the limit is checked inside the transaction that creates (or reopens) one, with the
 // student's profile row locked so two concurrent submissions cannot both pass.
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { notFound, ValidationError } from '../../errors.js';
-import type { Meta } from '../../http/pagination.js';
+import { dayOf } from '../../time/calendar.js';
 import { MAX_OPEN_REQUESTS, type RequestInput } from './requests.schemas.js';
-import { Service } from '../../act.js';
 
 export class RequestsService extends Service {
 
@@ -16,10 +16,11 @@ export class RequestsService extends Service {
     return actor.student.profileId;
   }
 
-  /** The student's requests, open ones first, newest first. */
+  /** The student's requests, open ones first, newest first; each with the (Paris) day it was made. */
   async listOwn(actor: Actor) {
     const studentId = this.studentId(actor);
-    const items = await this.db.internshipRequest.findMany({ where: { studentId }, orderBy: [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }] });
+    const rows = await this.db.internshipRequest.findMany({ where: { studentId }, orderBy: [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }] });
+    const items = rows.map((r) => ({ ...r, createdOn: dayOf(r.createdAt) }));
     const open = items.filter((r) => r.status === 'OPEN').length;
     return { items, open, max: MAX_OPEN_REQUESTS, full: open >= MAX_OPEN_REQUESTS };
   }
@@ -41,41 +42,41 @@ export class RequestsService extends Service {
     if (open >= MAX_OPEN_REQUESTS) throw new ValidationError({ _form: `requests.errors.limit|${MAX_OPEN_REQUESTS}` });
   }
 
-  async create(actor: Actor, input: RequestInput, meta: Meta = {}) {
-    const studentId = this.studentId(actor);
+  async create(act: Act, input: RequestInput) {
+    const studentId = this.studentId(act.actor);
     return this.db.$transaction(async (tx) => {
       await this.lockAndCheckLimit(tx, studentId);
-      const created = await tx.internshipRequest.create({ data: { ...input, studentId } });
-      await audit(tx, { actorId: actor.id, action: 'request.create', entityType: 'InternshipRequest', entityId: created.id, after: created, requestId: meta.requestId });
+      const created = await tx.internshipRequest.create({ data: { ...input, studentId, createdAt: act.now } });
+      await audit(tx, { actorId: act.actor.id, action: 'request.create', entityType: 'InternshipRequest', entityId: created.id, after: created, requestId: act.requestId });
       return created;
     });
   }
 
-  async update(actor: Actor, id: number, input: RequestInput, meta: Meta = {}) {
-    const studentId = this.studentId(actor);
+  async update(act: Act, id: number, input: RequestInput) {
+    const studentId = this.studentId(act.actor);
     return this.db.$transaction(async (tx) => {
       const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
       if (!before) throw notFound();
       const after = await tx.internshipRequest.update({ where: { id }, data: input });
-      await audit(tx, { actorId: actor.id, action: 'request.update', entityType: 'InternshipRequest', entityId: id, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: act.actor.id, action: 'request.update', entityType: 'InternshipRequest', entityId: id, before, after, requestId: act.requestId });
       return after;
     });
   }
 
-  async remove(actor: Actor, id: number, meta: Meta = {}) {
-    const studentId = this.studentId(actor);
+  async remove(act: Act, id: number) {
+    const studentId = this.studentId(act.actor);
     return this.db.$transaction(async (tx) => {
       const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
       if (!before) throw notFound();
       await tx.internshipRequest.delete({ where: { id } });
-      await audit(tx, { actorId: actor.id, action: 'request.delete', entityType: 'InternshipRequest', entityId: id, before, requestId: meta.requestId });
+      await audit(tx, { actorId: act.actor.id, action: 'request.delete', entityType: 'InternshipRequest', entityId: id, before, requestId: act.requestId });
       return before;
     });
   }
 
   /** Closing frees a slot; reopening takes one (and is refused when none is left). */
-  async setStatus(actor: Actor, id: number, status: 'OPEN' | 'CLOSED', meta: Meta = {}) {
-    const studentId = this.studentId(actor);
+  async setStatus(act: Act, id: number, status: 'OPEN' | 'CLOSED') {
+    const studentId = this.studentId(act.actor);
     return this.db.$transaction(async (tx) => {
       const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
       if (!before) throw notFound();
@@ -83,13 +84,13 @@ export class RequestsService extends Service {
       if (status === 'OPEN') await this.lockAndCheckLimit(tx, studentId);
       const after = await tx.internshipRequest.update({ where: { id }, data: { status } });
       await audit(tx, {
-        actorId: actor.id,
+        actorId: act.actor.id,
         action: status === 'OPEN' ? 'request.reopen' : 'request.close',
         entityType: 'InternshipRequest',
         entityId: id,
         before: { status: before.status },
         after: { status },
-        requestId: meta.requestId,
+        requestId: act.requestId,
       });
       return after;
     });

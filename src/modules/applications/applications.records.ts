@@ -1,0 +1,74 @@
+import { hasCentreRight } from '../../authz/centres.js';
+import type { Actor } from '../../authz/actor.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { partyOf, type ApplicationParty, type ApplicationRecord } from './applications.workflow.js';
+
+// What the applications service reads of an application: for the workflow's rules, for the lists
+// and the detail page, for the status mails.
+
+export const fileSelect = { select: { id: true, originalName: true, extension: true, size: true } } as const;
+
+/** What the workflow's parties are decided on (see ApplicationRecord). */
+export const recordSelect = {
+  status: true,
+  studentId: true,
+  organisationId: true,
+  offer: { select: { authorId: true } },
+  student: { select: { studyYearId: true, studyYear: { select: { centreId: true } } } },
+} satisfies Prisma.ApplicationSelect;
+
+type RecordRow = Prisma.ApplicationGetPayload<{ select: typeof recordSelect }>;
+
+export function recordOf(a: RecordRow): ApplicationRecord {
+  return {
+    status: a.status,
+    studentId: a.studentId,
+    organisationId: a.organisationId,
+    offerAuthorId: a.offer?.authorId ?? null,
+    studyYearId: a.student.studyYearId,
+    centreId: a.student.studyYear?.centreId ?? null,
+  };
+}
+
+/**
+ * How the actor sees an application: as the party they are (student, company, school), or as the
+ * school when they only follow the student (READ staff of the centre, a manager of the year: they
+ * see it, with no action); null when it is out of their reach (a 404).
+ */
+export function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | null {
+  const party = partyOf(actor, a);
+  if (party) return party;
+  const follows = hasCentreRight(actor, a.centreId, 'READ') || actor.academic.some((r) => r.kind === 'YEAR_MANAGER' && r.studyYearId !== null && r.studyYearId === a.studyYearId);
+  return follows ? 'school' : null;
+}
+
+export const listInclude = {
+  offer: { select: { id: true, title: true, status: true, authorId: true } },
+  organisation: { select: { id: true, legalName: true } },
+  student: { select: { id: true, studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { firstName: true, lastName: true } } } },
+  cvFile: fileSelect,
+  letterFile: fileSelect,
+} satisfies Prisma.ApplicationInclude;
+
+export const detailInclude = {
+  ...listInclude,
+  student: {
+    select: {
+      id: true,
+      studyYearId: true,
+      user: { select: { firstName: true, lastName: true, email: true } },
+      studyYear: { select: { name: true, centreId: true, centre: { select: { name: true } } } },
+    },
+  },
+  files: { include: { file: fileSelect } },
+  events: { orderBy: { id: 'asc' }, include: { actor: { select: { firstName: true, lastName: true } } } },
+} satisfies Prisma.ApplicationInclude;
+
+/** What the status mails say of an application, read after the change. */
+export const mailSelect = {
+  title: true,
+  organisationId: true,
+  offer: { select: { title: true, authorId: true } },
+  organisation: { select: { legalName: true } },
+  student: { select: { user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
+} satisfies Prisma.ApplicationSelect;
