@@ -90,12 +90,6 @@ export class Wizard<D extends object> {
     return draft;
   }
 
-  /** Is there a draft at all (a visitor who has not started has none)? */
-  async exists(req: Request): Promise<boolean> {
-    const owner = this.owner(req);
-    return !!owner && (await this.db.wizardDraft.count({ where: { ...this.where(owner), expiresAt: { gt: req.now } } })) > 0;
-  }
-
   /** Stores the draft; its expiry moves DRAFT_DAYS ahead. */
   async save(req: Request, draft: D) {
     this.loaded.set(req, draft);

@@ -16,6 +16,12 @@ export function derivedColumns(input: Pick<OrganisationInput, 'legalName' | 'pho
   };
 }
 
+/** May the actor manage this organisation's services and contacts (WRITE staff, the platform administrator, its company administrator)? */
+export function mayManageServices(actor: Actor, organisationId: number): boolean {
+  if (actor.isPlatformAdmin || actor.roles.includes('centreWrite')) return true;
+  return actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
+}
+
 /**
  * Possible duplicates of an organisation about to be created: the same SIRET, or the same
  * normalised name in the same postal code (shown to the user before creation).

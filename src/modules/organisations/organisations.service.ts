@@ -7,7 +7,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { forbidden, InUseError, notFound, ValidationError } from '../../errors.js';
 import { pager } from '../../http/pagination.js';
 import { nafLabel, nafSectionOf, normalizeName } from './identifiers.js';
-import { createOrganisation, derivedColumns, findPossibleDuplicates } from './organisations.core.js';
+import { createOrganisation, derivedColumns, findPossibleDuplicates, mayManageServices } from './organisations.core.js';
 import { ORGANISATION_REFERENCES, referencesOf } from './organisations.references.js';
 import type { OrganisationCreateInput, OrganisationEditInput, SearchInput } from './organisations.schemas.js';
 import { RESULT_SELECT, searchOrganisations } from './organisations.search.js';
@@ -76,12 +76,6 @@ export class OrganisationService extends Service {
     throw notFound();
   }
 
-  /** May the actor manage this organisation's services and contacts? */
-  canManageServices(actor: Actor, organisationId: number): boolean {
-    if (actor.isPlatformAdmin || actor.roles.includes('centreWrite')) return true;
-    return actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
-  }
-
   async search(input: SearchInput, page: number) {
     return searchOrganisations(this.db, input, page);
   }
@@ -105,7 +99,7 @@ export class OrganisationService extends Service {
       history: await this.history(id, org),
       canEdit: can(actor, 'organisations.moderate'),
       canModerate: this.canModerateRecord(actor, org),
-      canManageServices: can(actor, 'organisations.services') && this.canManageServices(actor, id),
+      canManageServices: can(actor, 'organisations.services') && mayManageServices(actor, id),
       // A spontaneous application needs an administrator on the company side to receive it.
       acceptsSpontaneous: can(actor, 'applications.apply') && (await this.db.companyMembership.count({ where: { organisationId: id, role: 'ADMIN', user: { active: true } } })) > 0,
     };

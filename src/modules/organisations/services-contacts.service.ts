@@ -4,6 +4,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
 import { InUseError, notFound, ValidationError } from '../../errors.js';
 import { departmentOf, normalizeName } from './identifiers.js';
+import { mayManageServices } from './organisations.core.js';
 import { CONTACT_REFERENCES, referencesOf, SERVICE_REFERENCES } from './organisations.references.js';
 import type { ContactInput, ServiceInput } from './organisations.schemas.js';
 
@@ -16,8 +17,7 @@ export class ServiceContactService extends Service {
 
   /** The organisation, if the actor may manage its services and contacts; 404 otherwise. */
   async organisationFor(actor: Actor, organisationId: number) {
-    const allowed = actor.isPlatformAdmin || actor.roles.includes('centreWrite') || actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
-    if (!allowed) throw notFound();
+    if (!mayManageServices(actor, organisationId)) throw notFound();
     const org = await this.db.organisation.findUnique({
       where: { id: organisationId },
       select: { id: true, legalName: true, verified: true, addressLine1: true, addressLine2: true, postalCode: true, city: true, country: true },
