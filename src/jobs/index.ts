@@ -6,6 +6,7 @@ import { purgeOrphanFiles } from '../files/purge.js';
 import { runOutboxDispatch } from '../mail/dispatcher.js';
 import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { purgeOutbox } from '../mail/outbox.js';
+import { purgeWizardDrafts } from '../http/wizard.js';
 import { withJobLock } from './lock.js';
 
 export interface JobDef {
@@ -42,6 +43,12 @@ export function jobDefinitions(): JobDef[] {
       name: 'purge-files',
       schedule: '45 3 * * *',
       run: (ctx) => purgeOrphanFiles(ctx.db, ctx.clock.now()),
+    },
+    {
+      // Drafts of multi-screen forms (company registration…) left for DRAFT_DAYS.
+      name: 'purge-wizard-drafts',
+      schedule: '50 3 * * *',
+      run: (ctx) => purgeWizardDrafts(ctx.db, ctx.clock.now()),
     },
     {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).

@@ -36,7 +36,8 @@ describe('SIRET', () => {
   it('gives the form the right message for each wrong SIRET', () => {
     expect(errorsOf(orgForm({ siret: '73282932000075' })).siret).toBe('organisations.errors.siretChecksum');
     expect(errorsOf(orgForm({ siret: '7328293200007' })).siret).toBe('organisations.errors.siretFormat');
-    expect(errorsOf(orgForm({ siret: '732 829 320 00074' })).siret).toBe('organisations.errors.siretFormat');
+    // Spaces, dots and dashes between the digits are ignored (the one SIRET field, siretField).
+    expect(errorsOf(orgForm({ siret: '732 829 320 00074' }))).toEqual({});
     expect(errorsOf(orgForm({ siret: '7328293200007A' })).siret).toBe('organisations.errors.siretFormat');
     expect(errorsOf(orgForm({ siret: SIRETS.laPoste }))).toEqual({});
     expect(translate('fr', 'organisations.errors.siretFormat')).toContain('14 chiffres');

@@ -1,5 +1,6 @@
 import { audit } from '../../audit/audit.js';
 import { queueInvitation } from '../../auth/invitations.js';
+import type { Act } from '../../act.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
 import type { CompanyRole, Locale } from '../../generated/prisma/client.js';
@@ -47,7 +48,7 @@ export type PersonInput = (AdminInput | ContactInput) & { phone: string | null }
  */
 export async function addCompanyPerson(
   tx: Tx,
-  actor: Actor,
+  act: Act,
   organisation: { id: number; legalName: string },
   person: PersonInput,
   opts: {
@@ -55,8 +56,6 @@ export async function addCompanyPerson(
     canPublishOffers: boolean;
     locale: Locale;
     baseUrl: string;
-    now: Date;
-    requestId?: string | null;
     /** The account to create, or an existing one to reactivate (checked by the caller). */
     reactivateUserId?: number;
     user?: { id: number; email: string; firstName: string; lastName: string; locale: Locale };
@@ -64,24 +63,25 @@ export async function addCompanyPerson(
     reasonParams?: Record<string, string>;
   },
 ) {
+  const { actor, requestId } = act;
   const identity = { civility: person.civility, firstName: person.firstName, lastName: person.lastName, phone: person.phone };
   let user = opts.user;
   if (!user && opts.reactivateUserId) {
     const before = await tx.user.findUniqueOrThrow({ where: { id: opts.reactivateUserId }, select: personUserSelect });
     // The old password goes: the invitation link sets a new one.
     const updated = await tx.user.update({ where: { id: opts.reactivateUserId }, data: { ...identity, active: true, passwordHash: null, locale: opts.locale } });
-    await audit(tx, { actorId: actor.id, action: 'user.reactivate', entityType: 'User', entityId: updated.id, before, after: pickUser(updated), requestId: opts.requestId });
+    await audit(tx, { actorId: actor.id, action: 'user.reactivate', entityType: 'User', entityId: updated.id, before, after: pickUser(updated), requestId });
     user = updated;
   } else if (!user) {
     const created = await tx.user.create({ data: { ...identity, email: person.email, locale: opts.locale, passwordHash: null } });
-    await audit(tx, { actorId: actor.id, action: 'user.create', entityType: 'User', entityId: created.id, after: pickUser(created), requestId: opts.requestId });
+    await audit(tx, { actorId: actor.id, action: 'user.create', entityType: 'User', entityId: created.id, after: pickUser(created), requestId });
     user = created;
   }
 
   const membership = await tx.companyMembership.create({
     data: { userId: user.id, organisationId: organisation.id, role: opts.role, canPublishOffers: opts.canPublishOffers },
   });
-  await audit(tx, { actorId: actor.id, action: 'companyMembership.create', entityType: 'CompanyMembership', entityId: membership.id, after: membership, requestId: opts.requestId });
+  await audit(tx, { actorId: actor.id, action: 'companyMembership.create', entityType: 'CompanyMembership', entityId: membership.id, after: membership, requestId });
 
   const card = { civility: person.civility, firstName: person.firstName, lastName: person.lastName, function: person.function, email: person.email, phone: person.phone, userId: user.id };
   const unlinked = await tx.contact.findFirst({
@@ -91,15 +91,15 @@ export async function addCompanyPerson(
   let contact;
   if (unlinked) {
     contact = await tx.contact.update({ where: { id: unlinked.id }, data: card });
-    await audit(tx, { actorId: actor.id, action: 'contact.link', entityType: 'Contact', entityId: contact.id, before: unlinked, after: contact, requestId: opts.requestId });
+    await audit(tx, { actorId: actor.id, action: 'contact.link', entityType: 'Contact', entityId: contact.id, before: unlinked, after: contact, requestId });
   } else {
     contact = await tx.contact.create({ data: { ...card, organisationId: organisation.id } });
-    await audit(tx, { actorId: actor.id, action: 'contact.create', entityType: 'Contact', entityId: contact.id, after: contact, requestId: opts.requestId });
+    await audit(tx, { actorId: actor.id, action: 'contact.create', entityType: 'Contact', entityId: contact.id, after: contact, requestId });
   }
 
   await queueInvitation(tx, { id: user.id, email: user.email, firstName: user.firstName, locale: opts.locale }, {
     baseUrl: opts.baseUrl,
-    now: opts.now,
+    now: act.now,
     reasonKey: opts.reasonKey,
     reasonParams: {
       organisation: organisation.legalName,

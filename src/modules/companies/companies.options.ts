@@ -1,25 +1,24 @@
 import type { Request } from 'express';
-import { HEADCOUNTS, LEGAL_STATUSES, STRUCTURE_TYPES } from '../organisations/organisations.schemas.js';
-import { CIVILITIES } from './companies.schemas.js';
+import { options } from '../../nomenclatures/index.js';
 
-/** The choices of the organisation form, labelled in the visitor's language. */
+/**
+ * The organisation form's choices, from the nomenclatures. The company and directory views call
+ * ref.options(...) themselves; the offers' search still takes its structure-type select from here.
+ */
 export function organisationOptions(req: Request) {
-  const t = req.t;
   return {
-    headcountOptions: HEADCOUNTS.map((k) => ({ value: k, label: t(`companies.headcount.${k}`) })),
-    structureTypeOptions: STRUCTURE_TYPES.map((k) => ({ value: k, label: t(`companies.structureType.${k}`) })),
-    legalStatusOptions: LEGAL_STATUSES.map((k) => ({ value: k, label: t(`companies.legalStatus.${k}`) })),
+    headcountOptions: options('headcountBand', req.locale),
+    structureTypeOptions: options('structureType', req.locale),
+    legalStatusOptions: options('legalStatus', req.locale),
   };
 }
 
-/** The choices of a person's form (administrator, secondary contact). */
+/** The yes/no radios of a person's right to publish offers (the civility comes from ref.options('civility')). */
 export function personOptions(req: Request) {
-  const t = req.t;
   return {
-    civilityOptions: CIVILITIES.map((k) => ({ value: k, label: t(`companies.civility.${k}`) })),
     publishOptions: [
-      { value: 'yes', label: t('common.yes') },
-      { value: 'no', label: t('common.no') },
+      { value: 'yes', label: req.t('common.yes') },
+      { value: 'no', label: req.t('common.no') },
     ],
   };
 }

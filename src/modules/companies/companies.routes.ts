@@ -1,16 +1,15 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
-import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
+import { act, detailAction, type DetailPage } from '../../http/pages.js';
 import { idParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { parse } from '../../http/validate.js';
 import { isLocale } from '../../i18n/index.js';
-import { centreOptions, organisationOptions, personOptions } from './companies.options.js';
+import { centreOptions, personOptions } from './companies.options.js';
 import { companyEditSchema, contactSchema, publishSchema, TERMS_ARTICLES, TERMS_VERSION, termsSchema } from './companies.schemas.js';
-import { CompanyService, IDENTITY_FIELDS } from './companies.service.js';
-import { RegistrationService } from './registration.service.js';
+import { IDENTITY_FIELDS } from './companies.service.js';
 import { registrationRoutes } from './registration.routes.js';
 
 /**
@@ -30,7 +29,6 @@ export function companiesRoutes(ctx: Ctx) {
 
   const svc = ctx.services.companies;
   const reg = ctx.services.registration;
-  const meta = (req: Request) => ({ requestId: req.id });
   const orgId = (req: Request) => idParam(req.params.organisationId);
   const home = (id: number) => `/company/${id}`;
 
@@ -40,9 +38,11 @@ export function companiesRoutes(ctx: Ctx) {
     res.render('companies/index', { title: req.t('companies.area.listTitle'), items });
   });
 
-  const showPage = async (req: Request, res: Response, status = 200, formError?: string) => {
+  /** The company page; after a refused action, with its message (a field error has no field here: the generic one). */
+  const showPage: DetailPage = async (req, res, problem) => {
     const found = await svc.show(req.actor!, orgId(req));
-    res.status(status).render('companies/show', { title: found.organisation.legalName, ...found, termsVersion: TERMS_VERSION, formError });
+    const formError = problem ? (problem.formError ?? 'validation') : undefined;
+    res.status(problem?.status ?? 200).render('companies/show', { title: found.organisation.legalName, ...found, termsVersion: TERMS_VERSION, formError });
   };
   r.get('/company/:organisationId', allow('company.view'), async (req, res) => {
     await showPage(req, res);
@@ -58,7 +58,6 @@ export function companiesRoutes(ctx: Ctx) {
       return {
         ...found,
         title: req.t('companies.edit.title', { name: found.organisation.legalName }),
-        ...organisationOptions(req),
         centreOptions: centreOptions(await reg.centres()),
         identityFields: IDENTITY_FIELDS,
       };
@@ -66,7 +65,7 @@ export function companiesRoutes(ctx: Ctx) {
     initial: (l) => ({ ...l.organisation, centreId: l.organisation.centreId ?? '' }),
     action: async (req, res, data) => {
       const id = orgId(req);
-      const { requeued } = await svc.updateOrganisation(req.actor!, id, data, meta(req));
+      const { requeued } = await svc.updateOrganisation(act(req), id, data);
       flash(req, 'success', requeued ? 'companies.edit.savedRequeued' : 'common.saved');
       res.redirect(303, home(id));
     },
@@ -81,7 +80,7 @@ export function companiesRoutes(ctx: Ctx) {
     },
     action: async (req, res) => {
       const id = orgId(req);
-      await svc.acceptTerms(req.actor!, id, meta(req));
+      await svc.acceptTerms(act(req), id);
       flash(req, 'success', 'companies.area.termsAccepted', { version: TERMS_VERSION });
       res.redirect(303, home(id));
     },
@@ -99,37 +98,33 @@ export function companiesRoutes(ctx: Ctx) {
     initial: () => ({ canPublishOffers: 'no' }),
     action: async (req, res, data) => {
       const id = orgId(req);
-      await svc.addContact(req.actor!, id, data, { locale: isLocale(req.locale) ? req.locale : 'fr', requestId: req.id });
+      await svc.addContact(act(req), id, data, { locale: isLocale(req.locale) ? req.locale : 'fr' });
       flash(req, 'success', 'companies.contacts.added', { name: `${data.firstName} ${data.lastName}`, email: data.email });
       res.redirect(303, home(id));
     },
   });
 
-  r.post('/company/:organisationId/contacts/:memberId/publish', allow('company.manage'), async (req, res) => {
-    const id = orgId(req);
-    svc.roleIn(req.actor!, id, 'ADMIN');
-    try {
+  detailAction(r, '/company/:organisationId/contacts/:memberId/publish', 'company.manage', {
+    page: showPage,
+    run: async (req, res) => {
+      const id = orgId(req);
+      svc.roleIn(req.actor!, id, 'ADMIN');
       const { canPublishOffers } = parse(publishSchema, req.body);
-      const { changed, member } = await svc.setPublishRight(req.actor!, id, idParam(req.params.memberId), canPublishOffers, meta(req));
-      const name = `${member.user.firstName} ${member.user.lastName}`;
-      flash(req, changed ? 'success' : 'info', changed ? (canPublishOffers ? 'companies.contacts.publishGranted' : 'companies.contacts.publishWithdrawn') : 'companies.contacts.publishUnchanged', { name });
-    } catch (err) {
-      if (err instanceof ValidationError) return showPage(req, res, 422, err.fields._form ?? 'errors.code.validation');
-      throw err;
-    }
-    res.redirect(303, home(id));
+      const { changed, member } = await svc.setPublishRight(act(req), id, idParam(req.params.memberId), canPublishOffers);
+      const key = !changed ? 'companies.contacts.publishUnchanged' : canPublishOffers ? 'companies.contacts.publishGranted' : 'companies.contacts.publishWithdrawn';
+      flash(req, changed ? 'success' : 'info', key, { name: `${member.user.firstName} ${member.user.lastName}` });
+      res.redirect(303, home(id));
+    },
   });
 
-  r.post('/company/:organisationId/contacts/:memberId/remove', allow('company.manage'), async (req, res) => {
-    const id = orgId(req);
-    try {
-      const removed = await svc.removeContact(req.actor!, id, idParam(req.params.memberId), meta(req));
+  detailAction(r, '/company/:organisationId/contacts/:memberId/remove', 'company.manage', {
+    page: showPage,
+    run: async (req, res) => {
+      const id = orgId(req);
+      const removed = await svc.removeContact(act(req), id, idParam(req.params.memberId));
       flash(req, 'success', removed.deactivated ? 'companies.contacts.removedDeactivated' : 'companies.contacts.removed', { name: removed.name });
-    } catch (err) {
-      if (err instanceof ValidationError) return showPage(req, res, 422, err.fields._form ?? 'errors.code.validation');
-      throw err;
-    }
-    res.redirect(303, home(id));
+      res.redirect(303, home(id));
+    },
   });
 
   return r;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
-import { isValidSiret } from '../organisations/identifiers.js';
-import { organisationSchema } from '../organisations/organisations.schemas.js';
-
-export const CIVILITIES = ['MR', 'MRS', 'NONE'] as const;
+import { valuesOf } from '../../nomenclatures/index.js';
+import { organisationSchema, siretField } from '../organisations/organisations.schemas.js';
 
 /** The version of the terms of use shown at registration; bump it when the text changes. */
 export const TERMS_VERSION = '2026-09';
@@ -13,19 +11,8 @@ export const TERMS_ARTICLES = [1, 2, 3, 4, 5, 6, 7] as const;
 /** At most this many secondary contacts are declared at registration (more can be added later). */
 export const MAX_REGISTRATION_CONTACTS = 20;
 
-/** Screen 1a: the SIRET the organisation is looked up by (spaces and dots are ignored). */
-export const lookupSchema = z.object({
-  siret: z
-    .string({ error: 'companies.errors.siretRequired' })
-    .transform((s) => s.replace(/[\s.]/g, ''))
-    .pipe(
-      z
-        .string()
-        .min(1, 'companies.errors.siretRequired')
-        .regex(/^\d{14}$/, 'organisations.errors.siretFormat')
-        .refine(isValidSiret, 'organisations.errors.siretChecksum'),
-    ),
-});
+/** Screen 1a: the SIRET the organisation is looked up by (the directory's SIRET field, required). */
+export const lookupSchema = z.object({ siret: siretField({ required: true, messages: { required: 'companies.errors.siretRequired' } }) });
 
 const centreId = () => f.id().refine((n) => n <= 2_147_483_647, 'errors.field.invalid');
 
@@ -41,7 +28,7 @@ export const companyEditSchema = z.intersection(organisationSchema, z.object({ c
 export type CompanyEditInput = z.infer<typeof companyEditSchema>;
 
 const personFields = {
-  civility: f.enumOf(CIVILITIES),
+  civility: f.enumOf(valuesOf('civility')),
   firstName: f.text(100),
   lastName: f.text(100),
   function: f.text(150),

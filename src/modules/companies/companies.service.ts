@@ -1,15 +1,14 @@
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { CompanyRole, Locale } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
-import type { Meta } from '../../http/pagination.js';
 import { queueEmail } from '../../mail/outbox.js';
 import { derivedColumns } from '../organisations/organisations.core.js';
 import { addCompanyPerson, hasAnyRole, personUserSelect } from './companies.core.js';
 import { TERMS_VERSION, type CompanyEditInput, type ContactInput } from './companies.schemas.js';
-import { Service } from '../../act.js';
 
 /** Editing one of these sends a verified organisation back to the verification queue. */
 export const IDENTITY_FIELDS = ['legalName', 'siret', 'nafCode', 'country'] as const;
@@ -87,7 +86,8 @@ export class CompanyService extends Service {
    * The administrator edits the company's data. Changing its identity (legal name, SIRET, NAF
    * code, country) sends it back to "not verified", in its reference centre's queue.
    */
-  async updateOrganisation(actor: Actor, organisationId: number, input: CompanyEditInput, meta: Meta = {}) {
+  async updateOrganisation(act: Act, organisationId: number, input: CompanyEditInput) {
+    const { actor, requestId } = act;
     this.roleIn(actor, organisationId, 'ADMIN');
     const { centreId, ...fields } = input;
     return this.db.$transaction(async (tx) => {
@@ -100,7 +100,7 @@ export class CompanyService extends Service {
         where: { id: organisationId },
         data: { ...fields, ...derivedColumns(fields), centreId, ...(identityChanged ? { verified: false, verifiedAt: null, verifiedById: null } : {}) },
       });
-      await audit(tx, { actorId: actor.id, action: 'organisation.update', entityType: 'Organisation', entityId: organisationId, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'organisation.update', entityType: 'Organisation', entityId: organisationId, before, after, requestId });
       if (requeue) {
         await audit(tx, {
           actorId: actor.id,
@@ -109,7 +109,7 @@ export class CompanyService extends Service {
           entityId: organisationId,
           before: { verified: true },
           after: { verified: false, centreId, reason: IDENTITY_FIELDS.filter((k) => (before[k] ?? null) !== (fields[k] ?? null)) },
-          requestId: meta.requestId,
+          requestId,
         });
       }
       return { organisation: after, requeued: requeue };
@@ -117,14 +117,15 @@ export class CompanyService extends Service {
   }
 
   /** The administrator accepts the current version of the terms of use. */
-  async acceptTerms(actor: Actor, organisationId: number, meta: Meta = {}) {
+  async acceptTerms(act: Act, organisationId: number) {
+    const { actor, requestId } = act;
     this.roleIn(actor, organisationId, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, organisationId);
       const select = { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true } as const;
       const before = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select });
-      const after = await tx.organisation.update({ where: { id: organisationId }, data: { termsVersion: TERMS_VERSION, termsAcceptedAt: new Date(), termsAcceptedById: actor.id }, select });
-      await audit(tx, { actorId: actor.id, action: 'organisation.termsAccepted', entityType: 'Organisation', entityId: organisationId, before, after, requestId: meta.requestId });
+      const after = await tx.organisation.update({ where: { id: organisationId }, data: { termsVersion: TERMS_VERSION, termsAcceptedAt: act.now, termsAcceptedById: actor.id }, select });
+      await audit(tx, { actorId: actor.id, action: 'organisation.termsAccepted', entityType: 'Organisation', entityId: organisationId, before, after, requestId });
     });
   }
 
@@ -133,7 +134,8 @@ export class CompanyService extends Service {
    * brought back), the membership with its right to publish, the contact card and the invitation
    * e-mail, in one transaction.
    */
-  async addContact(actor: Actor, organisationId: number, input: ContactInput, opts: { locale: Locale } & Meta) {
+  async addContact(act: Act, organisationId: number, input: ContactInput, opts: { locale: Locale }) {
+    const { actor } = act;
     this.roleIn(actor, organisationId, 'ADMIN');
     try {
       return await this.db.$transaction(async (tx) => {
@@ -141,13 +143,11 @@ export class CompanyService extends Service {
         const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { id: true, legalName: true, centre: { select: { name: true } } } });
         const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, active: true } });
         if (existing && (existing.active || (await hasAnyRole(tx, existing.id)))) throw new ValidationError({ email: 'companies.errors.emailTaken' });
-        return addCompanyPerson(tx, actor, org, input, {
+        return addCompanyPerson(tx, act, org, input, {
           role: 'CONTACT',
           canPublishOffers: input.canPublishOffers,
           locale: opts.locale,
           baseUrl: this.baseUrl,
-          now: this.clock.now(),
-          requestId: opts.requestId,
           reactivateUserId: existing?.id,
           reasonKey: 'companies.mail.contactReason',
           reasonParams: { centre: org.centre?.name ?? '' },
@@ -168,7 +168,8 @@ export class CompanyService extends Service {
   }
 
   /** Grants or withdraws a secondary contact's right to publish offers; the contact is told by e-mail. */
-  async setPublishRight(actor: Actor, organisationId: number, memberId: number, canPublishOffers: boolean, meta: Meta = {}) {
+  async setPublishRight(act: Act, organisationId: number, memberId: number, canPublishOffers: boolean) {
+    const { actor, requestId } = act;
     this.roleIn(actor, organisationId, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, organisationId);
@@ -176,7 +177,7 @@ export class CompanyService extends Service {
       if (member.canPublishOffers === canPublishOffers) return { changed: false, member };
       const { user, ...before } = member;
       const after = await tx.companyMembership.update({ where: { id: memberId }, data: { canPublishOffers } });
-      await audit(tx, { actorId: actor.id, action: 'companyMembership.update', entityType: 'CompanyMembership', entityId: memberId, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'companyMembership.update', entityType: 'CompanyMembership', entityId: memberId, before, after, requestId });
       const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { legalName: true } });
       await queueEmail(tx, {
         to: user.email,
@@ -193,28 +194,29 @@ export class CompanyService extends Service {
    * the directory (a tutor may be named on past internships) but is no longer linked to the
    * account, and the account is deactivated when it holds no other role. The person is told.
    */
-  async removeContact(actor: Actor, organisationId: number, memberId: number, meta: Meta = {}) {
+  async removeContact(act: Act, organisationId: number, memberId: number) {
+    const { actor, requestId } = act;
     this.roleIn(actor, organisationId, 'ADMIN');
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, organisationId);
       const member = await this.contactMember(tx, organisationId, memberId);
       const { user, ...before } = member;
       await tx.companyMembership.delete({ where: { id: memberId } });
-      await audit(tx, { actorId: actor.id, action: 'companyMembership.delete', entityType: 'CompanyMembership', entityId: memberId, before, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'companyMembership.delete', entityType: 'CompanyMembership', entityId: memberId, before, requestId });
 
       const cards = await tx.contact.findMany({ where: { organisationId, userId: user.id } });
       for (const card of cards) {
         const after = await tx.contact.update({ where: { id: card.id }, data: { userId: null } });
-        await audit(tx, { actorId: actor.id, action: 'contact.unlink', entityType: 'Contact', entityId: card.id, before: card, after, requestId: meta.requestId });
+        await audit(tx, { actorId: actor.id, action: 'contact.unlink', entityType: 'Contact', entityId: card.id, before: card, after, requestId });
       }
 
       const deactivated = !(await hasAnyRole(tx, user.id));
       if (deactivated) {
         await tx.user.update({ where: { id: user.id }, data: { active: false } });
         // Pending invitation links die, and open sessions end.
-        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
+        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: act.now } });
         await tx.$executeRaw`DELETE FROM "session" WHERE (sess->'passport'->>'user') = ${String(user.id)}`;
-        await audit(tx, { actorId: actor.id, action: 'user.deactivate', entityType: 'User', entityId: user.id, before: { active: true }, after: { active: false }, requestId: meta.requestId });
+        await audit(tx, { actorId: actor.id, action: 'user.deactivate', entityType: 'User', entityId: user.id, before: { active: true }, after: { active: false }, requestId });
       }
       const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { legalName: true } });
       await queueEmail(tx, {

@@ -1,15 +1,15 @@
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
-import type { Db } from '../../db/client.js';
+import type { Actor } from '../../authz/actor.js';
+import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { Locale } from '../../generated/prisma/client.js';
 import { ValidationError } from '../../errors.js';
-import type { Meta } from '../../http/pagination.js';
 import { createOrganisation, findPossibleDuplicates } from '../organisations/organisations.core.js';
 import type { OrganisationInput } from '../organisations/organisations.schemas.js';
 import { addCompanyPerson, registrantActor } from './companies.core.js';
 import { TERMS_VERSION } from './companies.schemas.js';
 import type { RegistrationDone, RegistrationState } from './registration.state.js';
-import { Service } from '../../act.js';
 
 /** What a visitor may learn of an organisation found by its SIRET before claiming it. */
 const claimSelect = { id: true, legalName: true, siret: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true } as const;
@@ -17,9 +17,9 @@ const claimSelect = { id: true, legalName: true, siret: true, addressLine1: true
 export type LookupResult = { kind: 'administered' } | { kind: 'claim'; organisationId: number } | { kind: 'notFound' };
 
 /**
- * Company self-registration ("Stages des Pôles", 4 screens). The screens keep their data in the
- * session (RegistrationState); these checks run on each screen, and `register` writes everything
- * in one transaction once the terms are accepted. The visitor is anonymous: the registration's
+ * Company self-registration ("Stages des Pôles", 4 screens). The screens keep their data in a
+ * wizard draft (RegistrationState); these checks run on each screen, and `register` writes
+ * everything in one transaction once the terms are accepted, the draft's deletion included. The visitor is anonymous: the registration's
  * audit rows name the administrator account it creates.
  */
 export class RegistrationService extends Service {
@@ -98,11 +98,12 @@ export class RegistrationService extends Service {
    * password, membership, contact card), the terms' acceptance, the audit rows and one invitation
    * e-mail per account. Throws ValidationError({ _form }) when something changed since the screens
    * were filled (an e-mail now taken, the organisation claimed meanwhile, the centre removed).
+   * `discard` deletes the wizard's draft in the same transaction.
    */
-  async register(state: RegistrationState, opts: { locale: Locale } & Meta): Promise<RegistrationDone> {
+  async register(state: RegistrationState, act: Act<Actor | null>, opts: { locale: Locale; discard: (tx: Tx) => Promise<void> }): Promise<RegistrationDone> {
     const { organisation: o, admin, contacts } = state;
     if (!o || !admin || !state.contactsDone) throw new ValidationError({ _form: 'companies.errors.incomplete' });
-    const requestId = opts.requestId ?? null;
+    const { requestId, now } = act;
     try {
       return await this.db.$transaction(
         async (tx) => {
@@ -115,7 +116,8 @@ export class RegistrationService extends Service {
           const adminUser = await tx.user.create({
             data: { email: admin.email, civility: admin.civility, firstName: admin.firstName, lastName: admin.lastName, phone: admin.phone, locale: opts.locale, passwordHash: null },
           });
-          const actor = registrantActor(adminUser);
+          // From here on the registration's rows name the new administrator.
+          const asAdmin: Act = { actor: registrantActor(adminUser), requestId, now };
           await audit(tx, {
             actorId: adminUser.id,
             action: 'user.create',
@@ -127,7 +129,7 @@ export class RegistrationService extends Service {
 
           let org: { id: number; legalName: string };
           if (o.mode === 'create') {
-            org = await createOrganisation(tx, actor, o.input, { verified: false, centreId: centre.id, requestId });
+            org = await createOrganisation(tx, asAdmin, o.input, { verified: false, centreId: centre.id });
           } else {
             // The row lock serialises two registrations claiming the same organisation.
             const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE id = ${o.organisationId} FOR UPDATE`;
@@ -141,8 +143,8 @@ export class RegistrationService extends Service {
             await audit(tx, { actorId: adminUser.id, action: 'organisation.claim', entityType: 'Organisation', entityId: org.id, before, after: org, requestId });
           }
 
-          const common = { locale: opts.locale, baseUrl: this.baseUrl, now: this.clock.now(), requestId, reasonParams: { centre: centre.name } };
-          const adminPerson = await addCompanyPerson(tx, actor, org, admin, {
+          const common = { locale: opts.locale, baseUrl: this.baseUrl, reasonParams: { centre: centre.name } };
+          const adminPerson = await addCompanyPerson(tx, asAdmin, org, admin, {
             ...common,
             role: 'ADMIN',
             canPublishOffers: true,
@@ -151,13 +153,13 @@ export class RegistrationService extends Service {
           });
           const people = [];
           for (const c of contacts) {
-            people.push(await addCompanyPerson(tx, actor, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey: 'companies.mail.contactReason' }));
+            people.push(await addCompanyPerson(tx, asAdmin, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey: 'companies.mail.contactReason' }));
           }
 
           const beforeTerms = await tx.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true } });
           const terms = await tx.organisation.update({
             where: { id: org.id },
-            data: { termsVersion: TERMS_VERSION, termsAcceptedAt: new Date(), termsAcceptedById: adminUser.id },
+            data: { termsVersion: TERMS_VERSION, termsAcceptedAt: now, termsAcceptedById: adminUser.id },
             select: { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true },
           });
           await audit(tx, { actorId: adminUser.id, action: 'organisation.termsAccepted', entityType: 'Organisation', entityId: org.id, before: beforeTerms, after: terms, requestId });
@@ -176,6 +178,7 @@ export class RegistrationService extends Service {
             },
             requestId,
           });
+          await opts.discard(tx);
           return { legalName: org.legalName, centreName: centre.name, claimed: o.mode === 'claim', emails };
         },
         { timeout: 30_000 },

@@ -1,10 +1,11 @@
-import type { Session, SessionData } from 'express-session';
+import type { Db } from '../../db/client.js';
+import { Wizard, type WizardDef } from '../../http/wizard.js';
 import type { OrganisationInput } from '../organisations/organisations.schemas.js';
-import type { AdminInput, ContactInput } from './companies.schemas.js';
+import { adminSchema, type AdminInput, type ContactInput } from './companies.schemas.js';
 
 /**
- * What the four registration screens have collected so far. It lives in the session only:
- * nothing reaches the database before the last screen is confirmed.
+ * What the four registration screens have collected so far: a wizard draft (WizardDraft row),
+ * never the organisation or user tables before the last screen is confirmed.
  */
 export interface RegistrationState {
   /** Screen 1a: the SIRET searched (null: no SIRET, organisation abroad) and the organisation found. */
@@ -28,30 +29,31 @@ export interface RegistrationDone {
 
 declare module 'express-session' {
   interface SessionData {
-    companyRegistration?: RegistrationState;
     companyRegistrationDone?: RegistrationDone;
   }
 }
 
-type Sess = Session & Partial<SessionData>;
+export const REGISTER = {
+  lookup: '/register/company',
+  organisation: '/register/company/organisation',
+  admin: '/register/company/admin',
+  contacts: '/register/company/contacts',
+  terms: '/register/company/terms',
+  done: '/register/company/done',
+} as const;
 
-export function registrationState(session: Sess): RegistrationState {
-  session.companyRegistration ??= { contacts: [] };
-  return session.companyRegistration;
-}
+/** The four screens; the first one is the SIRET search until it is done, then the organisation's form. */
+export const registrationWizard: WizardDef<RegistrationState> = {
+  kind: 'company-registration',
+  permission: 'public',
+  i18n: 'companies.register',
+  empty: () => ({ contacts: [] }),
+  steps: [
+    { key: 'organisation', path: (d) => (d.lookup ? REGISTER.organisation : REGISTER.lookup), complete: (d) => !!d.organisation },
+    { key: 'admin', path: REGISTER.admin, complete: (d) => !!d.admin, schema: adminSchema, view: 'companies/register/admin' },
+    { key: 'contacts', path: REGISTER.contacts, complete: (d) => !!d.contactsDone, view: 'companies/register/contacts' },
+    { key: 'terms', path: REGISTER.terms, complete: () => false, view: 'companies/register/terms' },
+  ],
+};
 
-export function peekRegistration(session: Sess): RegistrationState | undefined {
-  return session.companyRegistration;
-}
-
-export function clearRegistration(session: Sess) {
-  delete session.companyRegistration;
-}
-
-/** The screen a visitor must complete first (1 to 4), or null when `step` is reachable. */
-export function missingStep(state: RegistrationState | undefined, step: 1 | 2 | 3 | 4): { path: string } | null {
-  if (step >= 2 && !state?.organisation) return { path: state?.lookup ? '/register/company/organisation' : '/register/company' };
-  if (step >= 3 && !state?.admin) return { path: '/register/company/admin' };
-  if (step >= 4 && !state?.contactsDone) return { path: '/register/company/contacts' };
-  return null;
-}
+export const companyRegistration = (db: Db) => new Wizard(db, registrationWizard);

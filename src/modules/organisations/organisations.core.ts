@@ -1,4 +1,5 @@
 import { audit } from '../../audit/audit.js';
+import type { Act } from '../../act.js';
 import type { Actor } from '../../authz/actor.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -13,6 +14,12 @@ export function derivedColumns(input: Pick<OrganisationInput, 'legalName' | 'pho
     faxDigits: input.fax ? digitsOf(input.fax) : null,
     department: departmentOf(input.postalCode, input.country),
   };
+}
+
+/** May the actor manage this organisation's services and contacts (WRITE staff, the platform administrator, its company administrator)? */
+export function mayManageServices(actor: Actor, organisationId: number): boolean {
+  if (actor.isPlatformAdmin || actor.roles.includes('centreWrite')) return true;
+  return actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
 }
 
 /**
@@ -34,8 +41,8 @@ export async function findPossibleDuplicates(db: DbOrTx, input: Pick<Organisatio
  * centre staff with WRITE are verified at once; those created by a student or a company wait in
  * the verification queue of `centreId`.
  */
-export async function createOrganisation(tx: Tx, actor: Actor | null, input: OrganisationInput, opts: { verified: boolean; centreId: number | null; requestId?: string | null }) {
-  const now = new Date();
+export async function createOrganisation(tx: Tx, act: Act<Actor | null>, input: OrganisationInput, opts: { verified: boolean; centreId: number | null }) {
+  const { actor, now, requestId } = act;
   const org = await tx.organisation.create({
     data: {
       ...input,
@@ -47,6 +54,6 @@ export async function createOrganisation(tx: Tx, actor: Actor | null, input: Org
       createdById: actor?.id ?? null,
     },
   });
-  await audit(tx, { actorId: actor?.id ?? null, action: 'organisation.create', entityType: 'Organisation', entityId: org.id, after: org, requestId: opts.requestId });
+  await audit(tx, { actorId: actor?.id ?? null, action: 'organisation.create', entityType: 'Organisation', entityId: org.id, after: org, requestId });
   return org;
 }

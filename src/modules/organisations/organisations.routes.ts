@@ -4,9 +4,10 @@ import { allow } from '../../authz/guard.js';
 import { can } from '../../authz/policy.js';
 import { ValidationError } from '../../errors.js';
 import { flash, formPage } from '../../http/forms.js';
+import { act, detailAction, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
-import { fieldErrors, parse } from '../../http/validate.js';
+import { parse } from '../../http/validate.js';
 import {
   contactSchema,
   mergeSchema,
@@ -19,12 +20,26 @@ import {
   type SearchInput,
   type SearchMode,
 } from './organisations.schemas.js';
-import { DuplicateError, InUseError, OrganisationService } from './organisations.service.js';
-import { activityOptions, civilityOptions, countryName, organisationFormOptions } from './organisations.view.js';
-import { ServiceContactService } from './services-contacts.service.js';
+import { DuplicateError } from './organisations.service.js';
+import { activityOptions, countryName } from './organisations.view.js';
 
 /** The first value of a query-string parameter, as a string. */
 const qs = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
+
+/** Nothing found: the creation form's link carries what was typed. */
+function createHref(input: SearchInput | null): string {
+  const prefill = new URLSearchParams();
+  if (input?.mode === 'name') prefill.set('legalName', input.name);
+  if (input?.mode === 'siret') prefill.set('siret', input.siret);
+  if (input?.mode === 'phone') prefill.set('phone', input.phone);
+  if (input?.mode === 'address') {
+    if (input.street) prefill.set('addressLine1', input.street);
+    if (input.city) prefill.set('city', input.city);
+    if (/^\d{5}$/.test(input.place)) prefill.set('postalCode', input.place);
+    if (input.country) prefill.set('country', input.country);
+  }
+  return `/organisations/new${prefill.size ? '?' + prefill.toString() : ''}`;
+}
 
 /** Form values of an organisation row (the edit form's initial values). */
 function formValues(org: Record<string, unknown>) {
@@ -42,44 +57,20 @@ export function organisationsRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.organisations;
   const entries = ctx.services.servicesContacts;
-  const meta = (req: Request) => ({ requestId: req.id });
   const orgId = (req: Request) => idParam(req.params.id);
   const viewHelpers = (req: Request) => ({ countryName: (c: string | null) => countryName(c, req.locale) });
 
   // ───────────── search ─────────────
 
   r.get('/', allow('organisations.search'), async (req, res) => {
-    const by = qs(req.query.by);
-    const mode: SearchMode = (SEARCH_MODES as readonly string[]).includes(by) ? (by as SearchMode) : 'name';
-    const fields = SEARCH_FIELDS[mode];
-    const values: Record<string, string> = {};
-    for (const k of fields) values[k] = qs(req.query[k]).trim();
-    const submitted = fields.some((k) => k in req.query);
-    let errors: Record<string, string> = {};
-    let results: Awaited<ReturnType<OrganisationService['search']>> | null = null;
-    let input: SearchInput | null = null;
-    if (submitted) {
-      const parsed = searchSchemas[mode].safeParse(req.query);
-      if (parsed.success) {
-        input = { mode, ...parsed.data } as SearchInput;
-        results = await svc.search(input, pageParam(req.query.page));
-      } else {
-        errors = fieldErrors(parsed.error);
-      }
-    }
-    const query = new URLSearchParams({ by: mode });
-    for (const k of fields) if (values[k]) query.set(k, values[k]);
-    // Nothing found: offer to create it, with what was typed.
-    const prefill = new URLSearchParams();
-    if (input?.mode === 'name') prefill.set('legalName', input.name);
-    if (input?.mode === 'siret') prefill.set('siret', input.siret);
-    if (input?.mode === 'phone') prefill.set('phone', input.phone);
-    if (input?.mode === 'address') {
-      if (input.street) prefill.set('addressLine1', input.street);
-      if (input.city) prefill.set('city', input.city);
-      if (/^\d{5}$/.test(input.place)) prefill.set('postalCode', input.place);
-      if (input.country) prefill.set('country', input.country);
-    }
+    const { by, ...rest } = req.query;
+    const mode: SearchMode = (SEARCH_MODES as readonly string[]).includes(qs(by)) ? (qs(by) as SearchMode) : 'name';
+    const criteria = searchCriteria(searchSchemas[mode], { by: mode, ...rest }, { keys: ['by', ...SEARCH_FIELDS[mode]] });
+    // A mode's form counts as sent as soon as one of its fields is in the query, even empty.
+    const submitted = SEARCH_FIELDS[mode].some((k) => k in req.query);
+    const input = submitted && criteria.input ? ({ mode, ...criteria.input } as SearchInput) : null;
+    const results = input ? await svc.search(input, criteria.page) : null;
+    const { values, errors } = submitted ? criteria : { values: criteria.values, errors: {} };
     res.status(Object.keys(errors).length ? 422 : 200).render('organisations/search', {
       title: req.t('organisations.search.title'),
       mode,
@@ -89,9 +80,9 @@ export function organisationsRoutes(ctx: Ctx) {
       results,
       items: results?.items ?? [],
       pager: results?.pager,
-      baseUrl: `/organisations?${query.toString()}`,
+      baseUrl: criteria.url('/organisations'),
       canCreate: can(req.actor, 'organisations.create'),
-      createHref: `/organisations/new${prefill.size ? '?' + prefill.toString() : ''}`,
+      createHref: createHref(input),
       ...(mode === 'activity' ? activityOptions(values.section?.toUpperCase() ?? '', values.division ?? '') : {}),
       ...viewHelpers(req),
     });
@@ -109,7 +100,6 @@ export function organisationsRoutes(ctx: Ctx) {
       cancel: '/organisations',
       editing: false,
       pending: !req.actor!.isPlatformAdmin && !req.actor!.roles.includes('centreWrite'),
-      ...organisationFormOptions(req),
     }),
     initial: (_l, req) => {
       const v: Record<string, string> = { country: 'FR' };
@@ -121,7 +111,7 @@ export function organisationsRoutes(ctx: Ctx) {
     },
     action: async (req, res, data) => {
       try {
-        const created = await svc.create(req.actor!, data, meta(req));
+        const created = await svc.create(act(req), data);
         flash(req, 'success', created.verified ? 'organisations.new.created' : 'organisations.new.createdPending', { name: created.legalName });
         res.redirect(303, `/organisations/${created.id}`);
       } catch (err) {
@@ -141,9 +131,11 @@ export function organisationsRoutes(ctx: Ctx) {
 
   // ───────────── detail ─────────────
 
-  const showPage = async (req: Request, res: Response, status = 200, refusal?: { key: string; references: { labelKey: string; count: number }[] }) => {
+  /** The detail page; after a refused deletion, with what still references the organisation. */
+  const showPage: DetailPage = async (req, res, problem) => {
     const detail = await svc.detail(req.actor!, orgId(req));
-    res.status(status).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, ...viewHelpers(req) });
+    const refusal = problem?.references ? { key: 'organisations.show.deleteRefused', references: problem.references } : undefined;
+    res.status(problem?.status ?? 200).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, ...viewHelpers(req) });
   };
   r.get('/:id', allow('organisations.search'), async (req, res) => {
     await showPage(req, res);
@@ -164,13 +156,12 @@ export function organisationsRoutes(ctx: Ctx) {
         cancel: `/organisations/${org.id}`,
         editing: true,
         pending: false,
-        ...organisationFormOptions(req),
-      };
+        };
     },
     initial: (l) => formValues(l.org),
     action: async (req, res, data) => {
       const id = orgId(req);
-      await svc.update(req.actor!, id, data, meta(req));
+      await svc.update(act(req), id, data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/organisations/${id}`);
     },
@@ -178,35 +169,32 @@ export function organisationsRoutes(ctx: Ctx) {
 
   r.post('/:id/verify', allow('organisations.moderate'), async (req, res) => {
     const id = orgId(req);
-    const { alreadyVerified } = await svc.verify(req.actor!, id, meta(req));
+    const { alreadyVerified } = await svc.verify(act(req), id);
     flash(req, alreadyVerified ? 'info' : 'success', alreadyVerified ? 'organisations.queue.alreadyVerified' : 'organisations.queue.verified');
     res.redirect(303, req.body?.back === 'queue' ? '/organisations/queue' : `/organisations/${id}`);
   });
 
-  const mergePage = async (req: Request, res: Response, targetId: number | null, status = 200, errors: Record<string, string> = {}) => {
-    const id = orgId(req);
-    let preview;
+  /** The merge preview; a target that cannot be one (itself, unknown) gives the page without it and the reason. */
+  const previewFor = async (req: Request, targetId: number | null) => {
     try {
-      preview = await svc.mergePreview(req.actor!, id, targetId);
+      return { preview: await svc.mergePreview(req.actor!, orgId(req), targetId), refused: {} };
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      preview = { ...(await svc.mergePreview(req.actor!, id, null)) };
-      errors = { ...err.fields, ...errors };
-      status = 422;
+      return { preview: await svc.mergePreview(req.actor!, orgId(req), null), refused: err.fields };
     }
+  };
+  const mergePage = async (req: Request, res: Response, targetId: number | null, status = 200, errors: Record<string, string> = {}) => {
+    const { preview, refused } = await previewFor(req, targetId);
     // The target is chosen in the picker's "target" field: its message goes there.
-    if (errors.targetId) {
-      const { targetId, ...rest } = errors;
-      errors = { target: targetId, ...rest };
-    }
+    const { targetId: targetError, ...rest } = { ...refused, ...errors };
     const q = qs(req.query.q).trim().slice(0, 200);
-    res.status(status).render('organisations/merge', {
+    res.status(Object.keys(refused).length ? 422 : status).render('organisations/merge', {
       title: req.t('organisations.merge.title', { name: preview.source.legalName }),
       ...preview,
       q,
-      candidates: q ? await svc.mergeCandidates(id, q) : null,
+      candidates: q ? await svc.mergeCandidates(orgId(req), q) : null,
       values: { q, target: targetId ?? qs(req.query.target) },
-      errors,
+      errors: targetError ? { target: targetError, ...rest } : rest,
       ...viewHelpers(req),
     });
   };
@@ -217,42 +205,37 @@ export function organisationsRoutes(ctx: Ctx) {
     await mergePage(req, res, target ? Number(target) : null);
   });
 
-  r.post('/:id/merge', allow('organisations.moderate'), async (req, res) => {
-    const id = orgId(req);
-    let data;
-    try {
-      data = parse(mergeSchema, req.body);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const t = /^\d{1,9}$/.test(String(req.body?.targetId ?? '')) ? Number(req.body.targetId) : null;
-      return mergePage(req, res, t, 422, err.fields);
-    }
-    try {
-      await svc.merge(req.actor!, id, data.targetId, meta(req));
-    } catch (err) {
-      if (err instanceof ValidationError) return mergePage(req, res, null, 422, err.fields);
-      throw err;
-    }
-    flash(req, 'success', 'organisations.merge.done', { id });
-    res.redirect(303, `/organisations/${data.targetId}`);
+  detailAction(r, '/:id/merge', 'organisations.moderate', {
+    // Refused: the picker keeps the target typed, unless the target itself is what is wrong.
+    page: (req, res, problem) => {
+      const typed = String(problem?.values.targetId ?? '');
+      return mergePage(req, res, !problem?.errors.targetId && /^\d{1,9}$/.test(typed) ? Number(typed) : null, 422, problem?.errors);
+    },
+    run: async (req, res) => {
+      const id = orgId(req);
+      const data = parse(mergeSchema, req.body);
+      await svc.merge(act(req), id, data.targetId);
+      flash(req, 'success', 'organisations.merge.done', { id });
+      res.redirect(303, `/organisations/${data.targetId}`);
+    },
   });
 
-  r.post('/:id/delete', allow('organisations.moderate'), async (req, res) => {
-    try {
-      const org = await svc.remove(req.actor!, orgId(req), meta(req));
+  detailAction(r, '/:id/delete', 'organisations.moderate', {
+    page: showPage,
+    run: async (req, res) => {
+      const org = await svc.remove(act(req), orgId(req));
       flash(req, 'success', 'organisations.show.deleted', { name: org.legalName });
       res.redirect(303, '/organisations');
-    } catch (err) {
-      if (err instanceof InUseError) return showPage(req, res, 422, { key: 'organisations.show.deleteRefused', references: err.references });
-      throw err;
-    }
+    },
   });
 
   // ───────────── services and contacts ─────────────
 
-  const entriesPage = async (req: Request, res: Response, status = 200, refusal?: { key: string; references: { labelKey: string; count: number }[] }) => {
+  /** The services and contacts page; after a refused deletion, `refusedKey` and what still references the entry. */
+  const entriesPage = (refusedKey?: string): DetailPage => async (req, res, problem) => {
     const list = await entries.list(req.actor!, orgId(req));
-    res.status(status).render('organisations/services', {
+    const refusal = refusedKey && problem?.references ? { key: refusedKey, references: problem.references } : undefined;
+    res.status(problem?.status ?? 200).render('organisations/services', {
       title: req.t('organisations.services.title', { name: list.org.legalName }),
       ...list,
       refusal,
@@ -260,9 +243,8 @@ export function organisationsRoutes(ctx: Ctx) {
       ...viewHelpers(req),
     });
   };
-  r.get('/:id/services', allow('organisations.services'), async (req, res) => {
-    await entriesPage(req, res);
-  });
+  const servicesPage = entriesPage();
+  r.get('/:id/services', allow('organisations.services'), (req, res) => servicesPage(req, res));
 
   const serviceLocals = (org: { id: number; legalName: string }, title: string, action: string) => ({
     title,
@@ -281,7 +263,7 @@ export function organisationsRoutes(ctx: Ctx) {
     initial: () => ({ sameAddress: true }),
     action: async (req, res, data) => {
       const id = orgId(req);
-      const created = await entries.createService(req.actor!, id, data, meta(req));
+      const created = await entries.createService(act(req), id, data);
       flash(req, 'success', 'organisations.services.created', { name: created.name });
       res.redirect(303, `/organisations/${id}/services`);
     },
@@ -297,22 +279,20 @@ export function organisationsRoutes(ctx: Ctx) {
     initial: (l) => formValues(l.service),
     action: async (req, res, data) => {
       const id = orgId(req);
-      await entries.updateService(req.actor!, id, idParam(req.params.serviceId), data, meta(req));
+      await entries.updateService(act(req), id, idParam(req.params.serviceId), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/organisations/${id}/services`);
     },
   });
 
-  r.post('/:id/services/:serviceId/delete', allow('organisations.services'), async (req, res) => {
-    const id = orgId(req);
-    try {
-      const deleted = await entries.deleteService(req.actor!, id, idParam(req.params.serviceId), meta(req));
+  detailAction(r, '/:id/services/:serviceId/delete', 'organisations.services', {
+    page: entriesPage('organisations.services.deleteRefused'),
+    run: async (req, res) => {
+      const id = orgId(req);
+      const deleted = await entries.deleteService(act(req), id, idParam(req.params.serviceId));
       flash(req, 'success', 'organisations.services.deleted', { name: deleted.name });
       res.redirect(303, `/organisations/${id}/services`);
-    } catch (err) {
-      if (err instanceof InUseError) return entriesPage(req, res, 422, { key: 'organisations.services.deleteRefused', references: err.references });
-      throw err;
-    }
+    },
   });
 
   const contactLocals = async (req: Request, org: { id: number; legalName: string }, title: string, action: string) => ({
@@ -320,7 +300,6 @@ export function organisationsRoutes(ctx: Ctx) {
     org,
     action,
     back: `/organisations/${org.id}/services`,
-    civilityOptions: civilityOptions(req),
     serviceOptions: (await entries.serviceOptions(org.id)).map((s) => ({ value: s.id, label: s.name })),
   });
 
@@ -334,7 +313,7 @@ export function organisationsRoutes(ctx: Ctx) {
     initial: (_l, req) => ({ civility: 'NONE', serviceId: /^\d{1,9}$/.test(qs(req.query.serviceId)) ? qs(req.query.serviceId) : '' }),
     action: async (req, res, data) => {
       const id = orgId(req);
-      const created = await entries.createContact(req.actor!, id, data, meta(req));
+      const created = await entries.createContact(act(req), id, data);
       flash(req, 'success', 'organisations.contacts.created', { name: `${created.firstName} ${created.lastName}` });
       res.redirect(303, `/organisations/${id}/services`);
     },
@@ -350,22 +329,20 @@ export function organisationsRoutes(ctx: Ctx) {
     initial: (l) => formValues(l.contact),
     action: async (req, res, data) => {
       const id = orgId(req);
-      await entries.updateContact(req.actor!, id, idParam(req.params.contactId), data, meta(req));
+      await entries.updateContact(act(req), id, idParam(req.params.contactId), data);
       flash(req, 'success', 'common.saved');
       res.redirect(303, `/organisations/${id}/services`);
     },
   });
 
-  r.post('/:id/contacts/:contactId/delete', allow('organisations.services'), async (req, res) => {
-    const id = orgId(req);
-    try {
-      const deleted = await entries.deleteContact(req.actor!, id, idParam(req.params.contactId), meta(req));
+  detailAction(r, '/:id/contacts/:contactId/delete', 'organisations.services', {
+    page: entriesPage('organisations.contacts.deleteRefused'),
+    run: async (req, res) => {
+      const id = orgId(req);
+      const deleted = await entries.deleteContact(act(req), id, idParam(req.params.contactId));
       flash(req, 'success', 'organisations.contacts.deleted', { name: `${deleted.firstName} ${deleted.lastName}` });
       res.redirect(303, `/organisations/${id}/services`);
-    } catch (err) {
-      if (err instanceof InUseError) return entriesPage(req, res, 422, { key: 'organisations.contacts.deleteRefused', references: err.references });
-      throw err;
-    }
+    },
   });
 
   return r;

@@ -1,24 +1,47 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { valuesOf } from '../../nomenclatures/index.js';
 import { isNafCode, isValidSiret, NAF_FORMAT, NAF_SECTIONS } from './identifiers.js';
 
-export const HEADCOUNTS = ['NONE', 'FROM_1_TO_9', 'FROM_10_TO_49', 'FROM_50_TO_249', 'FROM_250_TO_4999', 'FROM_5000'] as const;
-export const STRUCTURE_TYPES = ['COMPANY', 'PUBLIC_COMPANY', 'ASSOCIATION', 'PUBLIC_ADMINISTRATION', 'PUBLIC_LAB', 'HOSPITAL', 'INTERNATIONAL', 'OTHER'] as const;
-export const LEGAL_STATUSES = ['SA', 'SAS', 'SASU', 'SARL', 'EURL', 'SNC', 'SCOP', 'EI', 'ASSOCIATION', 'PUBLIC_BODY', 'FOREIGN', 'OTHER'] as const;
-export const CIVILITIES = ['MR', 'MRS', 'NONE'] as const;
+/** The offers' search filters on it (their schema imports it from here). */
+export const STRUCTURE_TYPES = valuesOf('structureType');
+
+/** What people type between a SIRET's digits ("732 829 320 00074", "732.829.320-00074"): ignored. */
+const SIRET_SEPARATORS = /[\s.-]/g;
+
+interface SiretMessages {
+  required: string;
+  format: string;
+  checksum: string;
+}
+
+/**
+ * The one SIRET field (registration search, directory forms, search by SIRET): spaces, dots and
+ * dashes are dropped, then 14 digits with a valid key (La Poste's exception included). Required:
+ * a string; otherwise an empty field gives null. Each message names what is wrong.
+ */
+export function siretField(opts: { required: true; messages?: Partial<SiretMessages> }): z.ZodType<string, string | undefined>;
+export function siretField(opts: { required: false; messages?: Partial<SiretMessages> }): z.ZodType<string | null, string | undefined>;
+export function siretField({ required, messages }: { required: boolean; messages?: Partial<SiretMessages> }): z.ZodType<string | null, string | undefined> {
+  const m: SiretMessages = { required: 'errors.field.required', format: 'organisations.errors.siretFormat', checksum: 'organisations.errors.siretChecksum', ...messages };
+  const digits = z
+    .string({ error: m.required })
+    .optional()
+    .transform((v) => (v ?? '').replace(SIRET_SEPARATORS, ''))
+    .superRefine((v, ctx) => {
+      if (v === '') {
+        if (required) ctx.addIssue({ code: 'custom', message: m.required });
+      } else if (!/^\d{14}$/.test(v)) ctx.addIssue({ code: 'custom', message: m.format });
+      else if (!isValidSiret(v)) ctx.addIssue({ code: 'custom', message: m.checksum });
+    });
+  return required ? digits : digits.transform((v) => v || null);
+}
 
 /** The fields of the creation and edit forms (the cross-field rules are in `organisationRules`). */
 export const organisationFields = {
   legalName: f.text(200),
-  siret: z
-    .string()
-    .trim()
-    .max(40, 'errors.field.tooLong|40')
-    .optional()
-    .transform((v) => (v ? v : null))
-    // Whatever the country, a SIRET given must be a valid one.
-    .refine((v) => v === null || /^\d{14}$/.test(v), { message: 'organisations.errors.siretFormat', abort: true })
-    .refine((v) => v === null || isValidSiret(v), 'organisations.errors.siretChecksum'),
+  // Whatever the country, a SIRET given must be a valid one (required in France: organisationRules).
+  siret: siretField({ required: false }),
   nafCode: z
     .string({ error: 'organisations.errors.nafRequired' })
     .trim()
@@ -27,9 +50,9 @@ export const organisationFields = {
     .max(10, { message: 'organisations.errors.nafFormat', abort: true })
     .refine((v) => NAF_FORMAT.test(v), { message: 'organisations.errors.nafFormat', abort: true })
     .refine((v) => isNafCode(v), 'organisations.errors.nafUnknown'),
-  headcount: f.enumOf(HEADCOUNTS),
-  structureType: f.enumOf(STRUCTURE_TYPES),
-  legalStatus: f.enumOf(LEGAL_STATUSES),
+  headcount: f.enumOf(valuesOf('headcountBand')),
+  structureType: f.enumOf(valuesOf('structureType')),
+  legalStatus: f.enumOf(valuesOf('legalStatus')),
   sector: f.optionalText(120),
   addressLine1: f.text(200),
   addressLine2: f.optionalText(200),
@@ -114,9 +137,7 @@ export const searchSchemas = {
     department: department(),
   }),
   siret: z.object({
-    siret: q(40)
-      .transform((s) => s.replace(/[\s.]/g, ''))
-      .refine((s) => /^\d{14}$/.test(s), 'organisations.search.errors.siret'),
+    siret: siretField({ required: true, messages: { required: 'organisations.search.errors.siret', format: 'organisations.search.errors.siret' } }),
   }),
   activity: z
     .object({
@@ -182,7 +203,7 @@ export const serviceSchema = z
 export type ServiceInput = z.infer<typeof serviceSchema>;
 
 export const contactSchema = z.object({
-  civility: f.enumOf(CIVILITIES),
+  civility: f.enumOf(valuesOf('civility')),
   firstName: f.text(100),
   lastName: f.text(100),
   function: f.optionalText(200),

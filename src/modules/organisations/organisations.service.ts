@@ -1,14 +1,13 @@
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import { RIGHT_RANK, } from '../../authz/centres.js';
+import { centresWith, hasCentreRight } from '../../authz/centres.js';
 import { can } from '../../authz/policy.js';
-import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { forbidden, InUseError, notFound, ValidationError } from '../../errors.js';
-import { Service } from '../../act.js';
-export { InUseError };
-import { pager, type Meta } from '../../http/pagination.js';
+import { pager } from '../../http/pagination.js';
 import { nafLabel, nafSectionOf, normalizeName } from './identifiers.js';
-import { createOrganisation, derivedColumns, findPossibleDuplicates } from './organisations.core.js';
+import { createOrganisation, derivedColumns, findPossibleDuplicates, mayManageServices } from './organisations.core.js';
 import { ORGANISATION_REFERENCES, referencesOf } from './organisations.references.js';
 import type { OrganisationCreateInput, OrganisationEditInput, SearchInput } from './organisations.schemas.js';
 import { RESULT_SELECT, searchOrganisations } from './organisations.search.js';
@@ -42,13 +41,8 @@ const identityKeys = (input: { siret: string | null; legalName: string; postalCo
   `name:${normalizeName(input.legalName)}|${input.postalCode}`,
 ];
 
-/** Centres where the actor holds WRITE or ADMIN, in id order. */
-export function writeCentres(actor: Actor): number[] {
-  return [...actor.centres.entries()]
-    .filter(([, right]) => RIGHT_RANK[right] >= RIGHT_RANK.WRITE)
-    .map(([id]) => id)
-    .sort((a, b) => a - b);
-}
+/** Centres where the actor holds WRITE or ADMIN, in id order (the first one receives their creations). */
+const writeCentres = (actor: Actor): number[] => centresWith(actor, 'WRITE').sort((a, b) => a - b);
 
 /**
  * The host-organisation directory. Reach, in one place:
@@ -73,20 +67,13 @@ export class OrganisationService extends Service {
   canModerateRecord(actor: Actor, org: { centreId: number | null }): boolean {
     if (actor.isPlatformAdmin) return true;
     if (!can(actor, 'organisations.moderate')) return false;
-    if (org.centreId === null) return true;
-    return writeCentres(actor).includes(org.centreId);
+    return org.centreId === null || hasCentreRight(actor, org.centreId, 'WRITE');
   }
 
   private assertModerate(actor: Actor, org: { centreId: number | null }) {
     if (this.canModerateRecord(actor, org)) return;
     if (org.centreId !== null && actor.centres.has(org.centreId)) throw forbidden();
     throw notFound();
-  }
-
-  /** May the actor manage this organisation's services and contacts? */
-  canManageServices(actor: Actor, organisationId: number): boolean {
-    if (actor.isPlatformAdmin || actor.roles.includes('centreWrite')) return true;
-    return actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
   }
 
   async search(input: SearchInput, page: number) {
@@ -112,7 +99,7 @@ export class OrganisationService extends Service {
       history: await this.history(id, org),
       canEdit: can(actor, 'organisations.moderate'),
       canModerate: this.canModerateRecord(actor, org),
-      canManageServices: can(actor, 'organisations.services') && this.canManageServices(actor, id),
+      canManageServices: can(actor, 'organisations.services') && mayManageServices(actor, id),
       // A spontaneous application needs an administrator on the company side to receive it.
       acceptsSpontaneous: can(actor, 'applications.apply') && (await this.db.companyMembership.count({ where: { organisationId: id, role: 'ADMIN', user: { active: true } } })) > 0,
     };
@@ -154,7 +141,8 @@ export class OrganisationService extends Service {
     return { verified: false, centreId: null };
   }
 
-  async create(actor: Actor, input: OrganisationCreateInput, meta: Meta = {}) {
+  async create(act: Act, input: OrganisationCreateInput) {
+    const { actor, requestId } = act;
     const { confirmDistinct, ...data } = input;
     return this.db.$transaction(async (tx) => {
       await lockIdentity(tx, identityKeys(data));
@@ -163,12 +151,13 @@ export class OrganisationService extends Service {
       if (sameSiret.length) throw new DuplicateError({ siret: 'organisations.errors.siretTaken' }, sameSiret, true);
       if (candidates.length && !confirmDistinct) throw new DuplicateError({ confirmDistinct: 'organisations.duplicates.confirmRequired' }, candidates, false);
       const placement = await this.placementFor(tx, actor);
-      return createOrganisation(tx, actor, data, { ...placement, requestId: meta.requestId });
+      return createOrganisation(tx, act, data, placement);
     });
   }
 
   /** Edit by WRITE staff or the platform administrator: the verification stays as it is. */
-  async update(actor: Actor, id: number, input: OrganisationEditInput, meta: Meta = {}) {
+  async update(act: Act, id: number, input: OrganisationEditInput) {
+    const { actor, requestId } = act;
     return this.db.$transaction(async (tx) => {
       await lockIdentity(tx, identityKeys(input));
       const before = await tx.organisation.findUnique({ where: { id } });
@@ -178,7 +167,7 @@ export class OrganisationService extends Service {
         if (taken) throw new ValidationError({ siret: 'organisations.errors.siretTaken' });
       }
       const after = await tx.organisation.update({ where: { id }, data: { ...input, ...derivedColumns(input) } });
-      await audit(tx, { actorId: actor.id, action: 'organisation.update', entityType: 'Organisation', entityId: id, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'organisation.update', entityType: 'Organisation', entityId: id, before, after, requestId });
       return after;
     });
   }
@@ -198,14 +187,15 @@ export class OrganisationService extends Service {
     return { items, pager: p };
   }
 
-  async verify(actor: Actor, id: number, meta: Meta = {}) {
+  async verify(act: Act, id: number) {
+    const { actor, requestId } = act;
     const org = await this.get(id);
     this.assertModerate(actor, org);
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ verified: boolean }[]>`SELECT verified FROM "Organisation" WHERE id = ${id} FOR UPDATE`;
       if (!rows.length) throw notFound();
       if (rows[0].verified) return { alreadyVerified: true };
-      const after = await tx.organisation.update({ where: { id }, data: { verified: true, verifiedAt: new Date(), verifiedById: actor.id } });
+      const after = await tx.organisation.update({ where: { id }, data: { verified: true, verifiedAt: act.now, verifiedById: actor.id } });
       await audit(tx, {
         actorId: actor.id,
         action: 'organisation.verify',
@@ -213,7 +203,7 @@ export class OrganisationService extends Service {
         entityId: id,
         before: { verified: false },
         after: { verified: true, verifiedAt: after.verifiedAt, verifiedById: actor.id },
-        requestId: meta.requestId,
+        requestId,
       });
       return { alreadyVerified: false };
     });
@@ -248,7 +238,8 @@ export class OrganisationService extends Service {
    * Merges the duplicate `id` into `targetId`: every reference moves to the target, the duplicate
    * is deleted, and the audit trail keeps both ids — all in one transaction.
    */
-  async merge(actor: Actor, id: number, targetId: number, meta: Meta = {}) {
+  async merge(act: Act, id: number, targetId: number) {
+    const { actor, requestId } = act;
     const source = await this.get(id);
     this.assertModerate(actor, source);
     if (targetId === id) throw new ValidationError({ targetId: 'organisations.merge.errors.self' });
@@ -269,7 +260,7 @@ export class OrganisationService extends Service {
         entityId: targetId,
         before: { duplicateId: id, duplicate, targetId, target },
         after: { duplicateId: id, targetId, moved },
-        requestId: meta.requestId,
+        requestId,
       });
       // The duplicate's own history says where it went.
       await audit(tx, {
@@ -279,14 +270,15 @@ export class OrganisationService extends Service {
         entityId: id,
         before: duplicate,
         after: { duplicateId: id, targetId, moved },
-        requestId: meta.requestId,
+        requestId,
       });
       return { target, moved };
     });
   }
 
   /** Deletes an organisation that nothing references; refused (InUseError) otherwise. */
-  async remove(actor: Actor, id: number, meta: Meta = {}) {
+  async remove(act: Act, id: number) {
+    const { actor, requestId } = act;
     const org = await this.get(id);
     this.assertModerate(actor, org);
     await this.db.$transaction(async (tx) => {
@@ -296,7 +288,7 @@ export class OrganisationService extends Service {
       const refs = await referencesOf(tx, ORGANISATION_REFERENCES, id);
       if (refs.length) throw new InUseError(refs);
       const before = await tx.organisation.delete({ where: { id } });
-      await audit(tx, { actorId: actor.id, action: 'organisation.delete', entityType: 'Organisation', entityId: id, before, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'organisation.delete', entityType: 'Organisation', entityId: id, before, requestId });
     });
     return org;
   }

@@ -1,8 +1,6 @@
-// What the organisation views need beyond the field values: option lists and display helpers.
-import type { Request } from 'express';
+// What the organisation views need beyond the field values and the nomenclatures (ref.options): the NAF selects, country names.
 import type { LocaleCode } from '../../i18n/index.js';
 import { NAF_SECTIONS, nafClasses, nafDivisions } from './identifiers.js';
-import { CIVILITIES, HEADCOUNTS, LEGAL_STATUSES, STRUCTURE_TYPES } from './organisations.schemas.js';
 
 const displayNames = new Map<LocaleCode, Intl.DisplayNames>();
 
@@ -19,19 +17,6 @@ export function countryName(code: string | null | undefined, locale: LocaleCode)
   } catch {
     return code;
   }
-}
-
-export function organisationFormOptions(req: Request) {
-  const t = req.t;
-  return {
-    headcountOptions: HEADCOUNTS.map((k) => ({ value: k, label: t(`organisations.headcount.${k}`) })),
-    structureTypeOptions: STRUCTURE_TYPES.map((k) => ({ value: k, label: t(`organisations.structureType.${k}`) })),
-    legalStatusOptions: LEGAL_STATUSES.map((k) => ({ value: k, label: t(`organisations.legalStatus.${k}`) })),
-  };
-}
-
-export function civilityOptions(req: Request) {
-  return CIVILITIES.map((k) => ({ value: k, label: req.t(`organisations.civility.${k}`) }));
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

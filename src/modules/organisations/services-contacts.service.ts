@@ -1,13 +1,12 @@
+import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import type { Db, Tx } from '../../db/client.js';
-import { notFound, ValidationError } from '../../errors.js';
-import type { Meta } from '../../http/pagination.js';
+import type { Tx } from '../../db/client.js';
+import { InUseError, notFound, ValidationError } from '../../errors.js';
 import { departmentOf, normalizeName } from './identifiers.js';
+import { mayManageServices } from './organisations.core.js';
 import { CONTACT_REFERENCES, referencesOf, SERVICE_REFERENCES } from './organisations.references.js';
 import type { ContactInput, ServiceInput } from './organisations.schemas.js';
-import { InUseError } from './organisations.service.js';
-import { Service } from '../../act.js';
 
 /**
  * The services ("services d'accueil") and contacts of an organisation. Who: WRITE staff and the
@@ -18,8 +17,7 @@ export class ServiceContactService extends Service {
 
   /** The organisation, if the actor may manage its services and contacts; 404 otherwise. */
   async organisationFor(actor: Actor, organisationId: number) {
-    const allowed = actor.isPlatformAdmin || actor.roles.includes('centreWrite') || actor.companies.some((c) => c.organisationId === organisationId && c.role === 'ADMIN');
-    if (!allowed) throw notFound();
+    if (!mayManageServices(actor, organisationId)) throw notFound();
     const org = await this.db.organisation.findUnique({
       where: { id: organisationId },
       select: { id: true, legalName: true, verified: true, addressLine1: true, addressLine2: true, postalCode: true, city: true, country: true },
@@ -57,29 +55,32 @@ export class ServiceContactService extends Service {
     return { ...input, normalizedName: normalizeName(input.name), department: input.sameAddress ? null : departmentOf(input.postalCode, input.country) };
   }
 
-  async createService(actor: Actor, organisationId: number, input: ServiceInput, meta: Meta = {}) {
+  async createService(act: Act, organisationId: number, input: ServiceInput) {
+    const { actor, requestId } = act;
     await this.organisationFor(actor, organisationId);
     return this.db.$transaction(async (tx) => {
       await this.lockOrganisation(tx, organisationId);
       const service = await tx.service.create({ data: { ...this.serviceData(input), organisationId } });
-      await audit(tx, { actorId: actor.id, action: 'service.create', entityType: 'Service', entityId: service.id, after: service, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'service.create', entityType: 'Service', entityId: service.id, after: service, requestId });
       return service;
     });
   }
 
-  async updateService(actor: Actor, organisationId: number, serviceId: number, input: ServiceInput, meta: Meta = {}) {
+  async updateService(act: Act, organisationId: number, serviceId: number, input: ServiceInput) {
+    const { actor, requestId } = act;
     await this.getService(actor, organisationId, serviceId);
     return this.db.$transaction(async (tx) => {
       const before = await tx.service.findFirst({ where: { id: serviceId, organisationId } });
       if (!before) throw notFound();
       const after = await tx.service.update({ where: { id: serviceId }, data: this.serviceData(input) });
-      await audit(tx, { actorId: actor.id, action: 'service.update', entityType: 'Service', entityId: serviceId, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'service.update', entityType: 'Service', entityId: serviceId, before, after, requestId });
       return after;
     });
   }
 
   /** Refused (InUseError) while contacts — later conventions — reference the service. */
-  async deleteService(actor: Actor, organisationId: number, serviceId: number, meta: Meta = {}) {
+  async deleteService(act: Act, organisationId: number, serviceId: number) {
+    const { actor, requestId } = act;
     await this.getService(actor, organisationId, serviceId);
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Service" WHERE id = ${serviceId} AND "organisationId" = ${organisationId} FOR UPDATE`;
@@ -87,7 +88,7 @@ export class ServiceContactService extends Service {
       const refs = await referencesOf(tx, SERVICE_REFERENCES, serviceId);
       if (refs.length) throw new InUseError(refs);
       const before = await tx.service.delete({ where: { id: serviceId } });
-      await audit(tx, { actorId: actor.id, action: 'service.delete', entityType: 'Service', entityId: serviceId, before, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'service.delete', entityType: 'Service', entityId: serviceId, before, requestId });
       return before;
     });
   }
@@ -108,31 +109,34 @@ export class ServiceContactService extends Service {
     if (!found) throw new ValidationError({ serviceId: 'organisations.contacts.errors.service' });
   }
 
-  async createContact(actor: Actor, organisationId: number, input: ContactInput, meta: Meta = {}) {
+  async createContact(act: Act, organisationId: number, input: ContactInput) {
+    const { actor, requestId } = act;
     await this.organisationFor(actor, organisationId);
     return this.db.$transaction(async (tx) => {
       await this.lockOrganisation(tx, organisationId);
       await this.checkService(tx, organisationId, input.serviceId);
       const contact = await tx.contact.create({ data: { ...input, organisationId } });
-      await audit(tx, { actorId: actor.id, action: 'contact.create', entityType: 'Contact', entityId: contact.id, after: contact, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'contact.create', entityType: 'Contact', entityId: contact.id, after: contact, requestId });
       return contact;
     });
   }
 
-  async updateContact(actor: Actor, organisationId: number, contactId: number, input: ContactInput, meta: Meta = {}) {
+  async updateContact(act: Act, organisationId: number, contactId: number, input: ContactInput) {
+    const { actor, requestId } = act;
     await this.getContact(actor, organisationId, contactId);
     return this.db.$transaction(async (tx) => {
       const before = await tx.contact.findFirst({ where: { id: contactId, organisationId } });
       if (!before) throw notFound();
       await this.checkService(tx, organisationId, input.serviceId);
       const after = await tx.contact.update({ where: { id: contactId }, data: input });
-      await audit(tx, { actorId: actor.id, action: 'contact.update', entityType: 'Contact', entityId: contactId, before, after, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'contact.update', entityType: 'Contact', entityId: contactId, before, after, requestId });
       return after;
     });
   }
 
   /** Refused (InUseError) while a user account — later a convention — is linked to the contact. */
-  async deleteContact(actor: Actor, organisationId: number, contactId: number, meta: Meta = {}) {
+  async deleteContact(act: Act, organisationId: number, contactId: number) {
+    const { actor, requestId } = act;
     await this.getContact(actor, organisationId, contactId);
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Contact" WHERE id = ${contactId} AND "organisationId" = ${organisationId} FOR UPDATE`;
@@ -140,7 +144,7 @@ export class ServiceContactService extends Service {
       const refs = await referencesOf(tx, CONTACT_REFERENCES, contactId);
       if (refs.length) throw new InUseError(refs);
       const before = await tx.contact.delete({ where: { id: contactId } });
-      await audit(tx, { actorId: actor.id, action: 'contact.delete', entityType: 'Contact', entityId: contactId, before, requestId: meta.requestId });
+      await audit(tx, { actorId: actor.id, action: 'contact.delete', entityType: 'Contact', entityId: contactId, before, requestId });
       return before;
     });
   }
