@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.js';
 import { Prisma, type OfferStatus } from '../../generated/prisma/client.js';
 import { pager } from '../../http/pagination.js';
 import { normalizeName } from '../organisations/identifiers.js';
+import { CalendarDate, startOf } from '../../time/calendar.js';
 import type { BrowseInput, StaffSearchInput } from './offers.schemas.js';
 
 // Letters Unicode does not decompose into a base letter and an accent.
@@ -96,8 +97,10 @@ function staffConditions(input: StaffSearchInput, kw: Keywords): Prisma.Sql[] {
   const groups = (['diffused', 'ended', 'archived'] as const).filter((g) => input[g]);
   if (groups.length) and.push(Prisma.sql`o.status::text IN (${Prisma.join(groups.flatMap((g) => STATUS_GROUPS[g]))})`);
   if (input.academicYear) {
-    // An academic year runs from 1 September to 31 August: offers created in it.
-    and.push(Prisma.sql`o."createdAt" >= ${new Date(Date.UTC(input.academicYear, 8, 1))} AND o."createdAt" < ${new Date(Date.UTC(input.academicYear + 1, 8, 1))}`);
+    // An academic year runs from 1 September to 31 August (Paris days): offers created in it.
+    const from = startOf(CalendarDate.of(input.academicYear, 9, 1)!);
+    const to = startOf(CalendarDate.of(input.academicYear + 1, 9, 1)!);
+    and.push(Prisma.sql`o."createdAt" >= ${from} AND o."createdAt" < ${to}`);
   }
   if (input.structureType) and.push(orgHas(Prisma.sql`g."structureType" = ${input.structureType}::"StructureType"`));
   if (input.sector) and.push(orgHas(foldedContains(Prisma.raw('g.sector'), input.sector)));

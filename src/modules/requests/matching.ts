@@ -130,7 +130,7 @@ export class MatchingService extends Service {
   async offersForStudent(actor: Actor, limit = MATCH_LIMIT) {
     if (!actor.student) throw notFound();
     const student = actor.student;
-    const visible = visibleOfferSql(await viewerOf(this.db, student));
+    const visible = visibleOfferSql(await viewerOf(this.db, student), this.clock.now());
     const query = Prisma.sql`req.query`;
     const domainMatch = Prisma.sql`${OFFER_DOMAIN_KEY} = req.domain_key`;
     const placeMatch = Prisma.sql`(${OFFER_DEPT} = ANY(req.places) OR ${OFFER_CITY_KEY} = ANY(req.places))`;
