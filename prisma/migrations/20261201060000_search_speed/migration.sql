@@ -5,3 +5,9 @@
 DROP INDEX "Offer_status_publishFrom_id_idx";
 
 CREATE INDEX "Offer_published_list_idx" ON "Offer"("status", "publishFrom" DESC, "id" DESC, "publishUntil", "targetAll", "paid", "kind", "educationLevel", "country", "domainKey", "postalCode", "cityKey");
+
+-- "City contains …" (staff search, the student's place filter): trigrams of the folded city, so that
+-- the condition narrows the offers before their rows are read.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE INDEX "Offer_cityKey_trgm_idx" ON "Offer" USING GIN ("cityKey" gin_trgm_ops);
