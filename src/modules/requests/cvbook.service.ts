@@ -1,14 +1,14 @@
 // The CV book ("meilleurs profils"): the OPEN requests of active students who opted into the CV
-// book, searched by companies with facets. Every facet's counts come from one GROUP BY with
+// book, searched by companies with facets. Every facet's counts come from one GROUP BY query with
 // all the OTHER filters applied (so a value's count is what the list would hold if it were ticked
 // in place of the facet's current choice); the list and its total apply every filter.
 import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../errors.js';
-import { pager, type Pager } from '../../http/pagination.js';
+import { pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
-import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES } from './sql.js';
+import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
 import { Service, type Act } from '../../act.js';
 import { todayIn, type CalendarDate } from '../../time/calendar.js';
 
@@ -91,86 +91,45 @@ function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma
   };
 }
 
-/** Every facet's condition but `except`'s, on the CV book's rows (flags of the `cv` set below). */
-function flagsExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
-  const flags = FACETS.filter((k) => k !== except && conds[k]).map((k) => Prisma.raw(`cv."f_${k}"`));
-  return flags.length ? Prisma.join(flags, ' AND ') : Prisma.sql`TRUE`;
+function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
+  const parts = [CVBOOK_WHERE as Prisma.Sql, ...FACETS.filter((k) => k !== except).map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)];
+  return Prisma.join(parts, ' AND ');
 }
 
-type CountRow = { facet: Facet | 'total'; value: string; label: string | null; n: number };
+type CountRow = { value: string; label: string | null; n: number };
 
 export class CvBookService extends Service {
 
-  /**
-   * One page of matching requests and every facet's counts. The CV book's rows are read once (with
-   * one flag per filtered facet) and every count is taken from that set in the same query, run
-   * beside the page's query.
-   */
+  /** One page of matching requests and every facet's counts (9 queries, run concurrently); "today" is the Paris day of `act.now`. */
   async search(act: Act, f: CvBookFilters, page: number) {
     const today = todayIn(act.now);
     const conds = conditions(f, today);
-    const all = Prisma.join([CVBOOK_WHERE as Prisma.Sql, ...FACETS.map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)], ' AND ');
-    const flagColumns = FACETS.filter((k) => conds[k]).map((k) => Prisma.sql`, ${conds[k]!} AS ${Prisma.raw(`"f_${k}"`)}`);
-    const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL`) => Prisma.sql`
-      SELECT ${facet}::text AS facet, ${value} AS value, ${labelExpr}::text AS label, COUNT(DISTINCT cv.id)::int AS n
-      FROM cv ${extra} WHERE ${flagsExcept(conds, facet)} AND ${value} IS NOT NULL GROUP BY 2, 3`;
-    const countsQuery = this.db.$queryRaw<CountRow[]>`
-      WITH cv AS MATERIALIZED (
-        SELECT r.id, r.domain, r.sector, r.level::text AS level, r."durationMonths"::text AS duration, r."availableFrom", ${REQUEST_PLACES} AS places,
-               s."programmeId" ${flagColumns.length ? Prisma.join(flagColumns, '') : Prisma.empty}
-        FROM ${CVBOOK_FROM} WHERE ${CVBOOK_WHERE}
-      )
-      SELECT facet, value, label, n FROM (
-        SELECT u.*, row_number() OVER (PARTITION BY u.facet ORDER BY u.n DESC, u.value) AS k
-        FROM (
-          ${grouped('domain', Prisma.sql`cv.domain`)}
-          UNION ALL ${grouped('sector', Prisma.sql`cv.sector`)}
-          UNION ALL ${grouped('level', Prisma.sql`cv.level`)}
-          UNION ALL ${grouped('duration', Prisma.sql`cv.duration`)}
-          UNION ALL ${grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL unnest(cv.places) AS pl(token)`)}
-          UNION ALL ${grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = cv."programmeId"`, Prisma.sql`p.name`)}
-          UNION ALL SELECT 'total', '', NULL, COUNT(*)::int FROM cv WHERE ${flagsExcept(conds, null)}
-          UNION ALL SELECT 'availability', v.a, NULL, COUNT(cv.id)::int
-            FROM (VALUES ${Prisma.join(AVAILABILITY.map((a) => Prisma.sql`(${a}, ${availabilityDate(a, today).toString()}::date)`))}) v(a, d)
-            LEFT JOIN cv ON ${flagsExcept(conds, 'availability')} AND (cv."availableFrom" IS NULL OR cv."availableFrom" <= v.d)
-            GROUP BY v.a
-        ) u
-      ) z
-      WHERE k <= 100
-      ORDER BY facet, k`;
-    const [counts, firstPage] = await Promise.all([countsQuery, page === 1 ? this.page(all, pager(1, 1)) : null]);
-    const of = (facet: CountRow['facet']) => counts.filter((c) => c.facet === facet);
-    const availability = Object.fromEntries(of('availability').map((c) => [c.value, c.n]));
-    const [domain, sector, level, duration, place, programme] = (['domain', 'sector', 'level', 'duration', 'place', 'programme'] as const).map(of);
-    const total = of('total')[0]?.n ?? 0;
+    const all = whereExcept(conds, null);
+    const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL`) =>
+      this.db.$queryRaw<CountRow[]>`
+        SELECT ${value} AS value, ${labelExpr} AS label, COUNT(DISTINCT r.id)::int AS n
+        FROM ${CVBOOK_FROM} ${extra}
+        WHERE ${whereExcept(conds, facet)} AND ${value} IS NOT NULL
+        GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 100`;
+    const dates = AVAILABILITY.map((a) => availabilityDate(a, today));
+    const [totalRows, domain, sector, level, duration, place, programme, availability] = await Promise.all([
+      this.db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM ${CVBOOK_FROM} WHERE ${all}`,
+      grouped('domain', Prisma.sql`r.domain`),
+      grouped('sector', Prisma.sql`r.sector`),
+      grouped('level', Prisma.sql`r.level::text`),
+      grouped('duration', Prisma.sql`r."durationMonths"::text`),
+      grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL ${requestPlaceTokens} pl`),
+      grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = s."programmeId"`, Prisma.sql`p.name`),
+      this.db.$queryRaw<Record<string, number>[]>`
+        SELECT ${Prisma.join(
+          AVAILABILITY.map((a, i) => Prisma.sql`COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int AS ${Prisma.raw(`"${a}"`)}`),
+          ', ',
+        )}
+        FROM ${CVBOOK_FROM} WHERE ${whereExcept(conds, 'availability')}`,
+    ]);
+    const total = totalRows[0]?.n ?? 0;
     const pg = pager(page, total);
-    // The first page is read beside the counts; another page once the total is known (a page past the end shows the last).
-    const items = firstPage ?? (await this.page(all, pg));
-    const facet = (rows: CountRow[], selected: string[]): FacetValue[] => {
-      const out = rows.map((r) => ({ value: r.value, label: r.label, count: r.n, selected: selected.includes(r.value) }));
-      // A ticked value with no match left stays listed (with 0) so it can be unticked.
-      for (const v of selected) if (!out.some((o) => o.value === v)) out.push({ value: v, label: null, count: 0, selected: true });
-      return out;
-    };
-    const levelOrder = (v: string) => LEVELS.indexOf(v as Level);
-    return {
-      items,
-      pager: pg,
-      facets: {
-        domain: facet(domain, f.domain),
-        sector: facet(sector, f.sector),
-        level: facet(level, f.level).sort((a, b) => levelOrder(a.value) - levelOrder(b.value)),
-        duration: facet(duration, f.duration.map(String)).sort((a, b) => Number(a.value) - Number(b.value)),
-        place: facet(place, f.place),
-        programme: facet(programme, f.programme.map(String)),
-        availability: AVAILABILITY.map((a) => ({ value: a, label: null, count: availability[a] ?? 0, selected: f.availability === a })),
-      },
-    };
-  }
-
-  /** One page of the requests matching `where`, newest first. */
-  private page(where: Prisma.Sql, pg: Pager) {
-    return this.db.$queryRaw<
+    const items = await this.db.$queryRaw<
       {
         id: number;
         title: string;
@@ -188,9 +147,30 @@ export class CvBookService extends Service {
       SELECT r.id, r.title, r.level::text AS level, r."durationMonths", r.domain, r.sector, r.place, r."availableFrom",
              u."firstName", u."lastName", p.name AS programme
       FROM ${CVBOOK_FROM} LEFT JOIN "Programme" p ON p.id = s."programmeId"
-      WHERE ${where}
+      WHERE ${all}
       ORDER BY r."updatedAt" DESC, r.id DESC
       LIMIT ${pg.size} OFFSET ${pg.skip}`;
+
+    const facet = (rows: CountRow[], selected: string[]): FacetValue[] => {
+      const out = rows.map((r) => ({ value: r.value, label: r.label, count: r.n, selected: selected.includes(r.value) }));
+      // A ticked value with no match left stays listed (with 0) so it can be unticked.
+      for (const v of selected) if (!out.some((o) => o.value === v)) out.push({ value: v, label: null, count: 0, selected: true });
+      return out;
+    };
+    const levelOrder = (v: string) => LEVELS.indexOf(v as Level);
+    return {
+      items,
+      pager: pg,
+      facets: {
+        domain: facet(domain, f.domain),
+        sector: facet(sector, f.sector),
+        level: facet(level, f.level).sort((a, b) => levelOrder(a.value) - levelOrder(b.value)),
+        duration: facet(duration, f.duration.map(String)).sort((a, b) => Number(a.value) - Number(b.value)),
+        place: facet(place, f.place),
+        programme: facet(programme, f.programme.map(String)),
+        availability: AVAILABILITY.map((a) => ({ value: a, label: null, count: availability[0]?.[a] ?? 0, selected: f.availability === a })),
+      },
+    };
   }
 
   /**

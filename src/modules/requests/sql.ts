@@ -35,6 +35,8 @@ export const CVBOOK_WHERE = Prisma.raw(`r.status = 'OPEN'`);
  * GIN, computed by the SQL function stages_place_tokens() of the search_indexes migration.
  */
 export const REQUEST_PLACES = Prisma.raw(`r."placeTokens"`);
+/** The place tokens of a request, as a lateral set. */
+export const requestPlaceTokens = Prisma.sql`(SELECT unnest(${REQUEST_PLACES}) AS token)`;
 /** stages_fold(domain) of a request / an offer (accents and case ignored): columns "domainKey", btree. */
 export const REQUEST_DOMAIN_KEY = Prisma.raw(`r."domainKey"`);
 export const OFFER_DOMAIN_KEY = Prisma.raw(`o."domainKey"`);
