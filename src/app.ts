@@ -1,7 +1,5 @@
-import connectPgSimple from 'connect-pg-simple';
 import { csrfSync } from 'csrf-sync';
 import express, { type Express } from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
 import passport from 'passport';
 import path from 'node:path';
@@ -12,6 +10,7 @@ import { createContext, type AppDeps } from './context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
+import { ABSOLUTE_TIMEOUT_MS, sessions } from './http/session.js';
 import { log } from './log.js';
 import { coreRoutes } from './modules/core/core.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
@@ -26,8 +25,7 @@ import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
-export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
 
 export type { AppDeps } from './context.js';
 
@@ -41,6 +39,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
+  // Compiled views are kept (Express otherwise looks each view up on disk, synchronously, and
+  // recompiles it on every render); only development reads an edited view at once.
+  app.set('view cache', config.NODE_ENV !== 'development');
   app.disable('x-powered-by');
 
   app.use(requestId(ctx.clock));
@@ -73,18 +74,7 @@ export function createApp(deps: AppDeps): Express {
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5 });
   pool.on('error', (err) => log.warn('idle session-store connection lost', { error: err.message }));
   app.locals.pool = pool;
-  const PgStore = connectPgSimple(session);
-  app.use(
-    session({
-      name: 'stages.sid',
-      secret: config.SESSION_SECRET,
-      store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: config.NODE_ENV === 'test' ? false : 15 * 60 }),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true, // each request pushes the idle deadline 30 minutes further
-      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: IDLE_TIMEOUT_MS },
-    }),
-  );
+  app.use(sessions({ pool, secret: config.SESSION_SECRET, secure, prune: config.NODE_ENV !== 'test' }));
   // express-session sends a response's headers before its store has saved the session, and a
   // browser follows a redirect at once: the next page could read the session as it was (a flash
   // message lost, a wizard step missing). Every redirect therefore waits for the save.

@@ -6,7 +6,8 @@ import { formatters } from '../i18n/format.js';
 import { label, options, type NomenclatureName } from '../nomenclatures/index.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import type { Clock } from '../time/clock.js';
-import { navFor } from './nav.js';
+import { navFor, type NavItem } from './nav.js';
+import type { Actor } from '../authz/actor.js';
 import { messageFor } from './validate.js';
 
 /** Every request gets an id (audit rows, error pages, logs) and its "now", read once from the clock. */
@@ -43,7 +44,7 @@ export function viewLocals(generateToken: (req: Request) => string, opts: { devM
     res.locals.requestId = req.id;
     res.locals.values = {};
     res.locals.errors = {};
-    res.locals.nav = navFor(req.actor, opts);
+    res.locals.nav = navOf(req.actor, opts.devMailbox);
     // Lazily created: pages without a form do not touch the session.
     Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true });
     res.locals.flash = req.session?.flash ?? [];
@@ -61,4 +62,17 @@ function referenceHelpers(locale: 'fr' | 'en') {
     refHelpers.set(locale, h);
   }
   return h;
+}
+
+// The menu depends only on the actor's roles: computed once per set of roles, not per request.
+const navs = new Map<string, NavItem[]>();
+function navOf(actor: Actor | null, devMailbox: boolean): NavItem[] {
+  if (!actor) return [];
+  const key = `${devMailbox}:${actor.roles.join(',')}`;
+  let nav = navs.get(key);
+  if (!nav) {
+    nav = navFor(actor, { devMailbox });
+    navs.set(key, nav);
+  }
+  return nav;
 }

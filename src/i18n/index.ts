@@ -42,8 +42,11 @@ export function translate(locale: LocaleCode, key: string, params?: Params): str
   return msg.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined || params[name] === null ? m : String(params[name])));
 }
 
+// One translator per language, shared by every request.
+const translators = Object.fromEntries(LOCALES.map((l) => [l, (key: string, params?: Params) => translate(l, key, params)])) as Record<LocaleCode, Translate>;
+
 export function translator(locale: LocaleCode): Translate {
-  return (key, params) => translate(locale, key, params);
+  return translators[locale];
 }
 
 export function hasKey(key: string): boolean {

@@ -4,9 +4,10 @@
 // a rank cannot be expressed through Prisma's where/orderBy. Each criterion is one SQL condition
 // on the offer `o`; the page's rows are then read through Prisma in the order found here.
 import type { Db } from '../../db/client.js';
-import { Prisma, type OfferStatus } from '../../generated/prisma/client.js';
-import { pager } from '../../http/pagination.js';
+import { Prisma, type OfferKind, type OfferStatus } from '../../generated/prisma/client.js';
+import { PAGE_SIZE, pager, type Pager } from '../../http/pagination.js';
 import { normalizeName } from '../organisations/identifiers.js';
+import { CalendarDate, startOf } from '../../time/calendar.js';
 import type { BrowseInput, StaffSearchInput } from './offers.schemas.js';
 
 // Letters Unicode does not decompose into a base letter and an accent.
@@ -96,8 +97,10 @@ function staffConditions(input: StaffSearchInput, kw: Keywords): Prisma.Sql[] {
   const groups = (['diffused', 'ended', 'archived'] as const).filter((g) => input[g]);
   if (groups.length) and.push(Prisma.sql`o.status::text IN (${Prisma.join(groups.flatMap((g) => STATUS_GROUPS[g]))})`);
   if (input.academicYear) {
-    // An academic year runs from 1 September to 31 August: offers created in it.
-    and.push(Prisma.sql`o."createdAt" >= ${new Date(Date.UTC(input.academicYear, 8, 1))} AND o."createdAt" < ${new Date(Date.UTC(input.academicYear + 1, 8, 1))}`);
+    // An academic year runs from 1 September to 31 August (Paris days): offers created in it.
+    const from = startOf(CalendarDate.of(input.academicYear, 9, 1)!);
+    const to = startOf(CalendarDate.of(input.academicYear + 1, 9, 1)!);
+    and.push(Prisma.sql`o."createdAt" >= ${from} AND o."createdAt" < ${to}`);
   }
   if (input.structureType) and.push(orgHas(Prisma.sql`g."structureType" = ${input.structureType}::"StructureType"`));
   if (input.sector) and.push(orgHas(foldedContains(Prisma.raw('g.sector'), input.sector)));
@@ -105,46 +108,65 @@ function staffConditions(input: StaffSearchInput, kw: Keywords): Prisma.Sql[] {
 }
 
 /**
- * One page of offer ids matching `scope` (the student's visibility or the actor's reach) and the
- * criteria: best keyword rank first when there are keywords (`kw`), then `order`. Returns the
- * ids in order and the pager.
+ * One page of the offers matching `scope` (the student's visibility or the actor's reach) and the
+ * criteria, with the list's total, in one query: best keyword rank first when there are keywords
+ * (`kw`), then `order` (on `o`). The total is a window count over the matches, read in the same
+ * pass (a ranked list reads every match anyway; an unranked one from an index, see the
+ * search_speed migration); `columns` and `joins` are read for the page's rows only.
  */
-async function pageOfIds(db: Db, scope: Prisma.Sql, conditions: Prisma.Sql[], kw: string | null, order: Prisma.Sql, page: number) {
-  const where = Prisma.join([scope, ...conditions], ' AND ');
-  const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Offer" o WHERE ${where}`;
-  const p = pager(page, n);
-  if (!n) return { ids: [] as number[], pager: p };
+async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[]; kw: string | null; order: Prisma.Sql; columns: Prisma.Sql; joins: Prisma.Sql }, page: number) {
+  const where = Prisma.join([q.scope, ...q.conditions], ' AND ');
   // Weights {D, C, B, A}: the field a word is found in counts more than finding it twice (stem
   // and written form) in a lesser one.
-  const rank = kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${kw}::tsquery) DESC, ` : Prisma.empty;
-  const rows = await db.$queryRaw<{ id: number }[]>`SELECT o.id FROM "Offer" o WHERE ${where} ORDER BY ${rank}${order} LIMIT ${p.size} OFFSET ${p.skip}`;
-  return { ids: rows.map((r) => r.id), pager: p };
+  const rank = q.kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${q.kw}::tsquery)` : null;
+  const read = (p: Pager) => db.$queryRaw<(T & { total: number })[]>`
+    SELECT m.total, ${q.columns}
+    FROM (SELECT o.id, ${rank ?? Prisma.sql`NULL::real`} AS rank, count(*) OVER ()::int AS total FROM "Offer" o WHERE ${where}
+          ORDER BY ${rank ? Prisma.sql`rank DESC, ` : Prisma.empty}${q.order} LIMIT ${p.size} OFFSET ${p.skip}) m
+    JOIN "Offer" o ON o.id = m.id ${q.joins}
+    ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`;
+  let p = pager(page, page * PAGE_SIZE);
+  let rows = await read(p);
+  if (!rows.length && page > 1) {
+    // Past the last page: the last page is shown (see pager()).
+    const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Offer" o WHERE ${where}`;
+    p = pager(page, n);
+    rows = n ? await read(p) : [];
+  }
+  const total = rows[0]?.total ?? 0;
+  return { items: rows.map(({ total: _, ...row }) => row as T), pager: pager(p.page, total) };
 }
 
-/** The rows of `ids` in that order (Prisma keeps no order for `in`). */
-function inOrder<T extends { id: number }>(ids: number[], rows: T[]): T[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
+const ORGANISATION = Prisma.sql`JOIN "Organisation" g ON g.id = o."organisationId"`;
 
 /** The student's list: visible offers (`visible`, see offers.visibility.ts), newest diffusion first. */
 export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInput, page: number) {
   const kw = await keywords(db, input);
-  const { ids, pager: p } = await pageOfIds(db, visible, sharedConditions(input, kw), kw.any, Prisma.sql`o."publishFrom" DESC, o.id DESC`, page);
-  const rows = await db.offer.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, title: true, kind: true, domain: true, city: true, postalCode: true, country: true, paid: true, showCompany: true, publishUntil: true, organisation: { select: { legalName: true } } },
-  });
-  return { items: inOrder(ids, rows), pager: p };
+  const { items, pager: p } = await pageOf<{
+    id: number; title: string; kind: OfferKind; domain: string; city: string | null; postalCode: string | null; country: string; paid: boolean; showCompany: boolean; publishUntil: Date | null; legalName: string;
+  }>(db, {
+    scope: visible,
+    conditions: sharedConditions(input, kw),
+    kw: kw.any,
+    order: Prisma.sql`o."publishFrom" DESC, o.id DESC`,
+    columns: Prisma.sql`o.id, o.title, o.kind::text AS kind, o.domain, o.city, o."postalCode", o.country, o.paid, o."showCompany", o."publishUntil", g."legalName"`,
+    joins: ORGANISATION,
+  }, page);
+  return { items: items.map(({ legalName, ...o }) => ({ ...o, organisation: { legalName } })), pager: p };
 }
 
 /** The staff search within the actor's reach (`reach`), highest number first. */
 export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number) {
   const kw = await keywords(db, input);
-  const { ids, pager: p } = await pageOfIds(db, reach, staffConditions(input, kw), kw.any, Prisma.sql`o.id DESC`, page);
-  const rows = await db.offer.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, title: true, kind: true, status: true, city: true, postalCode: true, fromCompany: true, publishUntil: true, organisation: { select: { legalName: true } }, centre: { select: { name: true } } },
-  });
-  return { items: inOrder(ids, rows), pager: p };
+  const { items, pager: p } = await pageOf<{
+    id: number; title: string; kind: OfferKind; status: OfferStatus; city: string | null; postalCode: string | null; fromCompany: boolean; publishUntil: Date | null; legalName: string; centreName: string | null;
+  }>(db, {
+    scope: reach,
+    conditions: staffConditions(input, kw),
+    kw: kw.any,
+    order: Prisma.sql`o.id DESC`,
+    columns: Prisma.sql`o.id, o.title, o.kind::text AS kind, o.status::text AS status, o.city, o."postalCode", o."fromCompany", o."publishUntil", g."legalName", c.name AS "centreName"`,
+    joins: Prisma.sql`${ORGANISATION} LEFT JOIN "ManagementCentre" c ON c.id = o."centreId"`,
+  }, page);
+  return { items: items.map(({ legalName, centreName, ...o }) => ({ ...o, organisation: { legalName }, centre: centreName === null ? null : { name: centreName } })), pager: p };
 }

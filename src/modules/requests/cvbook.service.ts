@@ -9,7 +9,8 @@ import { notFound } from '../../errors.js';
 import { pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
 import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
-import { Service } from '../../act.js';
+import { Service, type Act } from '../../act.js';
+import { todayIn, type CalendarDate } from '../../time/calendar.js';
 
 export const FACETS = ['domain', 'sector', 'level', 'duration', 'place', 'availability', 'programme'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -68,18 +69,17 @@ export function filtersQuery(f: CvBookFilters): string {
   return p.toString();
 }
 
-/** The last day a request may become available for each availability choice. */
-export function availabilityDate(a: Availability, today = new Date()): Date {
-  const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const months = { now: 0, '1m': 1, '3m': 3, '6m': 6 }[a];
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d;
+const AVAILABILITY_MONTHS: Record<Availability, number> = { now: 0, '1m': 1, '3m': 3, '6m': 6 };
+
+/** The last day a request may become available for each availability choice, from `today` (a Paris day). */
+export function availabilityDate(a: Availability, today: CalendarDate): CalendarDate {
+  return today.addMonths(AVAILABILITY_MONTHS[a]);
 }
 
-const availableBy = (d: Date) => Prisma.sql`(r."availableFrom" IS NULL OR r."availableFrom" <= ${d.toISOString().slice(0, 10)}::date)`;
+const availableBy = (d: CalendarDate) => Prisma.sql`(r."availableFrom" IS NULL OR r."availableFrom" <= ${d.toString()}::date)`;
 
 /** Each facet's condition (null when the facet is not filtered). */
-function conditions(f: CvBookFilters, today: Date): Record<Facet, Prisma.Sql | null> {
+function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma.Sql | null> {
   return {
     domain: f.domain.length ? Prisma.sql`r.domain = ANY(${f.domain}::text[])` : null,
     sector: f.sector.length ? Prisma.sql`r.sector = ANY(${f.sector}::text[])` : null,
@@ -100,8 +100,9 @@ type CountRow = { value: string; label: string | null; n: number };
 
 export class CvBookService extends Service {
 
-  /** One page of matching requests and every facet's counts (9 queries, run concurrently). */
-  async search(_actor: Actor, f: CvBookFilters, page: number, today = new Date()) {
+  /** One page of matching requests and every facet's counts (9 queries, run concurrently); "today" is the Paris day of `act.now`. */
+  async search(act: Act, f: CvBookFilters, page: number) {
+    const today = todayIn(act.now);
     const conds = conditions(f, today);
     const all = whereExcept(conds, null);
     const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL`) =>

@@ -93,28 +93,45 @@ export class MatchingService extends Service {
     const query = Prisma.sql`q.query`;
     const placeMatch = Prisma.sql`${REQUEST_PLACES} && ARRAY[${dept}::text, ${city}::text]`;
     const domainMatch = Prisma.sql`${REQUEST_DOMAIN_KEY} = ${foldText(offer.domain)}::text`;
-    const rows = await this.db.$queryRaw<
-      (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
-    >`
-      WITH q AS MATERIALIZED (SELECT ${anyWordQuery(Prisma.sql`${keywords}::text`)} AS query)
-      SELECT y.*, ${matchedWords(Prisma.sql`${keywords}::text`, Prisma.sql`y.text`)} AS words
-      FROM (
+    // The CV-book requests meeting `cond`, scored; the best `limit`.
+    const scored = (cond: Prisma.Sql) => Prisma.sql`
         SELECT x.*, x.s_domain + x.s_level + x.s_duration + x.s_place + x.s_keywords AS score
         FROM (
-          SELECT r.id, r.title, r.domain, r.level::text AS level, r."durationMonths", r.place, ${REQUEST_TEXT} AS text,
-                 u."firstName", u."lastName", p.name AS programme,
+          SELECT r.id,
                  (CASE WHEN ${domainMatch} THEN 40 ELSE 0 END) AS s_domain,
                  ${LEVEL_POINTS(Prisma.sql`r.level::text`, Prisma.sql`${offer.educationLevel}::text`)} AS s_level,
                  ${DURATION_POINTS(Prisma.sql`r."durationMonths"`, Prisma.sql`${offer.durationMonths}::int`)} AS s_duration,
                  (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place,
                  ${KEYWORD_POINTS(REQUEST_VECTOR, query)} AS s_keywords
-          FROM ${CVBOOK_FROM} CROSS JOIN q LEFT JOIN "Programme" p ON p.id = s."programmeId"
-          WHERE ${CVBOOK_WHERE} AND (${domainMatch} OR ${REQUEST_VECTOR} @@ ${query} OR ${placeMatch})
+          FROM ${CVBOOK_FROM} CROSS JOIN q
+          WHERE ${CVBOOK_WHERE} AND ${cond}
         ) x
         ORDER BY score DESC, x.id DESC
-        LIMIT ${limit}
-      ) y
-      ORDER BY y.score DESC, y.id DESC`;
+        LIMIT ${limit}`;
+    const rows = await this.db.$queryRaw<
+      (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
+    >`
+      WITH q AS MATERIALIZED (SELECT ${anyWordQuery(Prisma.sql`${keywords}::text`)} AS query),
+      -- Scored in two tiers, as in offersForStudent: the requests of the offer's domain first (indexed),
+      -- the others only when they can still reach the best \`limit\` (see \`settled\`). Only the score
+      -- leaves a tier; the names, texts and matched words are read for the \`limit\` best requests.
+      same_domain AS MATERIALIZED (
+        ${scored(domainMatch)}
+      ),
+      settled AS (
+        SELECT count(*) >= ${limit} AND coalesce(min(score), 0) > ${MAX_WITHOUT_DOMAIN} AS yes FROM same_domain
+      ),
+      other_domain AS (
+        ${scored(Prisma.sql`NOT coalesce(${domainMatch}, false) AND (${REQUEST_VECTOR} @@ ${query} OR ${placeMatch}) AND NOT (SELECT yes FROM settled)`)}
+      ),
+      best AS (
+        SELECT * FROM (SELECT * FROM same_domain UNION ALL SELECT * FROM other_domain) t ORDER BY score DESC, id DESC LIMIT ${limit}
+      )
+      SELECT b.*, r.title, r.domain, r.level::text AS level, r."durationMonths", r.place, u."firstName", u."lastName", p.name AS programme,
+             ${matchedWords(Prisma.sql`${keywords}::text`, REQUEST_TEXT)} AS words
+      FROM best b JOIN "InternshipRequest" r ON r.id = b.id JOIN "StudentProfile" s ON s.id = r."studentId" JOIN "User" u ON u.id = s."userId"
+           LEFT JOIN "Programme" p ON p.id = s."programmeId"
+      ORDER BY b.score DESC, b.id DESC`;
     return {
       offer,
       items: rows.map(({ s_domain, s_level, s_duration, s_place, s_keywords, score, words, ...r }) => ({

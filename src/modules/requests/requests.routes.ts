@@ -91,7 +91,7 @@ export function requestsRoutes(ctx: Ctx) {
 
   r.get('/cvbook', allow('cvbook.search'), async (req, res) => {
     const filters = parseFilters(req.query as Record<string, unknown>);
-    const result = await cvbook.search(req.actor!, filters, pageParam(req.query.page));
+    const result = await cvbook.search(act(req), filters, pageParam(req.query.page));
     const qs = filtersQuery(filters);
     res.render('cvbook/index', { title: req.t('requests.cvbook.title'), filters, ...result, baseUrl: `/cvbook${qs ? `?${qs}` : ''}`, hasFilters: !!qs });
   });

@@ -1,0 +1,55 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type pg from 'pg';
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+/** The idle deadline is pushed again once it was written this long ago: at most one session write a minute. */
+export const RENEW_AFTER_MS = 60 * 1000;
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The idle deadline last written (ms): setting it is what makes express-session save the session. */
+    idleUntil?: number;
+  }
+}
+
+/**
+ * Sessions in PostgreSQL with a 30-minute idle timeout. A rolling cookie (and the store's `touch`)
+ * would write the session row on every request; instead the row and the cookie are written only
+ * when the session changed or when its idle deadline was written more than a minute ago
+ * (renewIdleDeadline). The idle timeout is thus between 29 and 30 minutes after the last request.
+ */
+export function sessions(opts: { pool: pg.Pool; secret: string; secure: boolean; prune: boolean }): RequestHandler[] {
+  const PgStore = connectPgSimple(session);
+  return [
+    session({
+      name: 'stages.sid',
+      secret: opts.secret,
+      store: new PgStore({ pool: opts.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: opts.prune ? 15 * 60 : false, disableTouch: true }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: IDLE_TIMEOUT_MS },
+    }),
+    renewIdleDeadline,
+  ];
+}
+
+/**
+ * Pushes the idle deadline when the one written with the session is more than a minute old. The
+ * deadline is express-session's cookie expiry, saved in the row (its JSON and "expire" column);
+ * express-session and the store both count it in real time (not the app clock), so its age is
+ * read from the cookie: originalMaxAge − maxAge (the time left).
+ */
+export function renewIdleDeadline(req: Request, _res: Response, next: NextFunction) {
+  const s = req.session;
+  const c = s?.cookie;
+  if (c && c.originalMaxAge !== null && c.maxAge !== undefined && c.originalMaxAge - c.maxAge >= RENEW_AFTER_MS) {
+    s.touch();
+    // A change of the session's data: express-session saves it (row and expiry) and sends the cookie again.
+    s.idleUntil = c.expires!.getTime();
+  }
+  next();
+}
