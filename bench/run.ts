@@ -1,7 +1,9 @@
-// `npm run bench`: the throughput of the common pages at demo scale (bench/throughput.ts), then the searches at volume (100,000 offers, 50,000 open requests of 40,000
-// students), timed over HTTP through the real app, side by side with GET /healthz (a bare
-// `SELECT 1` through the same stack). Starts its own embedded PostgreSQL in a temporary folder
-// unless BENCH_DATABASE_URL is given (that database is then emptied and seeded: use a scratch one).
+// `npm run bench`: first the throughput of the common pages, signed in, at demo scale
+// (bench/throughput.ts, in a second database `<name>_demo`); then the searches at volume (100,000
+// offers, 50,000 open requests of 40,000 students), timed over HTTP through the real app, side by
+// side with GET /healthz (a bare `SELECT 1` through the same stack). Starts its own embedded
+// PostgreSQL in a temporary folder unless BENCH_DATABASE_URL is given (that database is then
+// emptied and seeded: use a scratch one; BENCH_SKIP_SEED=1 re-uses its data).
 // Only 127.0.0.1; bounded in requests (BENCH_N, default 30, after 3 warm-ups) and in time.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
