@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', path.join(ROOT, 'views'));
   // Compiled views are kept (Express otherwise looks each view up on disk, synchronously, and
   // recompiles it on every render); only development reads an edited view at once.
-  app.set('view cache', config.NODE_ENV !== 'development');
+  app.set('view cache', !config.VIEWS_RELOAD);
   app.disable('x-powered-by');
 
   app.use(requestId(ctx.clock));

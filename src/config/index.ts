@@ -18,6 +18,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Stages <no-reply@stages.localhost>'),
   JOBS_ENABLED: bool.default(true),
   SEED_DEMO: bool.default(true),
+  // Templates read again at each render (npm run dev, which reloads on change); compiled once otherwise.
+  VIEWS_RELOAD: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, errorMessage, notFound } from '../errors.js';
+import { DEFAULT_LOCALE, translator } from '../i18n/index.js';
 import { log } from '../log.js';
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {
@@ -28,7 +29,11 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     res.json({ error: code, requestId: req.id });
     return;
   }
-  const t = req.t ?? ((k: string) => k);
+  const t = req.t ?? translator(DEFAULT_LOCALE);
+  // A request that failed before the view locals were set (the session store down, say) still
+  // gets a page: the layout's locals default to an anonymous visitor's.
+  const defaults = { t, msg: t, locale: req.locale ?? DEFAULT_LOCALE, actor: null, nav: [], flash: [], currentPath: req.path, values: {}, errors: {}, csrfToken: '' };
+  for (const [k, v] of Object.entries(defaults)) if (!(k in res.locals)) res.locals[k] = v;
   const page = [403, 404, 413, 422, 429].includes(status) ? status : status >= 500 ? 500 : 400;
   res.render('errors/error', {
     title: t(`errors.page.${page}.title`),

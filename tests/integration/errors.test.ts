@@ -48,4 +48,19 @@ describe('error pages', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'server', requestId: res.headers['x-request-id'] });
   });
+
+  it('still renders a page for a request that failed before its view locals were set', async () => {
+    const app = express();
+    app.set('view engine', 'ejs');
+    app.set('views', path.join(ROOT, 'views'));
+    app.use(requestId(systemClock));
+    app.get('/early', () => {
+      throw new Error('session store unavailable');
+    });
+    app.use(errorHandler);
+    const res = await request(app).get('/early');
+    expect(res.status).toBe(500);
+    expect(res.text).toContain('Erreur du serveur');
+    expect(res.text).toContain(res.headers['x-request-id']);
+  });
 });
