@@ -4,6 +4,7 @@ import { allow } from '../../authz/guard.js';
 import { ValidationError } from '../../errors.js';
 import { anonymousAct } from '../../http/act.js';
 import { flash, formHandler } from '../../http/forms.js';
+import { detailAction } from '../../http/pages.js';
 import { parse } from '../../http/validate.js';
 import { isLocale } from '../../i18n/index.js';
 import { centreOptions, echo, organisationOptions, personOptions } from './companies.options.js';
@@ -197,17 +198,18 @@ export function registrationRoutes(r: Router, ctx: Ctx) {
     res.status(status).render('companies/register/terms', { ...locals, ...organisationOptions(req), ...personOptions(req), values, ...rest });
   };
   r.get(REGISTER.terms, allow('public'), wizard.guard('terms'), (req, res) => termsPage(req, res));
-  r.post(REGISTER.terms, allow('public'), wizard.guard('terms'), async (req, res) => {
-    try {
+  detailAction(r, REGISTER.terms, 'public', {
+    before: [wizard.guard('terms')],
+    page: (req, res, problem) => {
+      const { _form, ...errors } = problem?.errors ?? {};
+      return termsPage(req, res, { status: 422, values: echo(problem?.values ?? {}), errors, formError: problem?.formError ?? _form });
+    },
+    run: async (req, res) => {
       parse(termsSchema, req.body);
       const locale = isLocale(req.locale) ? req.locale : 'fr';
       req.session.companyRegistrationDone = await wizard.finish(req, (d, discard) => reg.register(d, anonymousAct(req), { locale, discard }));
       res.redirect(303, REGISTER.done);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const { _form, ...errors } = err.fields;
-      await termsPage(req, res, { status: 422, values: echo(req.body), errors, formError: _form });
-    }
+    },
   });
 
   r.get(REGISTER.done, allow('public'), (req, res) => {
