@@ -1,3 +1,4 @@
+import { dayOf } from '../time/calendar.js';
 import type { LocaleCode } from './index.js';
 
 const tag = (locale: LocaleCode) => (locale === 'en' ? 'en-GB' : 'fr-FR');
@@ -18,6 +19,8 @@ export function formatters(locale: LocaleCode): Formatters {
 export interface Formatters {
   date: (d: Date | null | undefined) => string;
   dateTime: (d: Date | null | undefined) => string;
+  /** The Paris day an instant falls on (a period's bounds stored as instants). */
+  day: (d: Date | null | undefined) => string;
 }
 
 // Intl formatters are costly to build: once per language, not once per request.
@@ -29,5 +32,6 @@ function build(locale: LocaleCode): Formatters {
   return {
     date: (d: Date | null | undefined) => (d ? date.format(d) : ''),
     dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : ''),
+    day: (d: Date | null | undefined) => (d ? date.format(dayOf(d).toDb()) : ''),
   };
 }

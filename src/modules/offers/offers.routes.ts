@@ -8,7 +8,6 @@ import { flash, formPage } from '../../http/forms.js';
 import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
-import { dayOf } from '../../time/calendar.js';
 import { organisationOptions } from '../companies/companies.options.js';
 import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
@@ -37,8 +36,6 @@ export function offersRoutes(ctx: Ctx) {
     ],
     monthOptions: Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: req.t(`offers.month.${i + 1}`) })),
     periodOptions: Array.from({ length: DIFFUSION_MONTHS.max }, (_, i) => ({ value: i + 1, label: req.t('offers.period.months', { n: i + 1 }) })),
-    // The diffusion period is stored as the instants its Paris days begin: shown as those days.
-    parisDay: (d: Date | null | undefined) => (d ? dayOf(d).toDb() : null),
   });
 
   // ───────────── management ─────────────
