@@ -25,3 +25,18 @@ describe('GET /healthz', () => {
     await db.$disconnect().catch(() => undefined);
   });
 });
+
+describe('the favicon', () => {
+  const t = useApp();
+
+  it('is linked from every page and answers at /favicon.ico (no 404 in the browser console)', async () => {
+    const page = await request(t.app).get('/login');
+    expect(page.text).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">');
+    const ico = await request(t.app).get('/favicon.ico');
+    expect(ico.status).toBe(301);
+    expect(ico.headers.location).toBe('/static/favicon.svg');
+    const svg = await request(t.app).get('/static/favicon.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+  });
+});

@@ -10,6 +10,11 @@ export function coreRoutes(ctx: Ctx) {
     res.redirect(303, req.actor ? homeFor(req.actor) : '/login');
   });
 
+  // Browsers ask for /favicon.ico whatever the page says: the one icon is the SVG.
+  r.get('/favicon.ico', allow('public'), (_req, res) => {
+    res.redirect(301, '/static/favicon.svg');
+  });
+
   r.get('/healthz', allow('public'), async (_req, res) => {
     try {
       await ctx.db.$queryRaw`SELECT 1`;
