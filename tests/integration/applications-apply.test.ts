@@ -68,6 +68,12 @@ describe('applying to an offer', () => {
       expect(mails[0].text).toContain('Léa Dubois');
     }
     expect(await mailsTo(t.db, 'admin@globex.test')).toHaveLength(0);
+    // The student receives a receipt, in the same transaction.
+    const receipt = await mailsTo(t.db, w.lea.user.email);
+    expect(receipt.map((m) => m.template)).toEqual(['application-sent']);
+    expect(receipt[0].subject).toBe('Candidature envoyée : Candidature au stage développeur');
+    expect(receipt[0].text).toContain('a bien été envoyée');
+    expect(receipt[0].text).toContain('ACME Lyon');
     // The student sees it in their list.
     const list = await s.a.get('/applications');
     expect(list.text).toContain('Candidature au stage développeur');

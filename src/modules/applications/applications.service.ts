@@ -146,9 +146,11 @@ export class ApplicationService extends Service {
           requestId: act.requestId,
         });
         const recipients = await this.companyRecipients(tx, organisation.id, offer?.authorId ?? null);
-        await queueEmails(
-          tx,
-          recipients.map((u) => ({
+        // The student keeps a receipt of what was sent, and where.
+        const receipt = { to: actor.email, locale: actor.locale, template: 'application-sent', data: { firstName: actor.firstName, offer: offer?.title ?? null, organisation: organisation.legalName, title: created.title, link: this.link(created.id) } };
+        await queueEmails(tx, [
+          receipt,
+          ...recipients.map((u) => ({
             to: u.email,
             locale: u.locale,
             template: 'application-received',
@@ -161,7 +163,7 @@ export class ApplicationService extends Service {
               link: this.link(created.id),
             },
           })),
-        );
+        ]);
         return created;
       });
     } catch (err) {
