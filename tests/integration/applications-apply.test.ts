@@ -80,6 +80,19 @@ describe('applying to an offer', () => {
     expect(list.text).toContain('En cours');
   });
 
+  it('says on the offer page that the student already applied, with a link, instead of offering to apply', async () => {
+    const before = await s.a.get(`/offers/${w.offer.id}`);
+    expect(before.text).toContain(`href="/applications/new?offer=${w.offer.id}"`);
+    expect(before.text).not.toContain('Vous avez déjà postulé');
+    expect((await send(w.offer.id)).status).toBe(303);
+    const a = await t.db.application.findFirstOrThrow();
+    const after = await s.a.get(`/offers/${w.offer.id}`);
+    expect(after.text).toContain('Vous avez déjà postulé à cette offre le');
+    expect(after.text).toContain('(statut : En cours)');
+    expect(after.text).toContain(`href="/applications/${a.id}"`);
+    expect(after.text).not.toContain(`href="/applications/new?offer=${w.offer.id}"`);
+  });
+
   it('refuses a second application to the same offer (422), also when sent at the same time', async () => {
     expect((await send(w.offer.id)).status).toBe(303);
     const again = await send(w.offer.id);

@@ -29,8 +29,11 @@ export class OfferStudents extends Service {
     const scope = visibleOfferWhere(await this.viewer(act.actor), act.now);
     const offer = await this.db.offer.findFirst({ where: { AND: [{ id }, scope] }, include: detailInclude });
     if (!offer) throw notFound();
-    await this.countVisit(id, act.actor.student!.profileId, act.now);
-    return offer;
+    const studentId = act.actor.student!.profileId;
+    await this.countVisit(id, studentId, act.now);
+    // Said on the page, before the student fills a form that would be refused.
+    const ownApplication = await this.db.application.findFirst({ where: { studentId, offerId: id }, select: { id: true, status: true, createdAt: true } });
+    return { ...offer, ownApplication };
   }
 
   /**
