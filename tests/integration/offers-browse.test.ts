@@ -40,6 +40,17 @@ describe('offers: students', () => {
     expect((await hugo.a.get(`/offers/${other.id}`)).status).toBe(200);
   });
 
+  it('keeps the line breaks typed in long texts (missions, benefits, comments) on display', async () => {
+    const w = await makeOfferWorld(t.db);
+    const offer = await makeOffer(t.db, w, { missions: 'Analyser le besoin.\nDévelopper les écrans.\n\nDocumenter.', comments: 'Ligne 1\nLigne 2' });
+    const lea = await agent(t.app, 'lea@etu.test');
+    const page = await lea.a.get(`/offers/${offer.id}`);
+    expect(page.text).toContain('<dd class="text-block">Analyser le besoin.\nDévelopper les écrans.\n\nDocumenter.</dd>');
+    expect(page.text).toContain('<dd class="text-block">Ligne 1\nLigne 2</dd>');
+    const css = await lea.a.get('/static/css/app.css');
+    expect(css.text).toMatch(/\.text-block\s*\{\s*white-space:\s*pre-line;/);
+  });
+
   it('counts one visit per student per day and shows it to the company', async () => {
     const w = await makeOfferWorld(t.db);
     const offer = await makeOffer(t.db, w);
