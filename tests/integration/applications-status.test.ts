@@ -22,7 +22,8 @@ describe('application statuses', () => {
     id = (await t.db.application.findFirstOrThrow()).id;
   });
   const app = () => t.db.application.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
-  const studentMails = () => mailsTo(t.db, 'lea.dubois@etu.test');
+  // The student's mails about statuses (the receipt sent when applying is not one).
+  const studentMails = async () => (await mailsTo(t.db, 'lea.dubois@etu.test')).filter((m) => m.template !== 'application-sent');
   const post = (who: Awaited<ReturnType<typeof agent>>, status: string, extra: Record<string, string> = {}) =>
     who.a.post(`/applications/${id}/status`).type('form').send({ _csrf: who.csrf, status, ...extra });
 
@@ -63,6 +64,33 @@ describe('application statuses', () => {
     }
     // Staff of another centre do not.
     expect((await (await agent(t.app, 'b.write@test.example')).a.get(`/applications/${id}`)).status).toBe(404);
+  });
+
+  it('on ACCEPTED tells the student\'s centre (WRITE staff) and year manager, and asks the company whether the offer is filled', async () => {
+    const admin = await agent(t.app, 'admin@acme.test');
+    await admin.a.get(`/applications/${id}`);
+    const before = await admin.a.get(`/applications/${id}`);
+    expect(before.text).not.toContain('Votre offre est-elle pourvue ?');
+    expect((await post(admin, 'ACCEPTED')).status).toBe(303);
+    for (const to of ['a.write@test.example', 'a.admin@test.example', 'year.l3@test.example']) {
+      const mails = await mailsTo(t.db, to);
+      expect(mails.map((m) => m.template), to).toEqual(['application-accepted']);
+      expect(mails[0].subject).toBe('Stage trouvé : Léa Dubois');
+      expect(mails[0].text).toContain('ACME Lyon a marqué « Satisfaite »');
+    }
+    // READ staff, other centres' staff and the company are not told by this mail.
+    for (const to of ['a.read@test.example', 'b.write@test.example', 'admin@acme.test']) {
+      expect((await mailsTo(t.db, to)).filter((m) => m.template === 'application-accepted'), to).toHaveLength(0);
+    }
+    const page = await admin.a.get(`/applications/${id}`);
+    expect(page.text).toContain('Votre offre est-elle pourvue ?');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    expect(page.text).toContain(`action="/offers/manage/${w.offer.id}/fill"`);
+    const filled = await admin.a.post(`/offers/manage/${w.offer.id}/fill`).type('form').send({ _csrf: csrf });
+    expect(filled.status).toBe(303);
+    expect((await t.db.offer.findUniqueOrThrow({ where: { id: w.offer.id } })).status).toBe('FILLED');
+    // Once filled, the question is no longer asked.
+    expect((await admin.a.get(`/applications/${id}`)).text).not.toContain('Votre offre est-elle pourvue ?');
   });
 
   it('refuses changes the workflow does not allow, changing nothing', async () => {

@@ -43,7 +43,7 @@ export function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | n
 }
 
 export const listInclude = {
-  offer: { select: { id: true, title: true, status: true, authorId: true } },
+  offer: { select: { id: true, title: true, status: true, authorId: true, organisationId: true, centreId: true, fromCompany: true, publishUntil: true } },
   organisation: { select: { id: true, legalName: true } },
   student: { select: { id: true, studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { firstName: true, lastName: true } } } },
   cvFile: fileSelect,
@@ -70,5 +70,5 @@ export const mailSelect = {
   organisationId: true,
   offer: { select: { title: true, authorId: true } },
   organisation: { select: { legalName: true } },
-  student: { select: { user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
+  student: { select: { studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
 } satisfies Prisma.ApplicationSelect;

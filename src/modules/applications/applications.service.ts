@@ -1,6 +1,7 @@
 import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
+import { rightsFrom } from '../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import { notFound, ValidationError } from '../../errors.js';
@@ -173,6 +174,17 @@ export class ApplicationService extends Service {
     }
   }
 
+  /** The student's school: WRITE staff of the centre of their study year, and its year managers (each once). */
+  private async schoolRecipients(tx: Tx, centreId: number | null, studyYearId: number | null) {
+    const user = { select: { id: true, email: true, firstName: true, locale: true } } as const;
+    const [staff, managers] = await Promise.all([
+      centreId ? tx.centreStaff.findMany({ where: { centreId, right: { in: rightsFrom('WRITE') }, user: { active: true } }, select: { user }, orderBy: { id: 'asc' } }) : [],
+      studyYearId ? tx.academicRole.findMany({ where: { kind: 'YEAR_MANAGER', studyYearId, user: { active: true } }, select: { user }, orderBy: { id: 'asc' } }) : [],
+    ]);
+    const seen = new Set<number>();
+    return [...staff, ...managers].map((r) => r.user).filter((u) => !seen.has(u.id) && !!seen.add(u.id));
+  }
+
   /** Who hears of an application on the company side: the offer's author and the company administrators. */
   private async companyRecipients(tx: DbOrTx, organisationId: number, authorId: number | null) {
     const members = await tx.companyMembership.findMany({
@@ -286,7 +298,10 @@ export class ApplicationService extends Service {
       });
     }
     const application = await this.db.application.findUniqueOrThrow({ where: { id }, include: detailInclude });
-    return { application, party: side, choices: statusChoices(act.actor, recordOf(application)) };
+    // Once the company has accepted, it is asked whether the offer is now filled (one click, if it may fill it).
+    const offer = application.offer;
+    const fillOffer = application.status === 'ACCEPTED' && offer && OFFER_WORKFLOW.can(act.actor, offer, 'fill') ? offer : null;
+    return { application, party: side, choices: statusChoices(act.actor, recordOf(application)), fillOffer };
   }
 
   /** A file of the application (CV, letter, other document) for whoever reaches it, or 404. */
@@ -327,6 +342,7 @@ export class ApplicationService extends Service {
       },
       recipients: async (to, a) => {
         if (to === 'company') return this.companyRecipients(tx, a.organisationId, a.offer?.authorId ?? null);
+        if (to === 'school') return this.schoolRecipients(tx, a.student.studyYear?.centreId ?? null, a.student.studyYearId);
         return a.student.user.active ? [a.student.user] : [];
       },
       mail: (template, u, a) => ({
@@ -338,7 +354,7 @@ export class ApplicationService extends Service {
         comment,
         by: a.by,
         firstName: u.firstName,
-        ...(template === 'application-company-status' ? { student: `${a.student.user.firstName} ${a.student.user.lastName}` } : {}),
+        ...(template !== 'application-status' ? { student: `${a.student.user.firstName} ${a.student.user.lastName}` } : {}),
       }),
       audit: { after: (a) => ({ by: a.by, comment }) },
     });

@@ -39,7 +39,18 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
   transitions: [
     { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], automatic: true, tell: [{ to: 'student', template: 'application-status' }] },
     { action: 'interview', from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
-    { action: 'accept', from: OPEN, to: 'ACCEPTED', by: ['company'], tone: 'primary', tell: [{ to: 'student', template: 'application-status' }] },
+    {
+      action: 'accept',
+      from: OPEN,
+      to: 'ACCEPTED',
+      by: ['company'],
+      tone: 'primary',
+      // "Satisfaite": the student's school (WRITE staff of the centre, the year manager) prepares what follows.
+      tell: [
+        { to: 'student', template: 'application-status' },
+        { to: 'school', template: 'application-accepted' },
+      ],
+    },
     {
       action: 'cancel',
       from: OPEN,
