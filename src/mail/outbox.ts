@@ -1,6 +1,7 @@
 import ejs from 'ejs';
 import path from 'node:path';
 import type { Db, DbOrTx } from '../db/client.js';
+import { formatters } from '../i18n/format.js';
 import { translator, type LocaleCode } from '../i18n/index.js';
 import { notifyOutbox } from './notify.js';
 
@@ -18,7 +19,8 @@ export interface QueueEmail {
 
 export async function renderEmail(template: string, locale: LocaleCode, data: Record<string, unknown> = {}) {
   const t = translator(locale);
-  const locals = { ...data, t, locale };
+  // The same formatters as the pages: one style of date everywhere ("1 mars 2027").
+  const locals = { ...data, t, locale, fmt: formatters(locale) };
   const [html, text] = await Promise.all([
     ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false, cache: true }),
     ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, cache: true, escape: (s: unknown) => String(s ?? '') }),

@@ -1,3 +1,4 @@
+import { formatters } from '../../src/i18n/format.js';
 import { describe, expect, it } from 'vitest';
 import { jobDefinitions, runJob } from '../../src/jobs/index.js';
 import type { Ctx } from '../../src/context.js';
@@ -59,7 +60,11 @@ describe('offers: creation and workflow', () => {
     expect(published.diffusionMonths).toBe(3);
     const months = (published.publishUntil!.getUTCFullYear() - published.publishFrom!.getUTCFullYear()) * 12 + published.publishUntil!.getUTCMonth() - published.publishFrom!.getUTCMonth();
     expect(months).toBe(3);
-    expect((await outboxFor(t.db, 'publisher@volcans.example')).map((m) => m.template)).toContain('offer-published');
+    const publishedMail = (await outboxFor(t.db, 'publisher@volcans.example')).find((m) => m.template === 'offer-published')!;
+    // The end of the period in the French style of the pages ("1 mars 2027"), never an ISO date.
+    expect(publishedMail.text).toContain(`diffusée jusqu'au ${formatters('fr').day(published.publishUntil)}.`);
+    expect(publishedMail.text).toMatch(/jusqu'au \d{1,2} [a-zéû]+ \d{4}\./);
+    expect(publishedMail.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect((await audits(id)).map((a) => a.action)).toEqual(['offer.create', 'offer.submit', 'offer.companyApprove', 'offer.approve']);
 
     // Approving again is a wrong state: 422, nothing changes.

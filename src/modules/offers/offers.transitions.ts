@@ -5,7 +5,7 @@ import { rightsFrom } from '../../authz/centres.js';
 import type { Tx } from '../../db/client.js';
 import { ValidationError, WrongStateError } from '../../errors.js';
 import type { Offer, Prisma } from '../../generated/prisma/client.js';
-import { dayOf, startOf, todayIn } from '../../time/calendar.js';
+import { startOf, todayIn } from '../../time/calendar.js';
 import type { Recipient } from '../../workflow/engine.js';
 import type { PeriodInput } from './offers.schemas.js';
 import { lockInReach } from './offers.reach.js';
@@ -92,7 +92,7 @@ export class OfferTransitions extends Service {
         title: after.offer.title,
         organisation: after.organisation,
         reason: change.reason ?? '',
-        until: after.offer.publishUntil ? dayOf(after.offer.publishUntil).toString() : '',
+        until: after.offer.publishUntil,
         by: act.actor ? `${act.actor.firstName} ${act.actor.lastName}` : '',
         link: `${this.baseUrl}/offers/manage/${after.offer.id}`,
       }),
