@@ -116,8 +116,14 @@ describe('application statuses', () => {
 
   it('may be cancelled by the student (the company is told) or by WRITE staff of the student\'s centre', async () => {
     const student = await agent(t.app, 'lea.dubois@etu.test');
+    // The student is offered an explicit "withdraw", confirmed in a second step, not a status list.
+    const page = await student.a.get(`/applications/${id}`);
+    expect(page.text).toContain('<summary class="button button-danger">Retirer ma candidature</summary>');
+    expect(page.text).toContain('Oui, retirer ma candidature');
+    expect(page.text).not.toContain('name="status" required');
     expect((await post(student, 'CANCELLED')).status).toBe(303);
     expect((await app()).status).toBe('CANCELLED');
+    expect((await student.a.get(`/applications/${id}`)).text).not.toContain('Retirer ma candidature');
     const company = await mailsTo(t.db, 'admin@acme.test');
     expect(company.map((m) => m.template)).toEqual(['application-received', 'application-company-status']);
     expect(company[1].text).toContain('Annulée');
