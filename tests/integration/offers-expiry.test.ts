@@ -63,9 +63,13 @@ describe('offers: the diffusion period on its Paris-day boundaries', () => {
     expect(after.publishUntil?.toISOString()).toBe('2026-08-01T22:00:00.000Z');
     // The page shows the Paris days.
     expect((await staff.a.get(`/offers/manage/${offer.id}`)).text).toContain('du 2 juillet 2026 au 2 août 2026');
-    // A first day chosen in the past is today; one in the future is kept.
+    // A first day chosen in the past is refused with a message (the 1st of July is yesterday in Paris); one in the future is kept.
     await t.db.offer.update({ where: { id: offer.id }, data: { status: 'EXPIRED' } });
     const admin = await agent(t.app, 'admin@volcans.example');
+    const past = await admin.a.post(`/offers/manage/${offer.id}/renew`).type('form').send({ _csrf: admin.csrf, diffusionMonths: '2', publishFrom: '2026-07-01' });
+    expect(past.status).toBe(422);
+    expect(past.text).toContain('La date de début de diffusion ne peut pas être dans le passé');
+    expect((await t.db.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('EXPIRED');
     expect((await admin.a.post(`/offers/manage/${offer.id}/renew`).type('form').send({ _csrf: admin.csrf, diffusionMonths: '2', publishFrom: '2026-09-15' })).status).toBe(303);
     const renewed = await t.db.offer.findUniqueOrThrow({ where: { id: offer.id } });
     expect(renewed.publishFrom?.toISOString()).toBe('2026-09-14T22:00:00.000Z');

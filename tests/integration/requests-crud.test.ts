@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeStudentWorld, type StudentWorld } from '../factories/students.js';
 import { makeRequest } from '../factories/requests.js';
+import { FixedClock } from '../../src/time/clock.js';
 import { agent, useApp } from '../helpers/app.js';
 
 describe('internship requests (student)', () => {
-  const t = useApp();
+  // The form's availability (1 April 2026) is a day to come for this clock.
+  const clock = new FixedClock('2026-03-01T10:00:00Z');
+  const t = useApp({}, { clock });
   let w: StudentWorld;
   let s: Awaited<ReturnType<typeof agent>>;
   beforeEach(async () => {
@@ -38,6 +41,24 @@ describe('internship requests (student)', () => {
     const list = await s.a.get('/requests');
     expect(list.text).toContain('Stage développeur TypeScript');
     expect(await t.db.auditLog.count({ where: { action: 'request.create', entityId: String(r.id), actorId: w.lea.user.id } })).toBe(1);
+  });
+
+  it('refuses an availability in the past (Paris day), keeps today and an unchanged old date', async () => {
+    clock.set('2026-03-31T22:30:00Z'); // already 1 April in Paris
+    s = await agent(t.app, 'lea.dubois@etu.test'); // a new session: the old one is past its 12 hours on this clock
+    const past = await s.a.post('/requests/new').type('form').send(form({ availableFrom: '2026-03-31' }));
+    expect(past.status).toBe(422);
+    expect(past.text).toContain('La date de disponibilité ne peut pas être dans le passé.');
+    expect(past.text).toContain('value="2026-03-31"');
+    expect(await mine()).toHaveLength(0);
+    expect((await s.a.post('/requests/new').type('form').send(form({ availableFrom: '2026-04-01' }))).status).toBe(303);
+    // Weeks later, the request is edited for something else: its availability, now past, stays.
+    clock.set('2026-05-10T08:00:00Z');
+    s = await agent(t.app, 'lea.dubois@etu.test');
+    const [r] = await mine();
+    expect((await s.a.post(`/requests/${r.id}/edit`).type('form').send(form({ title: 'Stage TypeScript', availableFrom: '2026-04-01' }))).status).toBe(303);
+    expect((await s.a.post(`/requests/${r.id}/edit`).type('form').send(form({ availableFrom: '2026-05-01' }))).status).toBe(422);
+    clock.set('2026-03-01T10:00:00Z');
   });
 
   it('refuses invalid fields with 422', async () => {

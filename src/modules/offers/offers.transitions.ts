@@ -170,6 +170,8 @@ export class OfferTransitions extends Service {
  */
 export function diffusionPeriod(input: PeriodInput, now: Date) {
   const today = todayIn(now);
-  const from = input.publishFrom && input.publishFrom.isAfter(today) ? input.publishFrom : today;
+  // A start in the past is refused with a message, not silently moved to today.
+  if (input.publishFrom && input.publishFrom.isBefore(today)) throw new ValidationError({ publishFrom: 'offers.errors.pastStart' });
+  const from = input.publishFrom ?? today;
   return { publishFrom: startOf(from), publishUntil: startOf(from.addMonths(input.diffusionMonths)), diffusionMonths: input.diffusionMonths };
 }

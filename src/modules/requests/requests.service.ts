@@ -1,12 +1,12 @@
 // "Demandes de stage": a student's own internship requests. At most MAX_OPEN_REQUESTS are OPEN at
 // once; the limit is checked inside the transaction that creates (or reopens) one, with the
 // student's profile row locked so two concurrent submissions cannot both pass.
+import { CalendarDate, dayOf, todayIn } from '../../time/calendar.js';
 import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
 import { notFound, ValidationError } from '../../errors.js';
-import { dayOf } from '../../time/calendar.js';
 import { MAX_OPEN_REQUESTS, type RequestInput } from './requests.schemas.js';
 
 export class RequestsService extends Service {
@@ -46,6 +46,7 @@ export class RequestsService extends Service {
     const studentId = this.studentId(act.actor);
     return this.db.$transaction(async (tx) => {
       await this.lockAndCheckLimit(tx, studentId);
+      refusePastAvailability(input.availableFrom, null, act.now);
       const created = await tx.internshipRequest.create({ data: { ...input, studentId, createdAt: act.now } });
       await audit(tx, { actorId: act.actor.id, action: 'request.create', entityType: 'InternshipRequest', entityId: created.id, after: created, requestId: act.requestId });
       return created;
@@ -57,6 +58,7 @@ export class RequestsService extends Service {
     return this.db.$transaction(async (tx) => {
       const before = await tx.internshipRequest.findFirst({ where: { id, studentId } });
       if (!before) throw notFound();
+      refusePastAvailability(input.availableFrom, before.availableFrom, act.now);
       const after = await tx.internshipRequest.update({ where: { id }, data: input });
       await audit(tx, { actorId: act.actor.id, action: 'request.update', entityType: 'InternshipRequest', entityId: id, before, after, requestId: act.requestId });
       return after;
@@ -95,4 +97,13 @@ export class RequestsService extends Service {
       return after;
     });
   }
+}
+
+/**
+ * An availability date is a day to come: a past day is refused (not silently read as "now"),
+ * unless it is the one the request already had (an old request edited for something else).
+ */
+function refusePastAvailability(day: Date | null, current: Date | null, now: Date) {
+  if (!day || (current && current.getTime() === day.getTime())) return;
+  if (CalendarDate.fromDb(day).isBefore(todayIn(now))) throw new ValidationError({ availableFrom: 'requests.errors.pastDate' });
 }
