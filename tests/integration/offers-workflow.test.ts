@@ -23,6 +23,19 @@ describe('offers: creation and workflow', () => {
     return { s, id };
   }
 
+  it('checks the postal code by country and the commune, every message at once, what was typed kept', async () => {
+    const w = await makeOfferWorld(t.db);
+    const s = await as('admin@volcans.example');
+    const res = await post(s, '/offers/manage/new', offerForm(w, { postalCode: 'ABC', city: '12345', country: 'FR' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Un code postal français comporte 5 chiffres');
+    expect(res.text).toContain('commune s&#39;écrit en lettres');
+    expect(res.text).toContain('value="ABC"');
+    expect(await t.db.offer.count()).toBe(0);
+    const be = await post(s, '/offers/manage/new', offerForm(w, { postalCode: '1000', city: 'Bruxelles', country: 'BE' }));
+    expect(be.status).toBe(303);
+  });
+
   it('a contact allowed to publish → company admin → school moderation → published, each step audited and mailed', async () => {
     const w = await makeOfferWorld(t.db);
     const { s: contact, id } = await createAs(w, 'publisher@volcans.example');

@@ -62,7 +62,7 @@ describe('SIRET', () => {
   });
 
   it('wants a 5-digit postal code in France', () => {
-    expect(errorsOf(orgForm({ postalCode: '6300' })).postalCode).toBe('organisations.errors.postalCodeFr');
+    expect(errorsOf(orgForm({ postalCode: '6300' })).postalCode).toBe('errors.field.postalCodeFR');
     expect(errorsOf(orgForm({ country: 'CA', siret: '', postalCode: 'H3B 1A7' }))).toEqual({});
   });
 });

@@ -1,3 +1,4 @@
+import { refineAddress } from '../../http/address.js';
 import { z } from 'zod';
 import { OfferStatus } from '../../generated/prisma/enums.js';
 import { f } from '../../http/validate.js';
@@ -95,6 +96,7 @@ export const offerSchema = z
     if (v.paid && !v.payDetails) ctx.addIssue({ code: 'custom', path: ['payDetails'], message: 'offers.errors.payDetails' });
     if (!v.applyByPost && !v.applyByEmail && !v.applyByPhone) ctx.addIssue({ code: 'custom', path: ['applyByEmail'], message: 'offers.errors.applyHow' });
     if ((v.startMonth === null) !== (v.startYear === null)) ctx.addIssue({ code: 'custom', path: ['startMonth'], message: 'offers.errors.startBoth' });
+    refineAddress(v, ctx);
     refineTargeting(v, ctx);
   });
 export type OfferInput = z.infer<typeof offerSchema>;
@@ -165,5 +167,8 @@ export const shortOfferSchema = z
     link: f.optionalUrl(),
     ...targetingFields,
   })
-  .superRefine(refineTargeting);
+  .superRefine((v, ctx) => {
+    refineAddress(v, ctx);
+    refineTargeting(v, ctx);
+  });
 export type ShortOfferInput = z.infer<typeof shortOfferSchema>;

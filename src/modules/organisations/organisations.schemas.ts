@@ -1,3 +1,4 @@
+import { refineAddress } from '../../http/address.js';
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
 import { valuesOf } from '../../nomenclatures/index.js';
@@ -72,12 +73,11 @@ export const organisationFields = {
  * 5 digits. They run even when another field is wrong (`when`), so that every message shows at once.
  */
 function organisationRules(v: Record<string, unknown>, ctx: z.RefinementCtx) {
+  refineAddress(v, ctx);
   const country = typeof v.country === 'string' ? v.country.trim().toUpperCase() : '';
   if (country !== 'FR') return;
   const siret = typeof v.siret === 'string' ? v.siret.trim() : v.siret;
   if (!siret) ctx.addIssue({ code: 'custom', path: ['siret'], message: 'organisations.errors.siretRequired' });
-  const postalCode = typeof v.postalCode === 'string' ? v.postalCode.trim() : '';
-  if (postalCode && !/^\d{5}$/.test(postalCode)) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'organisations.errors.postalCodeFr' });
 }
 const always = { when: () => true };
 
@@ -197,7 +197,7 @@ export const serviceSchema = z
     for (const k of ['addressLine1', 'postalCode', 'city', 'country'] as const) {
       if (!v[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'organisations.services.errors.addressRequired' });
     }
-    if (v.country === 'FR' && v.postalCode && !/^\d{5}$/.test(v.postalCode)) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'organisations.errors.postalCodeFr' });
+    refineAddress(v, ctx);
   })
   .transform((v) => (v.sameAddress ? { ...v, addressLine1: null, addressLine2: null, postalCode: null, city: null, country: null } : v));
 export type ServiceInput = z.infer<typeof serviceSchema>;
