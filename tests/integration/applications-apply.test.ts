@@ -80,6 +80,15 @@ describe('applying to an offer', () => {
     expect(list.text).toContain('En cours');
   });
 
+  it('shows every error of an empty form at once, each naming its field', async () => {
+    const res = await s.a.post(`/applications/new?offer=${w.offer.id}`).field('_csrf', s.csrf).field('title', '').field('message', '');
+    expect(res.status).toBe(422);
+    for (const label of ['Titre', 'Message', 'CV', 'Lettre de motivation']) expect(res.text, label).toMatch(new RegExp(`<li><a href="#f-[a-z]+">${label} : `));
+    expect(res.text).toContain('href="#f-cv"');
+    expect(res.text).toContain('href="#f-letter"');
+    expect(await t.db.application.count()).toBe(0);
+  });
+
   it('says on the offer page that the student already applied, with a link, instead of offering to apply', async () => {
     const before = await s.a.get(`/offers/${w.offer.id}`);
     expect(before.text).toContain(`href="/applications/new?offer=${w.offer.id}"`);

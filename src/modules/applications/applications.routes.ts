@@ -18,6 +18,18 @@ const applySchema = z.object({
   useProfileCv: f.checkbox(),
 });
 
+/**
+ * The form with its files: a missing CV or letter (and a refused file) is said with the other
+ * fields' messages, at the first submit. Whether the profile CV exists is the service's check.
+ */
+const applyFormSchema = (req: Request) =>
+  applySchema.superRefine((v, ctx) => {
+    const files = req.checkedFiles ?? {};
+    for (const [field, key] of Object.entries(req.uploadErrors ?? {})) ctx.addIssue({ code: 'custom', path: [field], message: key });
+    if (!files.cv?.length && !v.useProfileCv && !req.uploadErrors?.cv) ctx.addIssue({ code: 'custom', path: ['cv'], message: 'applications.errors.cvRequired' });
+    if (!files.letter?.length && !req.uploadErrors?.letter) ctx.addIssue({ code: 'custom', path: ['letter'], message: 'applications.errors.letterRequired' });
+  });
+
 const STATES = APPLICATION_WORKFLOW.states as readonly [ApplicationStatus, ...ApplicationStatus[]];
 
 const statusSchema = z.object({
@@ -71,7 +83,7 @@ export function applicationsRoutes(ctx: Ctx) {
 
   formPage(r, '/new', 'applications.apply', {
     view: 'applications/new',
-    schema: applySchema,
+    schema: applyFormSchema,
     locals: async (req) => {
       const offer = await svc.offerFor(act(req), idParam(one(req.query.offer)));
       return {
@@ -89,7 +101,7 @@ export function applicationsRoutes(ctx: Ctx) {
 
   formPage(r, '/spontaneous/:organisationId', 'applications.apply', {
     view: 'applications/new',
-    schema: applySchema,
+    schema: applyFormSchema,
     locals: async (req) => {
       const org = await svc.organisationFor(idParam(req.params.organisationId));
       return {
