@@ -75,6 +75,10 @@ export async function throughput(url: string) {
       { name: '/cvbook (company contact)', client: contact, path: '/cvbook' },
       { name: '/dashboard/centre (staff)', client: staff, path: '/dashboard/centre' },
     ];
+    // BENCH_PAGES=/offers,/cvbook: only those pages (and /healthz, the reference).
+    const only = process.env.BENCH_PAGES?.split(',').filter(Boolean);
+    if (only) pages.splice(0, pages.length, ...pages.filter((p, i) => i === 0 || only.some((o) => p.path.startsWith(o))));
+    if (process.env.BENCH_QUERIES === '1') await showQueries(pages);
     const rows: { name: string; rps: number; p50: number; p99: number; bad: number; cpu: number }[] = [];
     for (const p of pages) {
       await p.client.get(p.path); // signed in and answering 200 before the load starts
@@ -99,5 +103,33 @@ export async function throughput(url: string) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await closeApp(app).catch(() => undefined);
     await closeDb(db).catch(() => undefined);
+  }
+}
+
+/**
+ * BENCH_QUERIES=1: the SQL statements (round trips) of one request to each page, before the load:
+ * every query of the app (Prisma's adapter and the session store) goes through pg.Client#query.
+ */
+async function showQueries(pages: { name: string; client: Client; path: string }[]) {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let seen: string[] | null = null;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    seen?.push((typeof q === 'string' ? q : (q?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 160));
+    return original.apply(this, args);
+  };
+  try {
+    for (const p of pages) {
+      await p.client.get(p.path);
+      seen = [];
+      await p.client.get(p.path);
+      const list: string[] = seen;
+      seen = null;
+      log(`${p.name}: ${list.length} statements`);
+      for (const q of list) log(`  ${q}`);
+    }
+  } finally {
+    proto.query = original;
   }
 }

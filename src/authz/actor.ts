@@ -50,7 +50,7 @@ export interface UserWithMemberships {
   locale: Locale;
   isPlatformAdmin: boolean;
   active: boolean;
-  studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null } | null;
+  studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null; institutionCountry?: string | null } | null;
   companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean }[];
   academicRoles: { kind: AcademicRoleKind; programmeId: number | null; studyYearId: number | null }[];
   centreStaff: { centreId: number; right: CentreRight }[];
@@ -63,7 +63,8 @@ export interface UserWithMemberships {
 async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
   const rows = await db.$queryRaw<UserWithMemberships[]>`
     SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active,
-      (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId")
+      (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
+                               'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
          FROM "StudentProfile" sp WHERE sp."userId" = u.id) AS "studentProfile",
       COALESCE((SELECT json_agg(json_build_object('organisationId', m."organisationId", 'role', m.role, 'canPublishOffers', m."canPublishOffers") ORDER BY m.id)
          FROM "CompanyMembership" m WHERE m."userId" = u.id), '[]'::json) AS "companyMembers",
@@ -111,11 +112,23 @@ export function toActor(u: UserWithMemberships): Actor {
   };
 }
 
+/**
+ * The country of a student actor's institution, read with the actor by loadActor (so as fresh as
+ * the actor itself): the offers a student may see depend on it. Undefined when the actor was not
+ * built by loadActor (then the caller reads it).
+ */
+const institutionCountries = new WeakMap<Actor, string | null>();
+export function institutionCountryOf(actor: Actor): string | null | undefined {
+  return institutionCountries.get(actor);
+}
+
 /** Loads the acting user with every membership in one query; null when missing or deactivated. */
 export async function loadActor(db: Db, id: number): Promise<Actor | null> {
   const u = await fetchUser(db, id);
   if (!u || !u.active) return null;
-  return toActor(u);
+  const actor = toActor(u);
+  if (u.studentProfile) institutionCountries.set(actor, u.studentProfile.institutionCountry ?? null);
+  return actor;
 }
 
 export function hasRole(actor: Actor | null | undefined, role: Role): boolean {
