@@ -79,7 +79,7 @@ export function availabilityDate(a: Availability, today: CalendarDate): Calendar
 const availableBy = (d: CalendarDate) => Prisma.sql`(r."availableFrom" IS NULL OR r."availableFrom" <= ${d.toString()}::date)`;
 
 /** Each facet's condition (null when the facet is not filtered). */
-function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma.Sql | null> {
+export function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma.Sql | null> {
   return {
     domain: f.domain.length ? Prisma.sql`r.domain = ANY(${f.domain}::text[])` : null,
     sector: f.sector.length ? Prisma.sql`r.sector = ANY(${f.sector}::text[])` : null,
@@ -91,7 +91,7 @@ function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma
   };
 }
 
-function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
+export function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
   const parts = [CVBOOK_WHERE as Prisma.Sql, ...FACETS.filter((k) => k !== except).map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)];
   return Prisma.join(parts, ' AND ');
 }
