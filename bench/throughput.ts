@@ -75,17 +75,26 @@ export async function throughput(url: string) {
       { name: '/cvbook (company contact)', client: contact, path: '/cvbook' },
       { name: '/dashboard/centre (staff)', client: staff, path: '/dashboard/centre' },
     ];
-    const rows: { name: string; rps: number; p50: number; p99: number; bad: number }[] = [];
+    // BENCH_PAGES=/offers,/cvbook: only those pages (and /healthz, the reference).
+    const only = process.env.BENCH_PAGES?.split(',').filter(Boolean);
+    if (only) pages.splice(0, pages.length, ...pages.filter((p, i) => i === 0 || only.some((o) => p.path.startsWith(o))));
+    if (process.env.BENCH_QUERIES === '1') await showQueries(pages);
+    const rows: { name: string; rps: number; p50: number; p99: number; bad: number; cpu: number }[] = [];
     for (const p of pages) {
       await p.client.get(p.path); // signed in and answering 200 before the load starts
+      // The app's CPU time per request (this process: the app, Prisma, pg; not PostgreSQL): less
+      // sensitive than req/s to other work on the machine.
+      const cpu0 = process.cpuUsage();
       const r = await autocannon(base + p.path, p.client.cookie());
-      rows.push({ name: p.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
+      const cpu = process.cpuUsage(cpu0);
+      const cpuPerReq = (cpu.user + cpu.system) / 1000 / Math.max(1, r.requests.total);
+      rows.push({ name: p.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts, cpu: cpuPerReq });
     }
     const w = Math.max(...rows.map((r) => r.name.length));
-    log(`${'page'.padEnd(w)}  ${'req/s'.padStart(8)}  ${'% healthz'.padStart(9)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'errors'.padStart(6)}`);
+    log(`${'page'.padEnd(w)}  ${'req/s'.padStart(8)}  ${'% healthz'.padStart(9)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'errors'.padStart(6)}  ${'app CPU ms/req'.padStart(14)}`);
     for (const r of rows) {
       const pct = (100 * r.rps) / rows[0].rps;
-      log(`${r.name.padEnd(w)}  ${r.rps.toFixed(0).padStart(8)}  ${pct.toFixed(0).padStart(8)}%  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.bad).padStart(6)}`);
+      log(`${r.name.padEnd(w)}  ${r.rps.toFixed(0).padStart(8)}  ${pct.toFixed(0).padStart(8)}%  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.bad).padStart(6)}  ${r.cpu.toFixed(2).padStart(14)}`);
     }
     if (rows.some((r) => r.bad)) throw new Error('some requests failed (non-2xx, errors or timeouts): the figures are not those of the pages');
   } finally {
@@ -94,5 +103,33 @@ export async function throughput(url: string) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await closeApp(app).catch(() => undefined);
     await closeDb(db).catch(() => undefined);
+  }
+}
+
+/**
+ * BENCH_QUERIES=1: the SQL statements (round trips) of one request to each page, before the load:
+ * every query of the app (Prisma's adapter and the session store) goes through pg.Client#query.
+ */
+async function showQueries(pages: { name: string; client: Client; path: string }[]) {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let seen: string[] | null = null;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    seen?.push((typeof q === 'string' ? q : (q?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 160));
+    return original.apply(this, args);
+  };
+  try {
+    for (const p of pages) {
+      await p.client.get(p.path);
+      seen = [];
+      await p.client.get(p.path);
+      const list: string[] = seen;
+      seen = null;
+      log(`${p.name}: ${list.length} statements`);
+      for (const q of list) log(`  ${q}`);
+    }
+  } finally {
+    proto.query = original;
   }
 }

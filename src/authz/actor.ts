@@ -41,17 +41,39 @@ export function withImplied(role: Role): Role[] {
   return [role, ...(IMPLIED_ROLES[role] ?? [])];
 }
 
-const actorInclude = {
-  studentProfile: true,
-  companyMembers: true,
-  academicRoles: true,
-  centreStaff: true,
-} as const;
+/** The user row and its memberships, as toActor reads them. */
+export interface UserWithMemberships {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  locale: Locale;
+  isPlatformAdmin: boolean;
+  active: boolean;
+  studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null; institutionCountry?: string | null } | null;
+  companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean }[];
+  academicRoles: { kind: AcademicRoleKind; programmeId: number | null; studyYearId: number | null }[];
+  centreStaff: { centreId: number; right: CentreRight }[];
+}
 
-type UserWithMemberships = NonNullable<Awaited<ReturnType<typeof fetchUser>>>;
-
-function fetchUser(db: DbOrTx, id: number) {
-  return db.user.findUnique({ where: { id }, include: actorInclude });
+/**
+ * The user and every membership in ONE round trip (Prisma's `include` runs one query per
+ * relation: five for this actor). Memberships come in id order, as they were created.
+ */
+async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
+  const rows = await db.$queryRaw<UserWithMemberships[]>`
+    SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active,
+      (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
+                               'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
+         FROM "StudentProfile" sp WHERE sp."userId" = u.id) AS "studentProfile",
+      COALESCE((SELECT json_agg(json_build_object('organisationId', m."organisationId", 'role', m.role, 'canPublishOffers', m."canPublishOffers") ORDER BY m.id)
+         FROM "CompanyMembership" m WHERE m."userId" = u.id), '[]'::json) AS "companyMembers",
+      COALESCE((SELECT json_agg(json_build_object('kind', a.kind, 'programmeId', a."programmeId", 'studyYearId', a."studyYearId") ORDER BY a.id)
+         FROM "AcademicRole" a WHERE a."userId" = u.id), '[]'::json) AS "academicRoles",
+      COALESCE((SELECT json_agg(json_build_object('centreId', c."centreId", 'right', c."right") ORDER BY c.id)
+         FROM "CentreStaff" c WHERE c."userId" = u.id), '[]'::json) AS "centreStaff"
+    FROM "User" u WHERE u.id = ${id}`;
+  return rows[0] ?? null;
 }
 
 export function toActor(u: UserWithMemberships): Actor {
@@ -90,11 +112,23 @@ export function toActor(u: UserWithMemberships): Actor {
   };
 }
 
+/**
+ * The country of a student actor's institution, read with the actor by loadActor (so as fresh as
+ * the actor itself): the offers a student may see depend on it. Undefined when the actor was not
+ * built by loadActor (then the caller reads it).
+ */
+const institutionCountries = new WeakMap<Actor, string | null>();
+export function institutionCountryOf(actor: Actor): string | null | undefined {
+  return institutionCountries.get(actor);
+}
+
 /** Loads the acting user with every membership in one query; null when missing or deactivated. */
 export async function loadActor(db: Db, id: number): Promise<Actor | null> {
   const u = await fetchUser(db, id);
   if (!u || !u.active) return null;
-  return toActor(u);
+  const actor = toActor(u);
+  if (u.studentProfile) institutionCountries.set(actor, u.studentProfile.institutionCountry ?? null);
+  return actor;
 }
 
 export function hasRole(actor: Actor | null | undefined, role: Role): boolean {

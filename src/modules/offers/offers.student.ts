@@ -1,5 +1,5 @@
 import { Service, type Act } from '../../act.js';
-import type { Actor } from '../../authz/actor.js';
+import { institutionCountryOf, type Actor } from '../../authz/actor.js';
 import { forbidden, notFound } from '../../errors.js';
 import { todayIn } from '../../time/calendar.js';
 import type { BrowseInput } from './offers.schemas.js';
@@ -13,10 +13,14 @@ import { viewerOf, visibleOfferSql, visibleOfferWhere, type Viewer } from './off
  * visits, and the attached file of a short-form offer.
  */
 export class OfferStudents extends Service {
-  /** The student as the visibility rule needs them (their institution's country). */
+  /**
+   * The student as the visibility rule needs them (their institution's country: read with the
+   * actor when it was loaded for the request, a query otherwise).
+   */
   private async viewer(actor: Actor): Promise<Viewer> {
     if (!actor.student) throw forbidden();
-    return viewerOf(this.db, actor.student);
+    const country = institutionCountryOf(actor);
+    return country === undefined ? viewerOf(this.db, actor.student) : { ...actor.student, country };
   }
 
   /** The student's list: visible offers only, filtered, best keyword match then newest first. */

@@ -6,7 +6,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../errors.js';
-import { pager } from '../../http/pagination.js';
+import { PAGE_SIZE, pager, type Pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
 import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
 import { Service, type Act } from '../../act.js';
@@ -79,7 +79,7 @@ export function availabilityDate(a: Availability, today: CalendarDate): Calendar
 const availableBy = (d: CalendarDate) => Prisma.sql`(r."availableFrom" IS NULL OR r."availableFrom" <= ${d.toString()}::date)`;
 
 /** Each facet's condition (null when the facet is not filtered). */
-function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma.Sql | null> {
+export function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma.Sql | null> {
   return {
     domain: f.domain.length ? Prisma.sql`r.domain = ANY(${f.domain}::text[])` : null,
     sector: f.sector.length ? Prisma.sql`r.sector = ANY(${f.sector}::text[])` : null,
@@ -91,65 +91,85 @@ function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet, Prisma
   };
 }
 
-function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
+export function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
   const parts = [CVBOOK_WHERE as Prisma.Sql, ...FACETS.filter((k) => k !== except).map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)];
   return Prisma.join(parts, ' AND ');
 }
 
 type CountRow = { value: string; label: string | null; n: number };
+/** A row of the list as JSON: the day "availableFrom" is a "YYYY-MM-DD" text. */
+type ItemJson = {
+  id: number;
+  title: string;
+  level: Level | null;
+  durationMonths: number | null;
+  domain: string | null;
+  sector: string | null;
+  place: string | null;
+  availableFrom: string | null;
+  firstName: string;
+  lastName: string;
+  programme: string | null;
+};
 
 export class CvBookService extends Service {
 
-  /** One page of matching requests and every facet's counts (9 queries, run concurrently); "today" is the Paris day of `act.now`. */
+  /**
+   * One page of matching requests and every facet's counts, in ONE statement (a round trip, not
+   * nine): each facet's GROUP BY, the total and the page are scalar subqueries read as JSON, each
+   * with the plan it had as a query of its own. "today" is the Paris day of `act.now`.
+   */
   async search(act: Act, f: CvBookFilters, page: number) {
     const today = todayIn(act.now);
     const conds = conditions(f, today);
     const all = whereExcept(conds, null);
-    const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL`) =>
-      this.db.$queryRaw<CountRow[]>`
-        SELECT ${value} AS value, ${labelExpr} AS label, COUNT(DISTINCT r.id)::int AS n
-        FROM ${CVBOOK_FROM} ${extra}
-        WHERE ${whereExcept(conds, facet)} AND ${value} IS NOT NULL
-        GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 100`;
+    const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL::text`) => Prisma.sql`
+      (SELECT COALESCE(json_agg(json_build_object('value', g.value, 'label', g.label, 'n', g.n) ORDER BY g.n DESC, g.value), '[]'::json)
+       FROM (SELECT ${value} AS value, ${labelExpr} AS label, COUNT(DISTINCT r.id)::int AS n
+             FROM ${CVBOOK_FROM} ${extra}
+             WHERE ${whereExcept(conds, facet)} AND ${value} IS NOT NULL
+             GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 100) g)`;
     const dates = AVAILABILITY.map((a) => availabilityDate(a, today));
-    const [totalRows, domain, sector, level, duration, place, programme, availability] = await Promise.all([
-      this.db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM ${CVBOOK_FROM} WHERE ${all}`,
-      grouped('domain', Prisma.sql`r.domain`),
-      grouped('sector', Prisma.sql`r.sector`),
-      grouped('level', Prisma.sql`r.level::text`),
-      grouped('duration', Prisma.sql`r."durationMonths"::text`),
-      grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL ${requestPlaceTokens} pl`),
-      grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = s."programmeId"`, Prisma.sql`p.name`),
-      this.db.$queryRaw<Record<string, number>[]>`
-        SELECT ${Prisma.join(
-          AVAILABILITY.map((a, i) => Prisma.sql`COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int AS ${Prisma.raw(`"${a}"`)}`),
-          ', ',
-        )}
-        FROM ${CVBOOK_FROM} WHERE ${whereExcept(conds, 'availability')}`,
-    ]);
-    const total = totalRows[0]?.n ?? 0;
-    const pg = pager(page, total);
-    const items = await this.db.$queryRaw<
-      {
-        id: number;
-        title: string;
-        level: Level | null;
-        durationMonths: number | null;
-        domain: string | null;
-        sector: string | null;
-        place: string | null;
-        availableFrom: Date | null;
-        firstName: string;
-        lastName: string;
-        programme: string | null;
-      }[]
+    const itemsOf = (p: Pager) => Prisma.sql`
+      (SELECT COALESCE(json_agg(json_build_object(
+                'id', i.id, 'title', i.title, 'level', i.level, 'durationMonths', i."durationMonths", 'domain', i.domain, 'sector', i.sector,
+                'place', i.place, 'availableFrom', i."availableFrom", 'firstName', i."firstName", 'lastName', i."lastName", 'programme', i.programme)
+              ORDER BY i.ord), '[]'::json)
+       FROM (SELECT r.id, r.title, r.level::text AS level, r."durationMonths", r.domain, r.sector, r.place, r."availableFrom",
+                    u."firstName", u."lastName", p.name AS programme, row_number() OVER (ORDER BY r."updatedAt" DESC, r.id DESC) AS ord
+             FROM ${CVBOOK_FROM} LEFT JOIN "Programme" p ON p.id = s."programmeId"
+             WHERE ${all}
+             ORDER BY r."updatedAt" DESC, r.id DESC
+             LIMIT ${p.size} OFFSET ${p.skip}) i)`;
+    // The page asked for; past the last page, the last page is read again (see pager()).
+    const asked = pager(page, page * PAGE_SIZE);
+    const [row] = await this.db.$queryRaw<
+      { total: number; items: ItemJson[]; domain: CountRow[]; sector: CountRow[]; level: CountRow[]; duration: CountRow[]; place: CountRow[]; programme: CountRow[]; availability: Record<Availability, number> | null }[]
     >`
-      SELECT r.id, r.title, r.level::text AS level, r."durationMonths", r.domain, r.sector, r.place, r."availableFrom",
-             u."firstName", u."lastName", p.name AS programme
-      FROM ${CVBOOK_FROM} LEFT JOIN "Programme" p ON p.id = s."programmeId"
-      WHERE ${all}
-      ORDER BY r."updatedAt" DESC, r.id DESC
-      LIMIT ${pg.size} OFFSET ${pg.skip}`;
+      SELECT
+        (SELECT COUNT(*)::int FROM ${CVBOOK_FROM} WHERE ${all}) AS total,
+        ${itemsOf(asked)} AS items,
+        ${grouped('domain', Prisma.sql`r.domain`)} AS domain,
+        ${grouped('sector', Prisma.sql`r.sector`)} AS sector,
+        ${grouped('level', Prisma.sql`r.level::text`)} AS level,
+        ${grouped('duration', Prisma.sql`r."durationMonths"::text`)} AS duration,
+        ${grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL ${requestPlaceTokens} pl`)} AS place,
+        ${grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = s."programmeId"`, Prisma.sql`p.name`)} AS programme,
+        (SELECT json_build_object(${Prisma.join(
+          AVAILABILITY.map((a, i) => Prisma.sql`${a}::text, COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int`),
+          ', ',
+        )})
+         FROM ${CVBOOK_FROM} WHERE ${whereExcept(conds, 'availability')}) AS availability`;
+    const total = row.total;
+    const pg = pager(page, total);
+    let itemRows = row.items;
+    if (pg.skip !== asked.skip) {
+      const [again] = await this.db.$queryRaw<{ items: ItemJson[] }[]>`SELECT ${itemsOf(pg)} AS items`;
+      itemRows = again.items;
+    }
+    const items = itemRows.map((i) => ({ ...i, availableFrom: i.availableFrom === null ? null : new Date(`${i.availableFrom}T00:00:00Z`) }));
+    const { domain, sector, level, duration, place, programme } = row;
+    const availability = [row.availability ?? {}] as Partial<Record<Availability, number>>[];
 
     const facet = (rows: CountRow[], selected: string[]): FacetValue[] => {
       const out = rows.map((r) => ({ value: r.value, label: r.label, count: r.n, selected: selected.includes(r.value) }));
