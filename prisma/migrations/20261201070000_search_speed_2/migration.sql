@@ -3,3 +3,7 @@
 -- do it from the index alone (index-only scan), so that only the few pairs that can still reach the
 -- best ones read their offer's row for the full-text rank (src/modules/requests/matching.ts).
 CREATE INDEX "Offer_match_idx" ON "Offer"("domainKey", "status", "id", "publishFrom", "publishUntil", "targetAll", "educationLevel", "durationMonths", "placeDept", "cityKey");
+
+-- The same for the matching of an offer: the CV-book requests of its domain scored without their
+-- keywords from the index alone.
+CREATE INDEX "InternshipRequest_match_idx" ON "InternshipRequest"("domainKey", "status", "id", "studentId", "level", "durationMonths", "placeTokens");

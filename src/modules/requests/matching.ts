@@ -112,6 +112,14 @@ export class MatchingService extends Service {
         ) x
         ORDER BY score DESC, x.id DESC
         LIMIT ${limit}`;
+    // The requests of \`cheap\` meeting \`cond\`, with their keyword points and score.
+    const ranked = (cond: Prisma.Sql) => Prisma.sql`
+        SELECT x.*, x.s_domain + x.s_level + x.s_duration + x.s_place + x.s_keywords AS score
+        FROM (
+          SELECT c.id, c.s_domain, c.s_level, c.s_duration, c.s_place, ${KEYWORD_POINTS(REQUEST_VECTOR, query)} AS s_keywords
+          FROM cheap c JOIN "InternshipRequest" r ON r.id = c.id CROSS JOIN q
+          WHERE ${cond}
+        ) x`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
     >`
@@ -119,8 +127,37 @@ export class MatchingService extends Service {
       -- Scored in two tiers, as in offersForStudent: the requests of the offer's domain first (indexed),
       -- the others only when they can still reach the best \`limit\` (see \`settled\`). Only the score
       -- leaves a tier; the names, texts and matched words are read for the \`limit\` best requests.
+      -- The same-domain tier in two passes, as in offersForStudent: \`cheap\` scores each request
+      -- without its keywords (its columns from the index InternshipRequest_match_idx); the full-text
+      -- rank is computed for the requests reaching the \`limit\`-th best cheap score (\`tier1\`), then
+      -- for those that can still reach the \`limit\`-th best score of tier1 (\`bar2\`) with the keywords.
+      cheap AS MATERIALIZED (
+        SELECT r.id, 40 AS s_domain,
+               ${LEVEL_POINTS(Prisma.sql`r.level::text`, Prisma.sql`${offer.educationLevel}::text`)} AS s_level,
+               ${DURATION_POINTS(Prisma.sql`r."durationMonths"`, Prisma.sql`${offer.durationMonths}::int`)} AS s_duration,
+               (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place
+        FROM ${CVBOOK_FROM}
+        WHERE ${CVBOOK_WHERE} AND ${domainMatch}
+      ),
+      bar1 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(b) ELSE 0 END AS b
+        FROM (SELECT ${CHEAP_SCORE} AS b FROM cheap c ORDER BY b DESC LIMIT ${limit}) t
+      ),
+      tier1 AS MATERIALIZED (
+        ${ranked(Prisma.sql`${CHEAP_SCORE} >= (SELECT b FROM bar1)`)}
+      ),
+      bar2 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(score) ELSE 0 END AS b
+        FROM (SELECT score FROM tier1 ORDER BY score DESC LIMIT ${limit}) t
+      ),
       same_domain AS MATERIALIZED (
-        ${scored(domainMatch)}
+        SELECT * FROM (
+          SELECT * FROM tier1
+          UNION ALL
+          ${ranked(Prisma.sql`${CHEAP_SCORE} < (SELECT b FROM bar1) AND ${CHEAP_SCORE} + ${MAX_KEYWORD_POINTS} >= (SELECT b FROM bar2)`)}
+        ) t
+        ORDER BY score DESC, id DESC
+        LIMIT ${limit}
       ),
       settled AS (
         SELECT count(*) >= ${limit} AND coalesce(min(score), 0) > ${MAX_WITHOUT_DOMAIN} AS yes FROM same_domain
