@@ -26,7 +26,19 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** `column` contains `typed`, accents and case ignored (folding the column on every row: small tables only). */
 const foldedContains = (column: Prisma.Sql, typed: string) => Prisma.sql`stages_fold(${column}) LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
 /** A folded key column (stages_fold() of a field, STORED, see the offer_fulltext migration) contains `typed`. */
-const keyContains = (key: 'domainKey' | 'cityKey', typed: string) => Prisma.sql`o.${Prisma.raw(`"${key}"`)} LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
+const keyContains = (key: 'cityKey', typed: string) => Prisma.sql`o.${Prisma.raw(`"${key}"`)} LIKE ${'%' + likeEscape(foldText(typed)) + '%'}`;
+
+/**
+ * "Domain contains `typed`": the offer's domain is one of the few distinct folded domains that
+ * contain it (a loose scan of Offer_domainKey_idx: one probe per domain), the same offers as
+ * `"domainKey" LIKE '%typed%'` but as an equality that the index Offer_match_idx (search_speed_2
+ * migration) serves: the list then reads that domain's offers from the index instead of every
+ * published offer.
+ */
+const domainContains = (typed: string) => Prisma.sql`o."domainKey" = ANY(ARRAY(
+  WITH RECURSIVE k AS (SELECT min("domainKey") AS k FROM "Offer"
+                       UNION ALL SELECT (SELECT min("domainKey") FROM "Offer" WHERE "domainKey" > k.k) FROM k WHERE k.k IS NOT NULL)
+  SELECT k FROM k WHERE k LIKE ${'%' + likeEscape(foldText(typed)) + '%'}))`;
 
 /**
  * Typed words as a tsquery (its text, to pass as a constant so that the GIN index serves): every
@@ -36,22 +48,34 @@ const keyContains = (key: 'domainKey' | 'cityKey', typed: string) => Prisma.sql`
  * to_tsquery, so nothing typed can break its syntax. Null when no word is left.
  */
 export async function keywordQuery(db: Db, q: string | undefined, weight: '' | 'A' = ''): Promise<string | null> {
+  return (await keywordQueries(db, q, weight))?.rank ?? null;
+}
+
+/**
+ * keywordQuery's tsquery (\`rank\`) and a shorter one finding the same offers (\`match\`, for the
+ * condition, so that the GIN index scans fewer entries): a word whose written form starts with its
+ * stem ("donnees", stem "donne") is found by the stem's prefix alone, and a word that is its own
+ * stem ("web") needs one term, not two. The rank keeps the full query (its terms count in it).
+ */
+async function keywordQueries(db: Db, q: string | undefined, weight: '' | 'A' = ''): Promise<{ rank: string; match: string } | null> {
   const words = (q ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
   if (!words.length) return null;
   const terms = words.map((w) => `${foldText(w)}:*${weight}`);
-  const [{ query }] = await db.$queryRaw<{ query: string }[]>`
-    SELECT coalesce(string_agg('(' || f::text || ' | ' || s::text || ')', ' & ' ORDER BY n), '') AS query
+  const [{ rank, match }] = await db.$queryRaw<{ rank: string; match: string }[]>`
+    SELECT coalesce(string_agg('(' || f::text || ' | ' || s::text || ')', ' & ' ORDER BY n), '') AS rank,
+           coalesce(string_agg(CASE WHEN numnode(f) = 1 AND numnode(s) = 1 AND starts_with(split_part(s::text, '''', 2), split_part(f::text, '''', 2))
+                                    THEN '(' || f::text || ')' ELSE '(' || f::text || ' | ' || s::text || ')' END, ' & ' ORDER BY n), '') AS match
     FROM (SELECT to_tsquery('french'::regconfig, w) AS f, to_tsquery('simple'::regconfig, w) AS s, n
           FROM unnest(${terms}::text[]) WITH ORDINALITY AS t(w, n)) x
     WHERE numnode(f) > 0`;
-  return query || null;
+  return rank ? { rank, match } : null;
 }
 
 /** The typed keywords (anywhere) and title words, as tsquery texts. */
-type Keywords = { any: string | null; title: string | null };
+type Keywords = { any: string | null; anyMatch: string | null; title: string | null };
 async function keywords(db: Db, input: BrowseInput): Promise<Keywords> {
-  const [any, title] = await Promise.all([keywordQuery(db, input.q), keywordQuery(db, input.title, 'A')]);
-  return { any, title };
+  const [any, title] = await Promise.all([keywordQueries(db, input.q), keywordQueries(db, input.title, 'A')]);
+  return { any: any?.rank ?? null, anyMatch: any?.match ?? null, title: title?.match ?? null };
 }
 
 /** The statuses behind the staff search's "diffusées / terminées / historisées" boxes (seed §5.1). */
@@ -66,7 +90,7 @@ const orgHas = (cond: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM "Organisat
 /** The conditions of the filters both lists share (the student's list form). */
 function sharedConditions(input: BrowseInput, kw: Keywords): Prisma.Sql[] {
   const and: Prisma.Sql[] = [];
-  if (kw.any) and.push(Prisma.sql`o."searchVector" @@ ${kw.any}::tsquery`);
+  if (kw.anyMatch) and.push(Prisma.sql`o."searchVector" @@ ${kw.anyMatch}::tsquery`);
   // The words of the title (weight A of the vector), as the keywords: stemmed, word starts.
   if (kw.title) and.push(Prisma.sql`o."searchVector" @@ ${kw.title}::tsquery`);
   if (input.organisation) {
@@ -74,7 +98,7 @@ function sharedConditions(input: BrowseInput, kw: Keywords): Prisma.Sql[] {
     if (n) and.push(Prisma.sql`o."showCompany"`, orgHas(Prisma.sql`g."normalizedName" LIKE ${'%' + likeEscape(n) + '%'}`));
   }
   if (input.kind) and.push(Prisma.sql`o.kind = ${input.kind}::"OfferKind"`);
-  if (input.domain) and.push(keyContains('domainKey', input.domain));
+  if (input.domain) and.push(domainContains(input.domain));
   if (input.country) and.push(Prisma.sql`o.country = ${input.country}`);
   if (input.educationLevel) and.push(Prisma.sql`o."educationLevel" = ${input.educationLevel}::"EducationLevel"`);
   if (input.paid) and.push(Prisma.sql`o.paid = ${input.paid === 'yes'}`);

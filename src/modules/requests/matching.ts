@@ -63,8 +63,12 @@ const KEYWORD_POINTS = (vector: Prisma.Sql, query: Prisma.Sql) =>
 const LEVEL_POINTS = (a: Prisma.Sql, b: Prisma.Sql) =>
   Prisma.sql`(CASE WHEN ${a} IS NOT NULL AND ${b} IS NOT NULL AND (${a} = ${b} OR ${a} = 'ANY' OR ${b} = 'ANY') THEN 20 ELSE 0 END)`;
 const DURATION_POINTS = (a: Prisma.Sql, b: Prisma.Sql) => Prisma.sql`(CASE WHEN abs(${a} - ${b}) <= 1 THEN 15 ELSE 0 END)`;
+/** The most the keywords can add (KEYWORD_POINTS: 10 + up to 20). */
+const MAX_KEYWORD_POINTS = 30;
 /** The most a pair without the same domain can score: level 20 + duration 15 + place 15 + keywords 30. */
-const MAX_WITHOUT_DOMAIN = 20 + 15 + 15 + 30;
+const MAX_WITHOUT_DOMAIN = 20 + 15 + 15 + MAX_KEYWORD_POINTS;
+/** A pair's score without its keywords, in the same-domain tier's `cheap` pairs (`c`). */
+const CHEAP_SCORE = Prisma.sql`(c.s_domain + c.s_level + c.s_duration + c.s_place)`;
 
 export class MatchingService extends Service {
 
@@ -108,6 +112,14 @@ export class MatchingService extends Service {
         ) x
         ORDER BY score DESC, x.id DESC
         LIMIT ${limit}`;
+    // The requests of \`cheap\` meeting \`cond\`, with their keyword points and score.
+    const ranked = (cond: Prisma.Sql) => Prisma.sql`
+        SELECT x.*, x.s_domain + x.s_level + x.s_duration + x.s_place + x.s_keywords AS score
+        FROM (
+          SELECT c.id, c.s_domain, c.s_level, c.s_duration, c.s_place, ${KEYWORD_POINTS(REQUEST_VECTOR, query)} AS s_keywords
+          FROM cheap c JOIN "InternshipRequest" r ON r.id = c.id CROSS JOIN q
+          WHERE ${cond}
+        ) x`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string | null; level: string | null; durationMonths: number | null; place: string | null; firstName: string; lastName: string; programme: string | null })[]
     >`
@@ -115,8 +127,37 @@ export class MatchingService extends Service {
       -- Scored in two tiers, as in offersForStudent: the requests of the offer's domain first (indexed),
       -- the others only when they can still reach the best \`limit\` (see \`settled\`). Only the score
       -- leaves a tier; the names, texts and matched words are read for the \`limit\` best requests.
+      -- The same-domain tier in two passes, as in offersForStudent: \`cheap\` scores each request
+      -- without its keywords (its columns from the index InternshipRequest_match_idx); the full-text
+      -- rank is computed for the requests reaching the \`limit\`-th best cheap score (\`tier1\`), then
+      -- for those that can still reach the \`limit\`-th best score of tier1 (\`bar2\`) with the keywords.
+      cheap AS MATERIALIZED (
+        SELECT r.id, 40 AS s_domain,
+               ${LEVEL_POINTS(Prisma.sql`r.level::text`, Prisma.sql`${offer.educationLevel}::text`)} AS s_level,
+               ${DURATION_POINTS(Prisma.sql`r."durationMonths"`, Prisma.sql`${offer.durationMonths}::int`)} AS s_duration,
+               (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place
+        FROM ${CVBOOK_FROM}
+        WHERE ${CVBOOK_WHERE} AND ${domainMatch}
+      ),
+      bar1 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(b) ELSE 0 END AS b
+        FROM (SELECT ${CHEAP_SCORE} AS b FROM cheap c ORDER BY b DESC LIMIT ${limit}) t
+      ),
+      tier1 AS MATERIALIZED (
+        ${ranked(Prisma.sql`${CHEAP_SCORE} >= (SELECT b FROM bar1)`)}
+      ),
+      bar2 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(score) ELSE 0 END AS b
+        FROM (SELECT score FROM tier1 ORDER BY score DESC LIMIT ${limit}) t
+      ),
       same_domain AS MATERIALIZED (
-        ${scored(domainMatch)}
+        SELECT * FROM (
+          SELECT * FROM tier1
+          UNION ALL
+          ${ranked(Prisma.sql`${CHEAP_SCORE} < (SELECT b FROM bar1) AND ${CHEAP_SCORE} + ${MAX_KEYWORD_POINTS} >= (SELECT b FROM bar2)`)}
+        ) t
+        ORDER BY score DESC, id DESC
+        LIMIT ${limit}
       ),
       settled AS (
         SELECT count(*) >= ${limit} AND coalesce(min(score), 0) > ${MAX_WITHOUT_DOMAIN} AS yes FROM same_domain
@@ -166,6 +207,15 @@ export class MatchingService extends Service {
         ) p
         ORDER BY score DESC, p.id DESC, p."requestId"
         LIMIT ${limit} * (SELECT count(*) FROM req)`;
+    // The pairs of \`cheap\` meeting \`cond\`, with their keyword points and score.
+    const ranked = (cond: Prisma.Sql) => Prisma.sql`
+        SELECT p.*, p.s_domain + p.s_level + p.s_duration + p.s_place + p.s_keywords AS score
+        FROM (
+          SELECT c.id, c."requestId", c.s_domain, c.s_level, c.s_duration, c.s_place,
+                 ${KEYWORD_POINTS(OFFER_VECTOR, query)} AS s_keywords
+          FROM cheap c JOIN req ON req.id = c."requestId" JOIN "Offer" o ON o.id = c.id
+          WHERE ${cond}
+        ) p`;
     const rows = await this.db.$queryRaw<
       (ScoreParts & { id: number; title: string; domain: string; city: string | null; postalCode: string | null; organisation: string | null; requestId: number; requestTitle: string })[]
     >`
@@ -180,8 +230,40 @@ export class MatchingService extends Service {
       -- tier (no text, no join). An offer pairs once with each request, so the best limit × (number of
       -- requests) pairs of a tier hold the best pair of each of its best \`limit\` offers: a bounded
       -- top-N sort instead of sorting every pair.
+      -- The same-domain tier in two passes, so that few pairs pay for the full-text rank (the costly
+      -- part, with the read of the offer's row): \`cheap\` scores every pair without its keywords (from
+      -- the index Offer_match_idx alone); the keywords add at most MAX_KEYWORD_POINTS. \`bar1\` is
+      -- the \`limit\`-th best offer's cheap score (0 with fewer offers): every pair reaching it is
+      -- scored in full (\`tier1\`), and the \`limit\`-th best offer there (\`bar2\`) bounds the result
+      -- from below, so a pair whose cheap score + MAX_KEYWORD_POINTS is below \`bar2\` cannot change
+      -- it and is left unranked. The best pairs, hence the result, are those of scoring every pair.
+      cheap AS MATERIALIZED (
+        SELECT o.id, req.id AS "requestId", 40 AS s_domain,
+               ${LEVEL_POINTS(Prisma.sql`o."educationLevel"::text`, Prisma.sql`req.level`)} AS s_level,
+               ${DURATION_POINTS(Prisma.sql`o."durationMonths"`, Prisma.sql`req.dur`)} AS s_duration,
+               (CASE WHEN ${placeMatch} THEN 15 ELSE 0 END) AS s_place
+        FROM req JOIN "Offer" o ON ${domainMatch}
+        WHERE ${visible}
+      ),
+      bar1 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(b) ELSE 0 END AS b
+        FROM (SELECT max(${CHEAP_SCORE}) AS b FROM cheap c GROUP BY c.id ORDER BY b DESC LIMIT ${limit}) t
+      ),
+      tier1 AS MATERIALIZED (
+        ${ranked(Prisma.sql`${CHEAP_SCORE} >= (SELECT b FROM bar1)`)}
+      ),
+      bar2 AS (
+        SELECT CASE WHEN count(*) >= ${limit} THEN min(b) ELSE 0 END AS b
+        FROM (SELECT max(score) AS b FROM tier1 GROUP BY id ORDER BY b DESC LIMIT ${limit}) t
+      ),
       same_domain AS MATERIALIZED (
-        ${scoredPairs(domainMatch)}
+        SELECT * FROM (
+          SELECT * FROM tier1
+          UNION ALL
+          ${ranked(Prisma.sql`${CHEAP_SCORE} < (SELECT b FROM bar1) AND ${CHEAP_SCORE} + ${MAX_KEYWORD_POINTS} >= (SELECT b FROM bar2)`)}
+        ) t
+        ORDER BY score DESC, id DESC, "requestId"
+        LIMIT ${limit} * (SELECT count(*) FROM req)
       ),
       -- The other tier is read only when it can change the result: when the same-domain tier has
       -- fewer than \`limit\` offers, or its \`limit\`-th best score does not beat what a pair without the
