@@ -51,11 +51,12 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
         { to: 'school', template: 'application-accepted' },
       ],
     },
+    // The company is told of a cancellation it did not make itself.
     {
       action: 'cancel',
       from: OPEN,
       to: 'CANCELLED',
-      by: ['student'],
+      by: ['student', 'school'],
       tone: 'danger',
       tell: [
         { to: 'student', template: 'application-status' },
@@ -63,17 +64,6 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
       ],
     },
     { action: 'cancel', from: OPEN, to: 'CANCELLED', by: ['company'], tone: 'danger', tell: [{ to: 'student', template: 'application-status' }] },
-    {
-      action: 'cancel',
-      from: OPEN,
-      to: 'CANCELLED',
-      by: ['school'],
-      tone: 'danger',
-      tell: [
-        { to: 'student', template: 'application-status' },
-        { to: 'company', template: 'application-company-status' },
-      ],
-    },
   ],
   groups: { open: OPEN },
   // One audit action for every change, as the history and the audit pages have always read it.
