@@ -42,13 +42,7 @@ export function withImplied(role: Role): Role[] {
 }
 
 /** The user row and its memberships, as toActor reads them. */
-export interface UserWithMemberships {
-  id: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  locale: Locale;
-  isPlatformAdmin: boolean;
+export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'firstName' | 'lastName' | 'locale' | 'isPlatformAdmin'> {
   active: boolean;
   studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null; institutionCountry?: string | null } | null;
   companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean }[];
