@@ -1,4 +1,3 @@
-import { csrfSync } from 'csrf-sync';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import passport from 'passport';
@@ -7,6 +6,8 @@ import pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
 import { createContext, type AppDeps } from './context.js';
+import { secureCookies } from './http/cookies.js';
+import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
 
   app.use(requestId(ctx.clock));
-  const secure = config.COOKIE_SECURE === 'true' || (config.COOKIE_SECURE === 'auto' && config.baseUrl.startsWith('https://'));
+  const secure = secureCookies(config);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -75,17 +76,6 @@ export function createApp(deps: AppDeps): Express {
   pool.on('error', (err) => log.warn('idle session-store connection lost', { error: err.message }));
   app.locals.pool = pool;
   app.use(sessions({ pool, secret: config.SESSION_SECRET, secure, prune: config.NODE_ENV !== 'test' }));
-  // express-session sends a response's headers before its store has saved the session, and a
-  // browser follows a redirect at once: the next page could read the session as it was (a flash
-  // message lost, a wizard step missing). Every redirect therefore waits for the save.
-  app.use((req, res, next) => {
-    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-    res.redirect = ((...args: unknown[]) => {
-      if (!req.session) return redirect(...args);
-      req.session.save((err) => (err ? next(err) : redirect(...args)));
-    }) as typeof res.redirect;
-    next();
-  });
   // Absolute timeout: a session older than 12 hours ends, however active.
   app.use((req, _res, next) => {
     const created = req.session?.createdAt;
@@ -102,15 +92,12 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(localeMiddleware);
 
-  const csrf = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-    // Multipart forms are checked by the upload middleware once multer has parsed the body.
-    skipCsrfProtection: (req) => (req.headers['content-type'] ?? '').startsWith('multipart/form-data'),
-    errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
-  });
+  // Signed in: a token in the session; anonymous: a signed double-submit token (no session row).
+  const csrf = csrfProtection({ secret: config.SESSION_SECRET, secure });
+  // The upload middleware checks multipart bodies with it once multer has parsed them.
   app.locals.csrf = csrf;
-  app.use(viewLocals((req) => csrf.generateToken(req), { devMailbox: !config.SMTP_URL }));
-  app.use(csrf.csrfSynchronisedProtection);
+  app.use(viewLocals(csrf.token, { devMailbox: !config.SMTP_URL }));
+  app.use(csrf.protect);
 
   mount(app, '/', coreRoutes(ctx));
   mount(app, '/', authRoutes(ctx));

@@ -4,11 +4,14 @@ import type { Ctx } from '../context.js';
 import { allow } from '../authz/guard.js';
 import { loadActor } from '../authz/actor.js';
 import { AppError } from '../errors.js';
+import { cookieOptions, readCookie, secureCookies } from '../http/cookies.js';
 import { flash, formHandler } from '../http/forms.js';
 import { homeFor } from '../http/nav.js';
 import { newRouter } from '../http/router.js';
 import { f } from '../http/validate.js';
 import { isLocale } from '../i18n/index.js';
+import type { ClientHints } from './auth.service.js';
+import { DEVICE_COOKIE, DEVICE_TTL_MS } from './device.js';
 
 const newPassword = () =>
   z
@@ -31,13 +34,26 @@ function safeNext(v: unknown): string | null {
   return typeof v === 'string' && /^\/(?!\/|\\)[\w\-./?=&%]*$/.test(v) ? v : null;
 }
 
+/** A new session id and empty data (whoever was signed in is signed out); the language chosen stays. */
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  const locale = req.session.locale;
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      if (locale) req.session.locale = locale;
+      resolve();
+    }),
+  );
 }
+
+/** What the throttles need to know of the client: its address, and its device cookie if any. */
+const hintsOf = (req: Request): ClientHints => ({ address: req.ip ?? 'unknown', deviceCookie: readCookie(req, DEVICE_COOKIE) });
 
 export function authRoutes(ctx: Ctx) {
   const r = newRouter();
   const auth = ctx.services.auth;
+  const secure = secureCookies(ctx.config);
+  const setDevice = (res: Response, value: string) => res.cookie(DEVICE_COOKIE, value, cookieOptions(secure, DEVICE_TTL_MS));
 
   r.get('/login', allow('public'), (req, res) => {
     if (req.actor) return res.redirect(303, homeFor(req.actor));
@@ -52,7 +68,7 @@ export function authRoutes(ctx: Ctx) {
       view: 'auth/login',
       locals: (req) => ({ title: req.t('auth.login.title'), next: safeNext(req.body?.next) }),
       action: async (req, res, data) => {
-        const result = await auth.signIn(data.email, data.password, req.ip ?? 'unknown');
+        const result = await auth.signIn(data.email, data.password, hintsOf(req));
         const locals = { title: req.t('auth.login.title'), next: safeNext(req.body?.next), values: { email: data.email } };
         if (result.kind === 'blocked') {
           return res.status(429).render('auth/login', { ...locals, formError: 'auth.login.blocked' });
@@ -67,6 +83,7 @@ export function authRoutes(ctx: Ctx) {
         await new Promise<void>((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
         req.session.createdAt = req.now.getTime();
         if (locale) req.session.locale = locale;
+        setDevice(res, result.device);
         res.redirect(303, safeNext(req.body?.next) ?? homeFor(actor));
       },
     }),
@@ -91,17 +108,23 @@ export function authRoutes(ctx: Ctx) {
       view: 'auth/forgot',
       locals: (req) => ({ title: req.t('auth.forgot.title') }),
       action: async (req, res, data) => {
-        await auth.requestPasswordReset(data.email, req.id);
-        // Same answer whether the account exists or not.
+        if (!(await auth.acceptResetRequest(req.ip ?? 'unknown'))) {
+          return res.status(429).render('auth/forgot', { title: req.t('auth.forgot.title'), values: { email: data.email }, formError: 'rate_limited' });
+        }
+        // The same answer, at once, whether the account exists or not: the account is looked up
+        // and the mail queued after it, so the answer's time says nothing either.
         res.render('auth/forgot-sent', { title: req.t('auth.forgot.title') });
+        auth.inBackground('password-reset request', () => auth.requestPasswordReset(data.email, req.id));
       },
     }),
   );
 
   // The link from the e-mail: the token moves into the session at once so that it leaves the
-  // address bar (and never reaches a Referer header or an access log of a later page).
+  // address bar (and never reaches a Referer header or an access log of a later page). Opening it
+  // signs no one out: a signed-in user keeps their session (its id was renewed at sign-in); an
+  // anonymous visitor gets a new session id, so a session id planted beforehand cannot carry the token.
   r.get('/password/reset/:token', allow('public'), async (req, res) => {
-    await regenerate(req);
+    if (!req.actor) await regenerate(req);
     req.session.resetToken = String(req.params.token).slice(0, 200);
     res.redirect(303, '/password/reset');
   });
@@ -124,10 +147,12 @@ export function authRoutes(ctx: Ctx) {
       locals: resetLocals,
       action: async (req, res, data) => {
         const token = req.session.resetToken;
-        if (!token || !(await auth.resetPassword(token, data.password, req.id))) {
-          return void res.status(410).render('auth/reset-invalid', resetLocals(req));
-        }
-        delete req.session.resetToken;
+        const done = token ? await auth.resetPassword(token, data.password, req.id) : null;
+        if (!done) return void res.status(410).render('auth/reset-invalid', resetLocals(req));
+        // Whoever was signed in on this browser signs in again, with the new password; the browser
+        // that followed the link is one the account knows from now on.
+        await regenerate(req);
+        setDevice(res, auth.deviceCookie(done.email));
         flash(req, 'success', 'auth.reset.done');
         res.redirect(303, '/login');
       },
@@ -150,7 +175,8 @@ export function authRoutes(ctx: Ctx) {
       view: 'auth/change-password',
       locals: (req) => ({ title: req.t('auth.change.title') }),
       action: async (req, res, data) => {
-        await auth.changePassword(req.actor!, data.currentPassword, data.password, req.id);
+        const result = await auth.changePassword(req.actor!, data.currentPassword, data.password, { hints: hintsOf(req), sessionId: req.sessionID, requestId: req.id });
+        if (result === 'blocked') return void res.status(429).render('auth/change-password', { title: req.t('auth.change.title'), formError: 'auth.change.blocked' });
         flash(req, 'success', 'auth.change.done');
         res.redirect(303, '/account');
       },

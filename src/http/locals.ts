@@ -29,7 +29,7 @@ export function localeMiddleware(req: Request, _res: Response, next: NextFunctio
 }
 
 /** What every view may use: t(), the actor, can(), the CSRF token, flash messages, the menu. */
-export function viewLocals(generateToken: (req: Request) => string, opts: { devMailbox: boolean }) {
+export function viewLocals(generateToken: (req: Request, res: Response) => string, opts: { devMailbox: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const t = req.t;
     res.locals.t = t;
@@ -45,8 +45,8 @@ export function viewLocals(generateToken: (req: Request) => string, opts: { devM
     res.locals.values = {};
     res.locals.errors = {};
     res.locals.nav = navOf(req.actor, opts.devMailbox);
-    // Lazily created: pages without a form do not touch the session.
-    Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true });
+    // Lazily created: pages without a form touch neither the session nor the cookies.
+    Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req, res), enumerable: true });
     res.locals.flash = req.session?.flash ?? [];
     if (req.session?.flash) delete req.session.flash;
     next();

@@ -33,8 +33,33 @@ export function sessions(opts: { pool: pg.Pool; secret: string; secure: boolean;
       rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: IDLE_TIMEOUT_MS },
     }),
+    saveBeforeRedirect,
     renewIdleDeadline,
   ];
+}
+
+/** The session's data as express-session compares it (the cookie aside). */
+function dataOf(s: session.Session): string {
+  return JSON.stringify({ ...s, cookie: undefined });
+}
+
+/**
+ * express-session sends a response's headers before its store has saved the session, and a
+ * browser follows a redirect at once: the next page could read the session as it was (a flash
+ * message lost, a wizard step missing). A redirect therefore waits for the save, but only of a
+ * session that changed during the request: saving an untouched one would write a row for every
+ * anonymous visitor sent to the sign-in page, with no cookie pointing to it.
+ */
+export function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
+  const id = req.sessionID;
+  const before = req.session ? dataOf(req.session) : '';
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const s = req.session;
+    if (!s || (req.sessionID === id && dataOf(s) === before)) return redirect(...args);
+    s.save((err) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
 }
 
 /**

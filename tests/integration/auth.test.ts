@@ -60,7 +60,9 @@ describe('sign-in and sign-out', () => {
     await makeUser(t.db, { email: 'u@x.test', isPlatformAdmin: true });
     const a = request.agent(t.app);
     const page = await a.get('/login');
-    const before = sid(page);
+    // An anonymous session exists once something is kept in it (here, the language chosen).
+    const lang = await a.post('/lang').type('form').send({ lang: 'fr', back: '/login', _csrf: csrfFrom(page.text) });
+    const before = sid(lang);
     expect(before).toBeTruthy();
     const res = await a.post('/login').type('form').send({ email: 'u@x.test', password: PASSWORD, _csrf: csrfFrom(page.text) });
     const after = sid(res);
@@ -72,18 +74,39 @@ describe('sign-in and sign-out', () => {
   });
 
   it('sets HttpOnly SameSite cookies with a 30-minute idle timeout, Secure behind HTTPS', async () => {
-    const res = await request(t.app).get('/login');
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'])[0];
+    await makeUser(t.db, { email: 'cookie@x.test', isPlatformAdmin: true });
+    const cookieOf = (res: request.Response, name: string) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
+    const a = request.agent(t.app);
+    const page = await a.get('/login');
+    // The form's anonymous CSRF cookie: for this browser session only.
+    const csrfCookie = cookieOf(page, 'stages.csrf')!;
+    expect(csrfCookie).toMatch(/HttpOnly/);
+    expect(csrfCookie).toMatch(/SameSite=Lax/);
+    expect(csrfCookie).not.toMatch(/Secure|Expires/);
+    const signedIn = await a.post('/login').type('form').send({ email: 'cookie@x.test', password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const cookie = cookieOf(signedIn, 'stages.sid')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
     const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1]).getTime();
     expect(Math.abs(expires - Date.now() - 30 * 60 * 1000)).toBeLessThan(60_000);
+    expect(cookieOf(signedIn, 'stages.device')).toMatch(/HttpOnly/);
 
     const https = createApp({ config: testConfig({ BASE_URL: 'https://stages.example.edu' }), db: t.db, databaseUrl: t.url });
     const r2 = await request(https).get('/login').set('X-Forwarded-Proto', 'https');
-    expect(([] as string[]).concat(r2.headers['set-cookie'])[0]).toMatch(/Secure/);
+    // Over HTTPS the CSRF cookie is a __Host- cookie: no sub-domain can set it.
+    const hostCookie = cookieOf(r2, '__Host-stages.csrf')!;
+    expect(hostCookie).toMatch(/Secure/);
+    expect(hostCookie).toMatch(/Path=\//);
     expect(r2.headers['strict-transport-security']).toBeDefined();
+    const r3 = await request(https)
+      .post('/lang')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', hostCookie.split(';')[0])
+      .type('form')
+      .send({ lang: 'en', _csrf: csrfFrom(r2.text) });
+    expect(r3.status).toBe(303);
+    expect(cookieOf(r3, 'stages.sid')).toMatch(/Secure/);
     await closeApp(https);
   });
 
@@ -139,21 +162,25 @@ describe('sign-in throttling', () => {
     return a.post('/login').set('X-Forwarded-For', ip).type('form').send({ email, password, _csrf: csrf });
   }
 
-  it('blocks an account after 5 failures in 15 minutes, even with the right password, until the window passes', async () => {
+  it('blocks the client that failed 5 times in 15 minutes, even with the right password, but not the account’s owner elsewhere', async () => {
     await makeUser(t.db, { email: 'victim@x.test' });
-    for (let i = 0; i < 5; i++) expect((await attempt('victim@x.test', 'bad-password', `198.51.100.${i}`)).status).toBe(401);
-    const blocked = await attempt('victim@x.test', PASSWORD, '198.51.100.99');
+    for (let i = 0; i < 5; i++) expect((await attempt('victim@x.test', 'bad-password', '198.51.100.7')).status).toBe(401);
+    const blocked = await attempt('victim@x.test', PASSWORD, '198.51.100.7');
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Trop de tentatives de connexion échouées');
+    // The owner, from another client, signs in: five wrong passwords lock no one out.
+    expect((await attempt('victim@x.test', PASSWORD, '203.0.113.50')).status).toBe(303);
+    // …and the client that failed stays throttled.
+    expect((await attempt('victim@x.test', PASSWORD, '198.51.100.7')).status).toBe(429);
     // The counters live in PostgreSQL: a second instance sees them too.
     const other = createApp({ config: testConfig(), db: t.db, databaseUrl: t.url });
     const a = request.agent(other);
     const csrf = csrfFrom((await a.get('/login')).text);
-    expect((await a.post('/login').type('form').send({ email: 'victim@x.test', password: PASSWORD, _csrf: csrf })).status).toBe(429);
+    expect((await a.post('/login').set('X-Forwarded-For', '198.51.100.7').type('form').send({ email: 'victim@x.test', password: PASSWORD, _csrf: csrf })).status).toBe(429);
     await closeApp(other);
     // Sixteen minutes later the window has passed.
-    await t.db.$executeRaw`UPDATE "LoginFailure" SET "createdAt" = now() - interval '16 minutes'`;
-    expect((await attempt('victim@x.test', PASSWORD)).status).toBe(303);
+    await t.db.$executeRaw`UPDATE "ThrottleEvent" SET "createdAt" = now() - interval '16 minutes'`;
+    expect((await attempt('victim@x.test', PASSWORD, '198.51.100.7')).status).toBe(303);
   });
 
   it('blocks an address after 20 failures in 15 minutes, whatever the account', async () => {
@@ -165,8 +192,9 @@ describe('sign-in throttling', () => {
 
   it('stores no e-mail or address in clear', async () => {
     await attempt('secret.person@x.test', 'bad-password', '192.0.2.55');
-    const rows = await t.db.loginFailure.findMany();
-    expect(rows).toHaveLength(1);
+    const rows = await t.db.throttleEvent.findMany();
+    // One event per counter: this account from this client, this address, this account.
+    expect(rows).toHaveLength(3);
     expect(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toMatch(/secret\.person|192\.0\.2\.55/);
   });
 });
@@ -174,10 +202,13 @@ describe('sign-in throttling', () => {
 describe('password reset', () => {
   const t = useApp();
 
-  async function requestReset(email: string) {
+  async function requestReset(email: string, ip = '192.0.2.10') {
     const a = request.agent(t.app);
     const csrf = csrfFrom((await a.get('/password/forgot')).text);
-    return a.post('/password/forgot').type('form').send({ email, _csrf: csrf });
+    const res = await a.post('/password/forgot').set('X-Forwarded-For', ip).type('form').send({ email, _csrf: csrf });
+    // The account is looked up and the mail queued once the answer has left.
+    await t.ctx.services.auth.settled();
+    return res;
   }
 
   function linkOf(text: string) {

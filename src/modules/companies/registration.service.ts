@@ -1,5 +1,6 @@
 import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
+import { warnAddressTaken } from '../../auth/address-taken.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
@@ -76,10 +77,12 @@ export class RegistrationService extends Service {
     return confirmed ? [] : duplicates;
   }
 
-  /** Screens 2 and 3: an e-mail that is not an account yet, and not used twice in the registration. */
+  /**
+   * Screens 2 and 3: an e-mail not used twice in the registration. Whether it already has an
+   * account is not said here (the form would tell anyone who has one): see `register`.
+   */
   async assertEmailFree(email: string, others: string[], field = 'email') {
     if (others.includes(email)) throw new ValidationError({ [field]: 'companies.errors.emailTwice' });
-    if (await this.db.user.count({ where: { email } })) throw new ValidationError({ [field]: 'companies.errors.emailTaken' });
   }
 
   /** What the summary of screen 4 shows of screen 1. */
@@ -97,10 +100,14 @@ export class RegistrationService extends Service {
    * back to the verification queue), the administrator and each secondary contact (account without
    * password, membership, contact card), the terms' acceptance, the audit rows and one invitation
    * e-mail per account. Throws ValidationError({ _form }) when something changed since the screens
-   * were filled (an e-mail now taken, the organisation claimed meanwhile, the centre removed).
+   * were filled (the organisation claimed meanwhile, the centre removed).
    * `discard` deletes the wizard's draft in the same transaction.
+   *
+   * An address that already has an account is mailed a warning instead of an invitation, and the
+   * confirmation is the same as for a new address: the administrator's creates nothing at all (no
+   * organisation without its administrator), a contact's is left out of the registration.
    */
-  async register(state: RegistrationState, act: Act<Actor | null>, opts: { locale: Locale; discard: (tx: Tx) => Promise<void> }): Promise<RegistrationDone> {
+  async register(state: RegistrationState, act: Act<Actor | null>, opts: { locale: Locale; discard: (tx: Tx) => Promise<void>; retried?: boolean }): Promise<RegistrationDone> {
     const { organisation: o, admin, contacts } = state;
     if (!o || !admin || !state.contactsDone) throw new ValidationError({ _form: 'companies.errors.incomplete' });
     const { requestId, now } = act;
@@ -110,8 +117,14 @@ export class RegistrationService extends Service {
           const centre = await tx.managementCentre.findUnique({ where: { id: o.centreId }, select: { id: true, name: true } });
           if (!centre) throw new ValidationError({ _form: 'companies.errors.centreGone' });
           const emails = [admin.email, ...contacts.map((c) => c.email)];
-          const taken = await tx.user.findFirst({ where: { email: { in: emails } }, select: { email: true } });
-          if (taken) throw new ValidationError({ _form: `companies.errors.emailTakenSince|${taken.email}` });
+          const holders = await tx.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true, firstName: true, locale: true } });
+          for (const h of holders) await warnAddressTaken(tx, h, { baseUrl: this.baseUrl, now, requestId, form: 'company' });
+          const taken = new Set(holders.map((h) => h.email));
+          if (taken.has(admin.email)) {
+            await opts.discard(tx);
+            const name = o.mode === 'create' ? o.input.legalName : (await tx.organisation.findUnique({ where: { id: o.organisationId }, select: { legalName: true } }))?.legalName;
+            return { legalName: name ?? '', centreName: centre.name, claimed: o.mode === 'claim', emails };
+          }
 
           const adminUser = await tx.user.create({
             data: { email: admin.email, civility: admin.civility, firstName: admin.firstName, lastName: admin.lastName, phone: admin.phone, locale: opts.locale, passwordHash: null },
@@ -152,7 +165,7 @@ export class RegistrationService extends Service {
             reasonKey: 'companies.mail.adminReason',
           });
           const people = [];
-          for (const c of contacts) {
+          for (const c of contacts.filter((x) => !taken.has(x.email))) {
             people.push(await addCompanyPerson(tx, asAdmin, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey: 'companies.mail.contactReason' }));
           }
 
@@ -184,7 +197,9 @@ export class RegistrationService extends Service {
         { timeout: 30_000 },
       );
     } catch (err) {
-      // Two registrations with the same e-mail at once: the database's unique index decides.
+      // Two registrations with the same e-mail at once: the database's unique index decides, and the
+      // second try finds the address taken (a warning mail, the same confirmation).
+      if (isUniqueViolation(err) && !opts.retried) return this.register(state, act, { ...opts, retried: true });
       if (isUniqueViolation(err)) throw new ValidationError({ _form: 'companies.errors.emailTakenRace' });
       throw err;
     }

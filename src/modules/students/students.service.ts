@@ -1,4 +1,5 @@
 import { audit } from '../../audit/audit.js';
+import { warnAddressTaken } from '../../auth/address-taken.js';
 import { queueInvitation } from '../../auth/invitations.js';
 import type { Actor } from '../../authz/actor.js';
 import { centreRight, centresWith, hasCentreRight } from '../../authz/centres.js';
@@ -157,8 +158,10 @@ export class StudentService extends Service {
   /**
    * Self-registration (anonymous): institution, programme and year must agree. The account has no
    * password: the e-mailed single-use link lets its owner choose one, which also proves the address.
+   * An address that already has an account creates nothing: its owner is mailed instead, and the
+   * visitor sees the same confirmation as for a new address (the form tells no one who has an account).
    */
-  async register(act: Act<Actor | null>, input: RegistrationInput, locale: Locale) {
+  async register(act: Act<Actor | null>, input: RegistrationInput, locale: Locale): Promise<void> {
     const year = await this.db.studyYear.findUnique({
       where: { id: input.studyYearId },
       select: { id: true, name: true, programmeId: true, programme: { select: { institutionId: true, institution: { select: { name: true } } } } },
@@ -173,18 +176,28 @@ export class StudentService extends Service {
     else if (programme && year.programmeId !== programme.id) errors.studyYearId = 'students.errors.yearMismatch';
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
-    return this.uniqueAsField(() =>
+    const once = () =>
       this.db.$transaction(async (tx) => {
+        const holder = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, firstName: true, locale: true } });
+        if (holder) return warnAddressTaken(tx, holder, { baseUrl: this.baseUrl, now: act.now, requestId: act.requestId, form: 'student' });
         await this.assertFree(tx, input.email, institution!.id, input.studentNumber);
-        return this.createStudent(
+        await this.createStudent(
           tx,
           { ...input, locale, institutionId: institution!.id, programmeId: programme!.id, studyYearId: year!.id },
           // Anonymous, whoever may be signed in on this browser.
           { ...act, actor: null },
           { action: 'student.register', reasonKey: 'students.mail.registered', reasonParams: { institution: institution!.name, year: year!.name } },
         );
-      }),
-    );
+      });
+    return this.uniqueAsField(async () => {
+      try {
+        return await once();
+      } catch (err) {
+        // The same address registered at the same moment: once the other has committed, it is a taken address.
+        if (isUniqueViolation(err) && uniqueField(err) === 'email') return once();
+        throw err;
+      }
+    });
   }
 
   /** A study year the actor may put students in, with its programme and institution; 422 otherwise. */
