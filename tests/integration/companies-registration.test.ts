@@ -272,40 +272,70 @@ describe('company registration in 4 screens', () => {
     expect(s4.text).toContain('href="#f-acceptTerms"');
   });
 
-  it('refuses an e-mail that is already an account, or used twice in the registration', async () => {
+  it('refuses an e-mail used twice in the registration, but never says that an address has an account', async () => {
     await makeUser(t.db, { email: 'deja.inscrit@example.org' });
     const v = await visitor(t.app);
     await v.post('/register/company', { siret: validSiret() });
     await v.post('/register/company/organisation', { ...organisationForm(), centreId: String(centre.id) });
+    // An address that has an account goes through screen 2 like any other.
     const taken = await v.post('/register/company/admin', adminForm({ email: 'Deja.Inscrit@example.org' }));
-    expect(taken.status).toBe(422);
-    expect(fieldError(taken.text, 'email')).toBe(html(fr('companies.errors.emailTaken')));
-    expect(taken.text).toContain('value="Deja.Inscrit@example.org"');
+    expect(taken.status).toBe(303);
     await v.post('/register/company/admin', adminForm());
 
     const twice = await v.post('/register/company/contacts', { ...contactForm({ email: 'nadia.roux@volcans-numeriques.example' }), action: 'add' });
     expect(twice.status).toBe(422);
     expect(fieldError(twice.text, 'email')).toBe(html(fr('companies.errors.emailTwice')));
+    // …and screen 3 as well.
     const takenContact = await v.post('/register/company/contacts', { ...contactForm({ email: 'deja.inscrit@example.org' }), action: 'add' });
-    expect(takenContact.status).toBe(422);
-    expect(fieldError(takenContact.text, 'email')).toBe(html(fr('companies.errors.emailTaken')));
+    expect(takenContact.status).toBe(303);
     await v.post('/register/company/contacts', { ...contactForm(), action: 'add' });
     const again = await v.post('/register/company/contacts', { ...contactForm({ firstName: 'Autre' }), action: 'add' });
     expect(fieldError(again.text, 'email')).toBe(html(fr('companies.errors.emailTwice')));
 
-    // Removing a contact from the list, then the summary.
-    const removed = await v.post('/register/company/contacts/remove', { index: '0' });
+    // Removing a contact from the list.
+    const removed = await v.post('/register/company/contacts/remove', { index: '1' });
     expect(removed.status).toBe(303);
-    expect((await v.a.get('/register/company/contacts')).text).toContain(html(fr('companies.register.contacts.empty')));
+    const list = await v.a.get('/register/company/contacts');
+    expect(list.text).toContain('deja.inscrit@example.org');
+    expect(list.text).not.toContain('paul.girard@volcans-numeriques.example');
 
-    // An account created meanwhile with the administrator's address: the confirmation is refused, nothing written.
+    // Confirmed: the contact whose address has an account is left out and warned; the rest is registered.
     await v.post('/register/company/contacts', { action: 'next' });
+    expect((await v.post('/register/company/terms', { acceptTerms: 'on' })).headers.location).toBe('/register/company/done');
+    const done = await v.a.get('/register/company/done');
+    expect(done.text).toContain('deja.inscrit@example.org');
+    const org = await t.db.organisation.findFirstOrThrow({ where: { legalName: 'Volcans Numériques SARL' }, include: { members: { include: { user: true } } } });
+    expect(org.members.map((m) => m.user.email)).toEqual(['nadia.roux@volcans-numeriques.example']);
+    expect(await t.db.contact.count({ where: { organisationId: org.id, email: 'deja.inscrit@example.org' } })).toBe(0);
+    expect((await outboxFor(t.db, 'deja.inscrit@example.org')).map((m) => m.template)).toEqual(['address-taken']);
+    expect((await outboxFor(t.db, 'nadia.roux@volcans-numeriques.example')).map((m) => m.template)).toEqual(['account-invitation']);
+  });
+
+  it('answers an administrator’s address that already has an account with the normal confirmation, creates nothing and warns the owner', async () => {
+    const register = async (adminEmail: string, siret: string) => {
+      const v = await visitor(t.app);
+      await v.post('/register/company', { siret });
+      await v.post('/register/company/organisation', { ...organisationForm({ siret }), centreId: String(centre.id), confirmDuplicates: 'on' });
+      expect((await v.post('/register/company/admin', adminForm({ email: adminEmail }))).status).toBe(303);
+      await v.post('/register/company/contacts', { action: 'next' });
+      const confirmed = await v.post('/register/company/terms', { acceptTerms: 'on' });
+      return { confirmed, done: await v.a.get('/register/company/done'), terms: await v.a.get('/register/company/terms') };
+    };
+    const normal = await register('nouvelle@volcans-numeriques.example', validSiret(1));
     await makeUser(t.db, { email: 'nadia.roux@volcans-numeriques.example' });
     const before = await counts(t);
-    const late = await v.post('/register/company/terms', { acceptTerms: 'on' });
-    expect(late.status).toBe(422);
-    expect(late.text).toContain(html(fr('companies.errors.emailTakenSince', { value: 'nadia.roux@volcans-numeriques.example' })));
-    expect(await counts(t)).toEqual(before);
+    const taken = await register('nadia.roux@volcans-numeriques.example', validSiret(2));
+
+    expect(taken.confirmed.status).toBe(normal.confirmed.status);
+    expect(taken.confirmed.headers.location).toBe(normal.confirmed.headers.location);
+    const page = (r: request.Response) => r.text.replace(/nouvelle@volcans-numeriques\.example|nadia\.roux@volcans-numeriques\.example|name="_csrf" value="[^"]+"/g, '');
+    expect(page(taken.done)).toBe(page(normal.done));
+    // The draft is gone as after a registration.
+    expect(taken.terms.headers.location).toBe('/register/company');
+    // Nothing created; the warning mail and its audit row only.
+    expect(await counts(t)).toEqual({ ...before, outbox: before.outbox + 1, audit: before.audit + 1 });
+    expect(await t.db.organisation.count({ where: { siret: validSiret(2) } })).toBe(0);
+    expect((await outboxFor(t.db, 'nadia.roux@volcans-numeriques.example')).map((m) => m.template)).toEqual(['address-taken']);
   });
 
   it('claims an organisation of the directory that has no administrator, and sends it back to verification', async () => {
@@ -387,7 +417,7 @@ describe('company registration in 4 screens', () => {
     await makeOrganisation(t.db, { legalName: 'Volcans  numériques sarl', postalCode: '63000', siret: validSiret() });
     const v = await visitor(t.app);
     await v.post('/register/company', { siret: validSiret() });
-    const sameSiret = await v.post('/register/company/organisation', { ...organisationForm({ siret }), centreId: String(centre.id) });
+    const sameSiret = await v.post('/register/company/organisation', { ...organisationForm({ siret }), centreId: String(centre.id), confirmDuplicates: 'on' });
     expect(sameSiret.status).toBe(422);
     expect(fieldError(sameSiret.text, 'siret')).toBe(html(fr('companies.errors.siretExists')));
 

@@ -99,13 +99,34 @@ describe('student self-registration', () => {
     expect(profiles.map((p) => p.institutionId)).toEqual([w.uda.id, w.udb.id]);
   });
 
-  it('refuses an e-mail address that already has an account (422)', async () => {
+  it('answers an address that already has an account as a new one: the owner is warned by mail, nothing is created', async () => {
+    const owner = await t.db.user.findUniqueOrThrow({ where: { email: 'a.write@test.example' } });
+    const fresh = await anonymous();
+    const normal = await fresh.a.post('/register/student').type('form').send({ ...form(), _csrf: fresh.csrf });
     const { a, csrf } = await anonymous();
-    const res = await a.post('/register/student').type('form').send({ ...form({ email: 'A.Write@test.example' }), _csrf: csrf });
-    expect(res.status).toBe(422);
-    expect(fieldError(res.text, 'email')).toContain('Un compte existe déjà avec cette adresse.');
-    expect(await t.db.studentProfile.count()).toBe(2);
-    expect(await t.db.outboxEmail.count()).toBe(0);
+    const res = await a.post('/register/student').type('form').send({ ...form({ email: 'A.Write@test.example', studentNumber: '21907777' }), _csrf: csrf });
+    // The same answer and the same confirmation as for a new address.
+    expect(res.status).toBe(normal.status);
+    expect(res.headers.location).toBe(normal.headers.location);
+    const sent = await a.get('/register/student/sent');
+    expect(sent.text).toContain('Un message a été envoyé à a.write@test.example.');
+    expect(sent.text.replace(/a\.write@test\.example|chloe\.martin@etu\.test|name="_csrf" value="[^"]+"/g, '')).toBe(
+      (await fresh.a.get('/register/student/sent')).text.replace(/a\.write@test\.example|chloe\.martin@etu\.test|name="_csrf" value="[^"]+"/g, ''),
+    );
+    // No account, no profile; the owner gets the warning, not an invitation.
+    expect(await t.db.studentProfile.count({ where: { studentNumber: '21907777' } })).toBe(0);
+    expect(await t.db.user.count({ where: { email: 'a.write@test.example' } })).toBe(1);
+    expect(await t.db.passwordResetToken.count({ where: { userId: owner.id } })).toBe(0);
+    const mails = await mailsTo(t.db, 'a.write@test.example');
+    expect(mails.map((m) => m.template)).toEqual(['address-taken']);
+    expect(mails[0].subject).toBe("Tentative d'inscription avec votre adresse");
+    expect(mails[0].text).toContain('http://stages.test/login');
+    expect(mails[0].text).toContain('http://stages.test/password/forgot');
+    expect(await auditRows(t.db, 'user.registrationWithTakenAddress')).toHaveLength(1);
+    // Trying again within the hour does not flood the mailbox.
+    const again = await anonymous();
+    expect((await again.a.post('/register/student').type('form').send({ ...form({ email: 'a.write@test.example' }), _csrf: again.csrf })).status).toBe(303);
+    expect(await mailsTo(t.db, 'a.write@test.example')).toHaveLength(1);
   });
 
   it('checks that the programme belongs to the institution and the year to the programme', async () => {
