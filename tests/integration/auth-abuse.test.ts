@@ -164,5 +164,7 @@ describe('opening a reset link', () => {
     const done = await a.post('/password/reset').type('form').send({ password: 'a-new-password-1', confirm: 'a-new-password-1', _csrf: csrfFrom(form.text) });
     expect(done.headers.location).toBe('/login');
     expect((await a.get('/account')).headers.location).toMatch(/^\/login/);
+    // The browser that followed the mailed link is one the account knows from now on.
+    expect(([] as string[]).concat(done.headers['set-cookie'] ?? []).some((c) => c.startsWith('stages.device='))).toBe(true);
   });
 });
