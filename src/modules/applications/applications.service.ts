@@ -168,8 +168,10 @@ export class ApplicationService extends Service {
         return created;
       });
     } catch (err) {
-      // Two submissions at once: the unique index (student, offer) lets one through.
-      if (isUniqueViolation(err)) throw new ValidationError({ _form: 'applications.errors.alreadyApplied' });
+      // Two submissions at once: a unique index lets one through — (student, offer), or one open
+      // spontaneous application per (student, organisation). The loser's files and mails were in
+      // its transaction: nothing of it stays.
+      if (isUniqueViolation(err)) throw new ValidationError({ _form: offer ? 'applications.errors.alreadyApplied' : 'applications.errors.alreadySpontaneous' });
       throw err;
     }
   }
