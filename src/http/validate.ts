@@ -3,8 +3,9 @@ import { hasKey } from '../i18n/index.js';
 import { ValidationError } from '../errors.js';
 
 /**
- * Field builders shared by every form. They trim, refuse NUL bytes and over-long values, and carry
- * i18n keys as messages so errors render in the user's language.
+ * Field builders shared by every form. They trim, refuse NUL bytes (none comes from a request:
+ * src/http/input.ts drops control characters; other callers may parse other input) and over-long
+ * values, and carry i18n keys as messages so errors render in the user's language.
  */
 const noNul = (s: string) => !s.includes('\u0000');
 
