@@ -7,6 +7,7 @@ import pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
 import { createContext, type AppDeps } from './context.js';
+import { noStore } from './http/cache.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
+  app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   // No JSON parser: no route takes JSON. Every field, of the body and of the query string, is a
   // string or a list of strings, without control characters (src/http/input.ts).

@@ -338,7 +338,8 @@ export function contentDisposition(type: 'inline' | 'attachment', filename: stri
 
 /**
  * Sends a stored file with its sniffed type, never sniffed again by the browser. Only image types
- * are shown inline; anything else is a download. The ETag is the content hash (304 when unchanged).
+ * are shown inline; anything else is a download. Never kept by a cache (a CV, a letter: personal
+ * data; see src/http/cache.ts); the ETag is the content hash.
  */
 export function sendStoredFile(
   res: Response,
@@ -350,7 +351,7 @@ export function sendStoredFile(
   res.setHeader('Content-Type', file.mimeType);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', `${stem}.${file.extension}`));
-  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Cache-Control', 'no-store');
   res.setHeader('ETag', `"${file.sha256}"`);
   res.send(Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
 }
