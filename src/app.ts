@@ -6,9 +6,11 @@ import pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
 import { createContext, type AppDeps } from './context.js';
+import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
 import { ABSOLUTE_TIMEOUT_MS, sessions } from './http/session.js';
@@ -69,8 +71,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
+  app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-  app.use(express.json({ limit: '100kb' }));
+  // No JSON parser: no route takes JSON. Every field, of the body and of the query string, is a
+  // string or a list of strings, without control characters (src/http/input.ts).
+  app.use(cleanInput);
 
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5 });
   pool.on('error', (err) => log.warn('idle session-store connection lost', { error: err.message }));

@@ -6,6 +6,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import multer from 'multer';
 import type { DbOrTx } from '../db/client.js';
 import { AppError, ValidationError } from '../errors.js';
+import { cleanFields } from '../http/input.js';
 
 /**
  * File uploads: multer (memory storage, strict limits) → CSRF check on the parsed body → content
@@ -83,6 +84,8 @@ declare global {
       uploadErrors?: Record<string, string>;
       /** The uploaded files once their content was checked, by field (set by uploadFields). */
       checkedFiles?: Record<string, CheckedFile[]>;
+      /** The multipart body could not be read to its end: the form is shown again with status 400. */
+      malformedBody?: true;
     }
   }
 }
@@ -155,6 +158,33 @@ function memoryParser(maxBytes: number, files: number) {
   });
 }
 
+/** multer's body, cleaned like every other (src/http/input.ts), with what uploadSingle/uploadFields set reset. */
+function resetUpload(req: Request) {
+  req.body = cleanFields(req.body);
+  delete req.checkedFile;
+  delete req.checkedFiles;
+  delete req.uploadErrors;
+  delete req.malformedBody;
+}
+
+/**
+ * What multer's error means: a limit of a file is said beside its field (the caller's business:
+ * returned as is); a limit of the form is a 413; a body that cannot be read (a malformed part
+ * header — a NUL in a file name —, a truncated body) is the form shown again with status 400 and
+ * the message beside the file field.
+ */
+function parseError(req: Request, err: unknown, field: string): multer.MulterError | null {
+  if (err instanceof multer.MulterError) {
+    if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large');
+    if (err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_UNEXPECTED_FILE') return err;
+    throw new AppError('bad_request');
+  }
+  // busboy's own errors ("Malformed part header", "Unexpected end of form"…) are plain Errors.
+  req.malformedBody = true;
+  req.uploadErrors = { [field]: 'errors.field.fileMalformed' };
+  return null;
+}
+
 /** The description of a file whose content matched an allowed kind. */
 function checkedFile(field: string, file: Express.Multer.File, kind: { extension: string; mimeType: string }): CheckedFile {
   return {
@@ -177,8 +207,7 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
     });
 
     async function check(err: unknown) {
-      delete req.checkedFile;
-      delete req.uploadErrors;
+      resetUpload(req);
       // The hidden _csrf field comes first in our forms, so it is parsed even when the file that
       // follows is refused for its size.
       if (!csrfValid(req)) {
@@ -187,15 +216,10 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
       }
       if (err) {
         req.file = undefined;
-        if (err instanceof multer.MulterError) {
-          if (err.code === 'LIMIT_FILE_SIZE') {
-            req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
-            return;
-          }
-          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT') throw new AppError('too_large');
-          throw new AppError('bad_request');
-        }
-        throw err;
+        const limit = parseError(req, err, field);
+        if (limit?.code === 'LIMIT_FILE_SIZE') req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
+        else if (limit) throw new AppError('bad_request');
+        return;
       }
       const file = req.file;
       req.file = undefined; // only the checked file goes further
@@ -230,26 +254,19 @@ export function uploadFields(fields: { name: string; maxCount: number }[], opts:
     });
 
     async function check(err: unknown) {
-      delete req.checkedFiles;
-      delete req.uploadErrors;
+      resetUpload(req);
       const received = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
       req.files = undefined; // only the checked files go further
       if (!csrfValid(req)) throw new AppError('csrf');
       if (err) {
-        if (err instanceof multer.MulterError) {
-          const field = err.field && fields.some((f) => f.name === err.field) ? err.field : fields[0].name;
-          if (err.code === 'LIMIT_FILE_SIZE') {
-            req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
-            return;
-          }
-          if (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field && fields.some((f) => f.name === err.field)) {
-            req.uploadErrors = { [field]: 'errors.field.tooManyFiles' };
-            return;
-          }
-          if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large');
-          throw new AppError('bad_request');
-        }
-        throw err;
+        const limit = parseError(req, err, fields[0].name);
+        if (!limit) return;
+        const known = !!limit.field && fields.some((f) => f.name === limit.field);
+        const field = known ? limit.field! : fields[0].name;
+        if (limit.code === 'LIMIT_FILE_SIZE') req.uploadErrors = { [field]: 'errors.field.fileTooLarge' };
+        else if (known) req.uploadErrors = { [field]: 'errors.field.tooManyFiles' };
+        else throw new AppError('bad_request');
+        return;
       }
       const checked: Record<string, CheckedFile[]> = {};
       const errors: Record<string, string> = {};
@@ -321,7 +338,8 @@ export function contentDisposition(type: 'inline' | 'attachment', filename: stri
 
 /**
  * Sends a stored file with its sniffed type, never sniffed again by the browser. Only image types
- * are shown inline; anything else is a download. The ETag is the content hash (304 when unchanged).
+ * are shown inline; anything else is a download. Never kept by a cache (a CV, a letter: personal
+ * data; see src/http/cache.ts); the ETag is the content hash.
  */
 export function sendStoredFile(
   res: Response,
@@ -333,7 +351,7 @@ export function sendStoredFile(
   res.setHeader('Content-Type', file.mimeType);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', `${stem}.${file.extension}`));
-  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Cache-Control', 'no-store');
   res.setHeader('ETag', `"${file.sha256}"`);
   res.send(Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
 }

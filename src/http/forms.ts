@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { allow } from '../authz/guard.js';
 import type { Permission } from '../authz/policy.js';
 import { ValidationError } from '../errors.js';
+import { cleanFields } from './input.js';
 import { parse } from './validate.js';
 
 type Locals = Record<string, unknown>;
@@ -26,7 +27,8 @@ export function formHandler<S extends z.ZodType>(opts: {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const locals = opts.locals ? await opts.locals(req) : {};
-      res.status(422).render(opts.view, { ...locals, values: safeValues(req.body), errors: err.fields });
+      // 400 when the body itself could not be read to its end (a malformed multipart body).
+      res.status(req.malformedBody ? 400 : 422).render(opts.view, { ...locals, values: safeValues(req.body), errors: err.fields });
     }
   };
 }
@@ -56,12 +58,10 @@ export function formPage<S extends z.ZodType, L extends Locals>(
   router.post(path, allow(permission), ...(opts.beforePost ?? []), formHandler({ schema: opts.schema, view: opts.view, locals: opts.locals, action: opts.action }));
 }
 
-/** Echo back what was typed, except secrets. */
-function safeValues(body: unknown): Record<string, unknown> {
+/** Echo back what was typed, except secrets: strings and lists of strings only, whatever the body's shape. */
+export function safeValues(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body)) if (!/password|_csrf/i.test(k)) out[k] = v;
-  }
+  for (const [k, v] of Object.entries(cleanFields(body))) if (!/password|_csrf/i.test(k)) out[k] = v;
   return out;
 }
 

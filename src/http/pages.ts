@@ -4,6 +4,7 @@ import { act as actOf } from './act.js';
 import { allow } from '../authz/guard.js';
 import type { Permission } from '../authz/policy.js';
 import { AppError, InUseError, ValidationError } from '../errors.js';
+import { cleanFields } from './input.js';
 import { pageParam } from './pagination.js';
 import { fieldErrors } from './validate.js';
 
@@ -30,7 +31,7 @@ export type DetailPage = (req: Request, res: Response, problem?: PageProblem) =>
 /** The problem an error is, when it is one a user can mend (422); null for the others (403, 404, 500…). */
 export function problemOf(err: unknown, body: unknown): PageProblem | null {
   if (!(err instanceof AppError) || err.status !== 422) return null;
-  const values = body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {};
+  const values: Record<string, unknown> = { ...cleanFields(body) };
   delete values._csrf;
   if (err instanceof ValidationError) return { status: 422, errors: err.fields, formError: err.fields._form ?? null, values };
   if (err instanceof InUseError) return { status: 422, errors: {}, formError: err.code, values, references: err.references };
@@ -55,17 +56,18 @@ export function detailAction(
     } catch (err) {
       const problem = problemOf(err, req.body);
       if (!problem) throw err;
-      await opts.page(req, res, problem);
+      // 400 when the body itself could not be read to its end (a malformed multipart body).
+      await opts.page(req, res, req.malformedBody ? { ...problem, status: 400 } : problem);
     }
   });
 }
 
 // ───────────── search pages ─────────────
 
-/** The query string's values: the first of each, trimmed, empty ones dropped. */
+/** The query string's values (cleaned: src/http/input.ts): the first of each, trimmed, empty ones dropped. */
 export function cleanQuery(q: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(q)) {
+  for (const [k, v] of Object.entries(cleanFields(q))) {
     const s = Array.isArray(v) ? v[0] : v;
     if (typeof s === 'string' && s.trim() !== '') out[k] = s.trim();
   }

@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { hasKey } from '../i18n/index.js';
 import { ValidationError } from '../errors.js';
+import { CalendarDate } from '../time/calendar.js';
 
 /**
- * Field builders shared by every form. They trim, refuse NUL bytes and over-long values, and carry
- * i18n keys as messages so errors render in the user's language.
+ * Field builders shared by every form. They trim, refuse NUL bytes (none comes from a request:
+ * src/http/input.ts drops control characters; other callers may parse other input) and over-long
+ * values, and carry i18n keys as messages so errors render in the user's language.
  */
 const noNul = (s: string) => !s.includes('\u0000');
+
+/** A string that must be a real day ("2026-07-01"): 2027-02-30 is refused, never moved to March. */
+function toDay(s: string, ctx: z.RefinementCtx): CalendarDate {
+  const day = CalendarDate.parse(s);
+  if (!day) {
+    ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
+    return z.NEVER;
+  }
+  return day;
+}
 
 export const f = {
   text: (max = 200) =>
@@ -81,13 +93,20 @@ export const f = {
       .union([z.literal(''), z.coerce.number().int().positive()])
       .optional()
       .transform((v) => (v === '' || v === undefined ? null : v)),
-  date: () =>
+  /**
+   * Every date field is one of these four (a day of the calendar, as a date input sends it):
+   * `day`/`optionalDay` give the CalendarDate, `date`/`optionalDate` the value of a `@db.Date`
+   * column. An impossible day is refused beside its field (422), whichever the form.
+   */
+  day: () => z.string({ error: 'errors.field.required' }).trim().min(1, 'errors.field.required').transform(toDay),
+  optionalDay: () =>
     z
-      .string({ error: 'errors.field.required' })
+      .string()
       .trim()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.field.date')
-      .transform((s) => new Date(`${s}T00:00:00.000Z`))
-      .refine((d) => !Number.isNaN(d.getTime()), 'errors.field.date'),
+      .optional()
+      .transform((v, ctx) => (v ? toDay(v, ctx) : null)),
+  date: () => f.day().transform((d) => d.toDb()),
+  optionalDate: () => f.optionalDay().transform((d) => d?.toDb() ?? null),
   enumOf: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'errors.field.choice' }),
 };
 

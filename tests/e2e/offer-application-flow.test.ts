@@ -220,7 +220,7 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     await expectAccessible(page, '/applications/:id (student, sent)');
   }, 180_000);
 
-  it('the company opens the application (now "Lue") and marks it "Satisfaite"', async () => {
+  it('the company opens the application, marks it "Lue", then "Satisfaite"', async () => {
     expect(applicationId).toBeGreaterThan(0);
     const page = patient(await t.newPage({ as: 'entreprise@demo.test' }));
     await page.goto(t.url('/applications/company'));
@@ -232,8 +232,12 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
 
     await clickLink(row, page, 'Dubois Léa', new RegExp(`^/applications/${applicationId}$`));
     expect((await h1(page).textContent())?.trim()).toBe(APPLICATION_TITLE);
-    expect((await detail(page, fr('applications.fields.status')).textContent())?.trim()).toBe(fr('applications.status.READ'));
+    // Opening it changes nothing; "Marquer comme lue" does.
+    expect((await detail(page, fr('applications.fields.status')).textContent())?.trim()).toBe(fr('applications.status.SENT'));
     expect((await detail(page, fr('applications.fields.student')).textContent())).toContain('etudiant@demo.test');
+    await expectAccessible(page, '/applications/:id (company, sent)');
+    await clickButton(page, fr('applications.action.read'), new RegExp(`^/applications/${applicationId}$`));
+    expect((await detail(page, fr('applications.fields.status')).textContent())?.trim()).toBe(fr('applications.status.READ'));
     await expectAccessible(page, '/applications/:id (company, read)');
 
     await field(page, fr('applications.status-form.label')).selectOption({ label: fr('applications.status.ACCEPTED') });

@@ -27,15 +27,26 @@ describe('application statuses', () => {
   const post = (who: Awaited<ReturnType<typeof agent>>, status: string, extra: Record<string, string> = {}) =>
     who.a.post(`/applications/${id}/status`).type('form').send({ _csrf: who.csrf, status, ...extra });
 
-  it('is READ when the company first opens it, then INTERVIEW and ACCEPTED, each mailed, audited and in the history', async () => {
+  it('is READ when the company says so ("Marquer comme lue"), then INTERVIEW and ACCEPTED, each mailed, audited and in the history', async () => {
     const admin = await agent(t.app, 'admin@acme.test');
+    const outbox = await t.db.outboxEmail.count();
+    // Opening the page (and a file) changes nothing a user would notice: no status, no mail.
     const page = await admin.a.get(`/applications/${id}`);
     expect(page.status).toBe(200);
-    expect((await app()).status).toBe('READ');
-    expect((await app()).readAt).not.toBeNull();
-    await admin.a.get(`/applications/${id}`);
-    expect((await app()).events).toHaveLength(2); // a second opening changes nothing
+    await admin.a.get(`/applications/${id}/files/${(await app()).cvFileId}`);
+    expect(await app()).toMatchObject({ status: 'SENT', readAt: null });
+    expect((await app()).events).toHaveLength(1);
+    expect(await t.db.outboxEmail.count()).toBe(outbox);
+    expect(await auditRows(t.db, 'application.status')).toHaveLength(0);
+    // The explicit action is a button of the page.
+    expect(page.text).toContain('<input type="hidden" name="status" value="READ">');
+    expect(page.text).toContain('Marquer comme lue</button>');
+    const read = await post(admin, 'READ');
+    expect(read.status).toBe(303);
+    expect(await app()).toMatchObject({ status: 'READ', readAt: expect.any(Date) });
+    expect((await app()).events).toHaveLength(2);
     expect(await studentMails()).toHaveLength(1);
+    expect((await admin.a.get(`/applications/${id}`)).text).not.toContain('Marquer comme lue');
 
     expect((await post(admin, 'INTERVIEW', { comment: 'Le 3 mars à 10 h' })).status).toBe(303);
     expect((await post(admin, 'ACCEPTED', { back: '/applications/company?tab=current' })).headers.location).toBe('/applications/company?tab=current');
@@ -98,7 +109,7 @@ describe('application statuses', () => {
     expect((await post(student, 'ACCEPTED')).status).toBe(403);
     expect((await post(student, 'INTERVIEW')).status).toBe(403);
     const admin = await agent(t.app, 'admin@acme.test');
-    expect((await post(admin, 'READ')).status).toBe(422); // automatic only
+    expect((await post(student, 'READ')).status).toBe(403); // the company's action
     expect((await post(admin, 'SENT')).status).toBe(422);
     expect((await post(admin, 'nonsense')).status).toBe(422);
     const read = await agent(t.app, 'a.read@test.example');
@@ -108,10 +119,10 @@ describe('application statuses', () => {
     expect(await app()).toMatchObject({ status: 'SENT' });
     expect((await app()).events).toHaveLength(1);
     expect(await studentMails()).toHaveLength(0);
-    // Final statuses stay final.
+    // Final statuses stay final. The company's first answer also says it has read the application.
     expect((await post(admin, 'ACCEPTED')).status).toBe(303);
     expect((await post(student, 'CANCELLED')).status).toBe(422);
-    expect((await app()).status).toBe('ACCEPTED');
+    expect(await app()).toMatchObject({ status: 'ACCEPTED', readAt: expect.any(Date) });
   });
 
   it('may be cancelled by the student (the company is told) or by WRITE staff of the student\'s centre', async () => {

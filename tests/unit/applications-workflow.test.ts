@@ -7,7 +7,7 @@ const record = (status: ApplicationStatus): ApplicationRecord => ({ status, stud
 
 /** Who may do what, written out: a change to the definition that is not also made here fails. */
 const EXPECTED: Record<ApplicationStatus, Record<ApplicationParty, string[]>> = {
-  SENT: { student: ['cancel'], company: ['interview', 'accept', 'cancel'], school: ['cancel'] },
+  SENT: { student: ['cancel'], company: ['read', 'interview', 'accept', 'cancel'], school: ['cancel'] },
   READ: { student: ['cancel'], company: ['interview', 'accept', 'cancel'], school: ['cancel'] },
   INTERVIEW: { student: ['cancel'], company: ['accept', 'cancel'], school: ['cancel'] },
   ACCEPTED: { student: [], company: [], school: [] },
@@ -42,11 +42,12 @@ describe('the application workflow', () => {
     }
   });
 
-  it('reads automatically, for the company only', () => {
+  it('reads on the company\'s explicit action only (a button, never the opening of the page)', () => {
     const admin = actor({ companies: [{ organisationId: 3, role: 'ADMIN', canPublishOffers: true }] });
     expect(APPLICATION_WORKFLOW.can(admin, record('SENT'), 'read')).toBe(true);
     expect(APPLICATION_WORKFLOW.can(admin, record('READ'), 'read')).toBe(false);
-    expect(APPLICATION_WORKFLOW.availableActions(admin, record('SENT')).map((a) => a.action)).not.toContain('read');
+    expect(APPLICATION_WORKFLOW.availableActions(admin, record('SENT')).map((a) => a.action)).toContain('read');
+    expect(statusChoices(admin, record('SENT'))).toContain('READ');
   });
 
   it('tells who is who: the student, the company administrator or the offer\'s author, WRITE staff of the centre', () => {

@@ -137,9 +137,9 @@ export function applicationsRoutes(ctx: Ctx) {
 
   // ───────────── one application ─────────────
 
-  // The company's first opening marks it READ; a page shown again for a refused change does not.
+  // Showing an application changes nothing: "Marquer comme lue" is a POST of the status form (READ).
   const showPage: DetailPage = async (req, res, problem) => {
-    const d = await svc.detail(act(req), idParam(req.params.id), { firstReading: !problem });
+    const d = await svc.detail(act(req), idParam(req.params.id));
     res.status(problem?.status ?? 200).render('applications/show', {
       title: d.application.title,
       ...d,

@@ -168,8 +168,10 @@ export class ApplicationService extends Service {
         return created;
       });
     } catch (err) {
-      // Two submissions at once: the unique index (student, offer) lets one through.
-      if (isUniqueViolation(err)) throw new ValidationError({ _form: 'applications.errors.alreadyApplied' });
+      // Two submissions at once: a unique index lets one through — (student, offer), or one open
+      // spontaneous application per (student, organisation). The loser's files and mails were in
+      // its transaction: nothing of it stays.
+      if (isUniqueViolation(err)) throw new ValidationError({ _form: offer ? 'applications.errors.alreadyApplied' : 'applications.errors.alreadySpontaneous' });
       throw err;
     }
   }
@@ -285,18 +287,11 @@ export class ApplicationService extends Service {
   }
 
   /**
-   * One application with its history. The company's first opening marks it READ (mailed to the
-   * student like every change); `firstReading: false` shows it as it is (a refused change).
+   * One application with its history, as it is: opening it changes nothing, for anyone (marking
+   * it read is the company's explicit action, see the workflow).
    */
-  async detail(act: Act, id: number, opts: { firstReading?: boolean } = {}) {
-    const { record, side } = await this.reach(this.db, act.actor, id);
-    if (opts.firstReading !== false && APPLICATION_WORKFLOW.can(act.actor, record, 'read')) {
-      await this.db.$transaction(async (tx) => {
-        // Two openings at once: the second finds it READ already and changes nothing.
-        const locked = await this.reach(tx, act.actor, id, true);
-        if (APPLICATION_WORKFLOW.can(act.actor, locked.record, 'read')) await this.move(tx, act, id, locked.record, 'read', null);
-      });
-    }
+  async detail(act: Act, id: number) {
+    const { side } = await this.reach(this.db, act.actor, id);
     const application = await this.db.application.findUniqueOrThrow({ where: { id }, include: detailInclude });
     // Once the company has accepted, it is asked whether the offer is now filled (one click, if it may fill it).
     const offer = application.offer;
@@ -335,7 +330,9 @@ export class ApplicationService extends Service {
       id,
       action,
       write: async (to, t) => {
-        await tx.application.update({ where: { id }, data: { status: to, ...(t.action === 'read' ? { readAt: act.now } : {}) } });
+        // The company has read it when it says so, or when it first answers otherwise (SENT → INTERVIEW…).
+        const read = record.status === 'SENT' && partyOf(act.actor, record, t.by) === 'company';
+        await tx.application.update({ where: { id }, data: { status: to, ...(read ? { readAt: act.now } : {}) } });
         await tx.applicationEvent.create({ data: { applicationId: id, fromStatus: record.status, toStatus: to, actorId: act.actor.id, comment, createdAt: act.now } });
         const a = await tx.application.findUniqueOrThrow({ where: { id }, select: mailSelect });
         return { ...a, status: to, by: partyOf(act.actor, record, t.by) ?? t.by[0] };

@@ -19,12 +19,14 @@ export interface ApplicationRecord {
 const OPEN: ApplicationStatus[] = ['SENT', 'READ', 'INTERVIEW'];
 
 /**
- * SENT ("En cours") → READ ("Lue", when the company first opens it) → INTERVIEW ("Rendez-vous")
+ * SENT ("En cours") → READ ("Lue", when the company says so: "Marquer comme lue") → INTERVIEW ("Rendez-vous")
  * → ACCEPTED ("Satisfaite") | CANCELLED ("Annulée": by the student, the company or the school).
  * ACCEPTED and CANCELLED are final. The student is told of every change; the company of the
  * changes it did not make (hence one cancel row per party). Rows are in the order a person
  * holding two parties is taken for: student, then company, then school.
  * READ staff and year managers reach an application (they see it) but are no party: no action.
+ * Opening an application changes nothing (a GET never does): reading is the company's explicit
+ * action, or implied by its first other change (the service then writes readAt).
  */
 export const APPLICATION_WORKFLOW = defineWorkflow({
   name: 'application',
@@ -37,7 +39,7 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
     school: (actor, a) => hasCentreRight(actor, a.centreId, 'WRITE'),
   },
   transitions: [
-    { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], automatic: true, tell: [{ to: 'student', template: 'application-status' }] },
+    { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
     { action: 'interview', from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
     {
       action: 'accept',

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { OfferStatus } from '../../generated/prisma/enums.js';
 import { f } from '../../http/validate.js';
 import { valuesOf } from '../../nomenclatures/index.js';
-import { CalendarDate } from '../../time/calendar.js';
 import { STRUCTURE_TYPES } from '../organisations/organisations.schemas.js';
 
 const OFFER_KINDS = valuesOf('offerKind');
@@ -104,16 +103,7 @@ export type OfferInput = z.infer<typeof offerSchema>;
 /** Approve, publish, renew: the diffusion period, from today or from a later day (a Paris day). */
 export const periodSchema = z.object({
   diffusionMonths: z.coerce.number({ error: 'errors.field.required' }).int('offers.errors.period').min(1, 'offers.errors.period').max(12, 'offers.errors.period'),
-  publishFrom: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const day = CalendarDate.parse(v);
-      if (!day) ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
-      return day;
-    }),
+  publishFrom: f.optionalDay(),
 });
 export type PeriodInput = z.infer<typeof periodSchema>;
 

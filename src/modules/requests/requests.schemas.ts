@@ -21,12 +21,6 @@ const optionalMonths = () =>
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
 
-const optionalDate = () =>
-  z
-    .union([z.literal(''), f.date()])
-    .optional()
-    .transform((v) => (v === '' || v === undefined ? null : v));
-
 // "75005; Lyon; 69" — postal codes, départements or cities, ";"-separated.
 const PLACE_ENTRY = /^(\d{2,3}|\d{5}|[\p{L}][\p{L}' .-]{0,79})$/u;
 
@@ -52,7 +46,7 @@ export const requestSchema = z.object({
   domain: f.optionalText(100),
   sector: f.optionalText(100),
   description: f.optionalText(4000),
-  availableFrom: optionalDate(),
+  availableFrom: f.optionalDate(),
   place: place(),
 });
 export type RequestInput = z.infer<typeof requestSchema>;

@@ -59,23 +59,14 @@ const ssn = () =>
 
 /** A past day (Paris "today" at the latest), from 1900 on. */
 const birthDate = (today: CalendarDate) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const day = CalendarDate.parse(v);
-      if (!day) {
-        ctx.addIssue({ code: 'custom', message: 'errors.field.date' });
-        return z.NEVER;
-      }
-      if (day.year < 1900 || day.toString() > today.toString()) {
-        ctx.addIssue({ code: 'custom', message: 'students.errors.birthDate' });
-        return z.NEVER;
-      }
-      return day.toDb();
-    });
+  f.optionalDay().transform((day, ctx) => {
+    if (!day) return null;
+    if (day.year < 1900 || day.toString() > today.toString()) {
+      ctx.addIssue({ code: 'custom', message: 'students.errors.birthDate' });
+      return z.NEVER;
+    }
+    return day.toDb();
+  });
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z
