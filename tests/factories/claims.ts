@@ -9,7 +9,7 @@ import { minimalPdf, type StudentWorld } from './students.js';
 export async function storePdf(db: Db, name: string, uploadedById: number) {
   const data = minimalPdf();
   return db.storedFile.create({
-    data: { originalName: name, mimeType: 'application/pdf', extension: 'pdf', size: data.length, sha256: createHash('sha256').update(data).digest('hex'), data, uploadedById },
+    data: { originalName: name, mimeType: 'application/pdf', extension: 'pdf', size: data.length, sha256: createHash('sha256').update(data).digest('hex'), data: new Uint8Array(data), uploadedById },
   });
 }
 
