@@ -9,6 +9,7 @@ import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { CentreService } from './modules/institutions/centres.service.js';
 import { ReferenceService } from './modules/institutions/institutions.service.js';
 import { OfferService } from './modules/offers/offers.service.js';
+import { ClaimService } from './modules/organisations/claims.service.js';
 import { OrganisationService } from './modules/organisations/organisations.service.js';
 import { ServiceContactService } from './modules/organisations/services-contacts.service.js';
 import { CvBookService } from './modules/requests/cvbook.service.js';
@@ -33,6 +34,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     centres: new CentreService(deps),
     organisations: new OrganisationService(deps),
     servicesContacts: new ServiceContactService(deps),
+    claims: new ClaimService(deps),
     companies: new CompanyService(deps),
     registration: new RegistrationService(deps),
     students: new StudentService(deps),

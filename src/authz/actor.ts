@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
-import type { AcademicRoleKind, CentreRight, CompanyRole, Locale } from '../generated/prisma/client.js';
+import type { AcademicRoleKind, CentreRight, CompanyRole, Locale, MembershipStatus } from '../generated/prisma/client.js';
+import { isConfirmed } from './memberships.js';
 
 /** Every role the matrix knows. Centre roles are cumulative: an ADMIN also holds WRITE and READ. */
 export const ROLES = [
@@ -26,7 +27,13 @@ export interface Actor {
   roles: Role[];
   /** Right held in each centre (centre id → right). */
   centres: Map<number, CentreRight>;
+  /** Confirmed memberships only: a pending claim grants nothing (memberships.ts). */
   companies: { organisationId: number; role: CompanyRole; canPublishOffers: boolean }[];
+  /**
+   * Organisations the user claims, awaiting their reference centre's confirmation. They grant
+   * nothing: they only tell where a claimant lands after signing in (http/nav.ts).
+   */
+  pendingClaims?: number[];
   academic: { kind: AcademicRoleKind; programmeId: number | null; studyYearId: number | null }[];
   student: { profileId: number; institutionId: number; programmeId: number | null; studyYearId: number | null } | null;
 }
@@ -45,7 +52,7 @@ export function withImplied(role: Role): Role[] {
 export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'firstName' | 'lastName' | 'locale' | 'isPlatformAdmin'> {
   active: boolean;
   studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null; institutionCountry?: string | null } | null;
-  companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean }[];
+  companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean; status: MembershipStatus }[];
   academicRoles: { kind: AcademicRoleKind; programmeId: number | null; studyYearId: number | null }[];
   centreStaff: { centreId: number; right: CentreRight }[];
 }
@@ -60,7 +67,7 @@ async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | 
       (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
                                'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
          FROM "StudentProfile" sp WHERE sp."userId" = u.id) AS "studentProfile",
-      COALESCE((SELECT json_agg(json_build_object('organisationId', m."organisationId", 'role', m.role, 'canPublishOffers', m."canPublishOffers") ORDER BY m.id)
+      COALESCE((SELECT json_agg(json_build_object('organisationId', m."organisationId", 'role', m.role, 'canPublishOffers', m."canPublishOffers", 'status', m.status) ORDER BY m.id)
          FROM "CompanyMembership" m WHERE m."userId" = u.id), '[]'::json) AS "companyMembers",
       COALESCE((SELECT json_agg(json_build_object('kind', a.kind, 'programmeId', a."programmeId", 'studyYearId', a."studyYearId") ORDER BY a.id)
          FROM "AcademicRole" a WHERE a."userId" = u.id), '[]'::json) AS "academicRoles",
@@ -73,7 +80,9 @@ async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | 
 export function toActor(u: UserWithMemberships): Actor {
   const roles = new Set<Role>();
   if (u.studentProfile) roles.add('student');
-  for (const m of u.companyMembers) roles.add(m.role === 'ADMIN' ? 'companyAdmin' : 'companyContact');
+  // Only a confirmed membership gives a role and a company: a pending claim gives nothing.
+  const confirmed = u.companyMembers.filter(isConfirmed);
+  for (const m of confirmed) roles.add(m.role === 'ADMIN' ? 'companyAdmin' : 'companyContact');
   for (const a of u.academicRoles) {
     roles.add(a.kind === 'PROGRAMME_MANAGER' ? 'programmeManager' : a.kind === 'YEAR_MANAGER' ? 'yearManager' : 'academicTutor');
   }
@@ -93,7 +102,8 @@ export function toActor(u: UserWithMemberships): Actor {
     isPlatformAdmin: u.isPlatformAdmin,
     roles: ROLES.filter((r) => roles.has(r)),
     centres,
-    companies: u.companyMembers.map((m) => ({ organisationId: m.organisationId, role: m.role, canPublishOffers: m.canPublishOffers })),
+    companies: confirmed.map((m) => ({ organisationId: m.organisationId, role: m.role, canPublishOffers: m.canPublishOffers })),
+    pendingClaims: u.companyMembers.filter((m) => !isConfirmed(m)).map((m) => m.organisationId),
     academic: u.academicRoles.map((a) => ({ kind: a.kind, programmeId: a.programmeId, studyYearId: a.studyYearId })),
     student: u.studentProfile
       ? {

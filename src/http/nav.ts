@@ -13,9 +13,13 @@ export const DASHBOARDS: { role: Role; path: string; permission: Permission; lab
   { role: 'student', path: '/dashboard/student', permission: 'dashboard.student', labelKey: 'nav.dashboard.student' },
 ];
 
+/** The first dashboard of the actor's roles; a claimant awaiting their centre, the page that says so. */
 export function homeFor(actor: Actor): string {
-  return DASHBOARDS.find((d) => actor.roles.includes(d.role))?.path ?? '/account';
+  return DASHBOARDS.find((d) => actor.roles.includes(d.role))?.path ?? (actor.pendingClaims?.length ? CLAIM_PAGE : '/account');
 }
+
+/** Where a claim of an organisation awaiting its centre's confirmation is shown to the claimant. */
+export const CLAIM_PAGE = '/company/claim';
 
 /** The menu: every entry is shown only when the policy lets the actor use it. */
 const MENU: { href: string; labelKey: string; permission: Permission; devMailbox?: true }[] = [
@@ -50,6 +54,7 @@ export interface NavItem {
 export function navFor(actor: Actor | null, opts: { devMailbox: boolean } = { devMailbox: true }): NavItem[] {
   if (!actor) return [];
   const dashboards = DASHBOARDS.filter((d) => can(actor, d.permission)).map((d) => ({ href: d.path, labelKey: d.labelKey }));
+  if (actor.pendingClaims?.length) dashboards.push({ href: CLAIM_PAGE, labelKey: 'nav.claim' });
   const menu = MENU.filter((m) => can(actor, m.permission) && (!m.devMailbox || opts.devMailbox)).map(({ href, labelKey }) => ({ href, labelKey }));
   return [...dashboards, ...menu, { href: '/account', labelKey: 'nav.account' }];
 }

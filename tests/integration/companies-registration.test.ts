@@ -121,10 +121,11 @@ describe('company registration in 4 screens', () => {
     expect(created.createdById).toBe(admin.id);
     expect(admin).toMatchObject({ passwordHash: null, civility: 'MRS', firstName: 'Nadia', lastName: 'Roux', phone: '04 73 55 66 78', active: true });
     const members = await t.db.companyMembership.findMany({ where: { organisationId: created.id }, include: { user: true }, orderBy: { id: 'asc' } });
-    expect(members.map((m) => [m.user.email, m.role, m.canPublishOffers, m.user.passwordHash])).toEqual([
-      ['nadia.roux@volcans-numeriques.example', 'ADMIN', true, null],
-      ['paul.girard@volcans-numeriques.example', 'CONTACT', true, null],
-      ['lea.martin@volcans-numeriques.example', 'CONTACT', false, null],
+    // A new organisation is the registrant's own: its memberships are confirmed at once.
+    expect(members.map((m) => [m.user.email, m.role, m.canPublishOffers, m.status, m.user.passwordHash])).toEqual([
+      ['nadia.roux@volcans-numeriques.example', 'ADMIN', true, 'CONFIRMED', null],
+      ['paul.girard@volcans-numeriques.example', 'CONTACT', true, 'CONFIRMED', null],
+      ['lea.martin@volcans-numeriques.example', 'CONTACT', false, 'CONFIRMED', null],
     ]);
     const cards = await t.db.contact.findMany({ where: { organisationId: created.id }, orderBy: { id: 'asc' } });
     expect(cards.map((c) => [c.email, c.function, c.userId])).toEqual([
@@ -368,7 +369,8 @@ describe('company registration in 4 screens', () => {
     const claimed = await t.db.organisation.findUniqueOrThrow({ where: { id: existing.id } });
     expect(claimed).toMatchObject({ verified: false, verifiedAt: null, verifiedById: null, centreId: centre.id, termsVersion: TERMS_VERSION });
     const admin = await t.db.user.findUniqueOrThrow({ where: { email: 'nadia.roux@volcans-numeriques.example' } });
-    expect(await t.db.companyMembership.findFirst({ where: { organisationId: existing.id, userId: admin.id } })).toMatchObject({ role: 'ADMIN', canPublishOffers: true });
+    // A claim grants nothing until the centre confirms it (tests/integration/claims.test.ts).
+    expect(await t.db.companyMembership.findFirst({ where: { organisationId: existing.id, userId: admin.id } })).toMatchObject({ role: 'ADMIN', canPublishOffers: true, status: 'PENDING' });
     expect(await t.db.contact.findUniqueOrThrow({ where: { id: card.id } })).toMatchObject({ userId: admin.id, firstName: 'Nadia', function: 'Directrice des ressources humaines' });
     const claimRows = await auditRows(t.db, 'organisation.claim');
     expect(claimRows).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { hasCentreRight } from '../../authz/centres.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { answeredEvents } from '../offers/offers.disclosure.js';
 import { partyOf, type ApplicationParty, type ApplicationRecord } from './applications.workflow.js';
 
 // What the applications service reads of an application: for the workflow's rules, for the lists
@@ -43,8 +44,10 @@ export function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | n
 }
 
 export const listInclude = {
-  offer: { select: { id: true, title: true, status: true, authorId: true, organisationId: true, centreId: true, fromCompany: true, publishUntil: true } },
+  offer: { select: { id: true, title: true, status: true, authorId: true, organisationId: true, centreId: true, fromCompany: true, publishUntil: true, showCompany: true } },
   organisation: { select: { id: true, legalName: true } },
+  // Whether the company answered: a hidden company is then named to the student (offers.disclosure.ts).
+  events: answeredEvents,
   student: { select: { id: true, studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { firstName: true, lastName: true } } } },
   cvFile: fileSelect,
   letterFile: fileSelect,
@@ -61,14 +64,15 @@ export const detailInclude = {
     },
   },
   files: { include: { file: fileSelect } },
-  events: { orderBy: { id: 'asc' }, include: { actor: { select: { firstName: true, lastName: true } } } },
+  events: { orderBy: { id: 'asc' }, include: { actor: { select: { id: true, firstName: true, lastName: true } } } },
 } satisfies Prisma.ApplicationInclude;
 
 /** What the status mails say of an application, read after the change. */
 export const mailSelect = {
   title: true,
   organisationId: true,
-  offer: { select: { title: true, authorId: true } },
+  offer: { select: { title: true, authorId: true, showCompany: true } },
+  events: answeredEvents,
   organisation: { select: { legalName: true } },
   student: { select: { studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
 } satisfies Prisma.ApplicationSelect;

@@ -9,6 +9,7 @@ import { act, detailAction, searchCriteria, type DetailPage } from '../../http/p
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { f, parse } from '../../http/validate.js';
+import { companyShown } from '../offers/offers.disclosure.js';
 import { COMPANY_TABS } from './applications.service.js';
 import { APPLICATION_WORKFLOW } from './applications.workflow.js';
 
@@ -88,7 +89,8 @@ export function applicationsRoutes(ctx: Ctx) {
       const offer = await svc.offerFor(act(req), idParam(one(req.query.offer)));
       return {
         title: req.t('applications.apply.title'),
-        target: req.t('applications.apply.toOffer', { offer: offer.title, organisation: offer.organisation.legalName }),
+        // No answer yet: a hidden company is not named (offers.disclosure.ts).
+        target: req.t('applications.apply.toOffer', { offer: offer.title, organisation: companyShown(offer) ? offer.organisation.legalName : req.t('offers.browse.hiddenCompany') }),
         formAction: `/applications/new?offer=${offer.id}`,
         profileCv: await svc.profileCv(req.actor!),
         ...fileHints,

@@ -2,6 +2,7 @@ import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import { rightsFrom } from '../../authz/centres.js';
+import { activeAdministrator, confirmedMembership } from '../../authz/memberships.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import { notFound, ValidationError } from '../../errors.js';
@@ -10,6 +11,7 @@ import type { ApplicationStatus, OfferStatus, Prisma } from '../../generated/pri
 import { pager } from '../../http/pagination.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
+import { applicationForStudent, companyShown } from '../offers/offers.disclosure.js';
 import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
 import { detailInclude, fileSelect, listInclude, mailSelect, recordOf, recordSelect, sideOf } from './applications.records.js';
 import { actionTo, APPLICATION_WORKFLOW, partyOf, statusChoices, type ApplicationAction, type ApplicationRecord } from './applications.workflow.js';
@@ -58,7 +60,7 @@ export class ApplicationService extends Service {
     if (!act.actor.student) throw notFound();
     const offer = await this.db.offer.findFirst({
       where: { AND: [{ id: offerId }, visibleOfferWhere(await viewerOf(this.db, act.actor.student), act.now)] },
-      select: { id: true, title: true, organisationId: true, authorId: true, organisation: { select: { id: true, legalName: true } } },
+      select: { id: true, title: true, organisationId: true, authorId: true, showCompany: true, organisation: { select: { id: true, legalName: true } } },
     });
     if (!offer) throw notFound();
     return offer;
@@ -67,7 +69,7 @@ export class ApplicationService extends Service {
   /** An organisation that has a company administrator to receive a spontaneous application, or 404. */
   async organisationFor(organisationId: number) {
     const org = await this.db.organisation.findFirst({
-      where: { id: organisationId, members: { some: { role: 'ADMIN', user: { active: true } } } },
+      where: { id: organisationId, members: { some: activeAdministrator } },
       select: { id: true, legalName: true },
     });
     if (!org) throw notFound();
@@ -147,8 +149,9 @@ export class ApplicationService extends Service {
           requestId: act.requestId,
         });
         const recipients = await this.companyRecipients(tx, organisation.id, offer?.authorId ?? null);
-        // The student keeps a receipt of what was sent, and where.
-        const receipt = { to: actor.email, locale: actor.locale, template: 'application-sent', data: { firstName: actor.firstName, offer: offer?.title ?? null, organisation: organisation.legalName, title: created.title, link: this.link(created.id) } };
+        // The student keeps a receipt of what was sent, and where (a hidden company is not named: no answer yet).
+        const shown = companyShown(offer);
+        const receipt = { to: actor.email, locale: actor.locale, template: 'application-sent', data: { firstName: actor.firstName, offer: offer?.title ?? null, organisation: shown ? organisation.legalName : null, title: created.title, link: this.link(created.id) } };
         await queueEmails(tx, [
           receipt,
           ...recipients.map((u) => ({
@@ -190,7 +193,7 @@ export class ApplicationService extends Service {
   /** Who hears of an application on the company side: the offer's author and the company administrators. */
   private async companyRecipients(tx: DbOrTx, organisationId: number, authorId: number | null) {
     const members = await tx.companyMembership.findMany({
-      where: { organisationId, user: { active: true }, OR: [{ role: 'ADMIN' }, ...(authorId ? [{ userId: authorId }] : [])] },
+      where: { organisationId, ...confirmedMembership, user: { active: true }, OR: [{ role: 'ADMIN' }, ...(authorId ? [{ userId: authorId }] : [])] },
       select: { user: { select: { id: true, email: true, firstName: true, locale: true } } },
       orderBy: { id: 'asc' },
     });
@@ -206,7 +209,7 @@ export class ApplicationService extends Service {
     const total = await this.db.application.count({ where });
     const p = pager(page, total);
     const rows = await this.db.application.findMany({ where, include: listInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: p.skip, take: p.size });
-    return { rows, pager: p };
+    return { rows: rows.map(applicationForStudent), pager: p };
   }
 
   /** Applications the actor handles for their companies: all for an administrator, their own offers' for a contact. */
@@ -292,11 +295,24 @@ export class ApplicationService extends Service {
    */
   async detail(act: Act, id: number) {
     const { side } = await this.reach(this.db, act.actor, id);
-    const application = await this.db.application.findUniqueOrThrow({ where: { id }, include: detailInclude });
+    const full = await this.db.application.findUniqueOrThrow({ where: { id }, include: detailInclude });
+    const application = side === 'student' ? await this.asStudentSees(full) : { ...full, companyShown: true };
     // Once the company has accepted, it is asked whether the offer is now filled (one click, if it may fill it).
     const offer = application.offer;
     const fillOffer = application.status === 'ACCEPTED' && offer && OFFER_WORKFLOW.can(act.actor, offer, 'fill') ? offer : null;
     return { application, party: side, choices: statusChoices(act.actor, recordOf(application)), fillOffer };
+  }
+
+  /**
+   * The application as its student sees it: while the offer's company is hidden and has not
+   * answered (offers.disclosure.ts), neither its name nor the names of its people in the history.
+   */
+  private async asStudentSees(a: Prisma.ApplicationGetPayload<{ include: typeof detailInclude }>) {
+    const seen = applicationForStudent(a);
+    if (seen.companyShown) return seen;
+    const members = await this.db.companyMembership.findMany({ where: { organisationId: a.organisationId }, select: { userId: true } });
+    const company = new Set(members.map((m) => m.userId));
+    return { ...seen, events: a.events.map((e) => (e.actor && company.has(e.actor.id) ? { ...e, actor: null } : e)) };
   }
 
   /** A file of the application (CV, letter, other document) for whoever reaches it, or 404. */
@@ -345,7 +361,8 @@ export class ApplicationService extends Service {
       mail: (template, u, a) => ({
         title: a.title,
         offer: a.offer?.title ?? null,
-        organisation: a.organisation.legalName,
+        // The student's mail names a hidden company only once it has answered (read after this change).
+        organisation: template !== 'application-status' || companyShown(a.offer, a) ? a.organisation.legalName : null,
         status: a.status,
         link: this.link(id),
         comment,

@@ -3,7 +3,7 @@ import { queueInvitation } from '../../auth/invitations.js';
 import type { Act } from '../../act.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
-import type { CompanyRole, Locale } from '../../generated/prisma/client.js';
+import type { CompanyRole, Locale, MembershipStatus } from '../../generated/prisma/client.js';
 import { translate } from '../../i18n/index.js';
 import type { AdminInput, ContactInput } from './companies.schemas.js';
 
@@ -54,6 +54,8 @@ export async function addCompanyPerson(
   opts: {
     role: CompanyRole;
     canPublishOffers: boolean;
+    /** PENDING for the people of a claim, until the reference centre confirms it (authz/memberships.ts). */
+    status?: MembershipStatus;
     locale: Locale;
     baseUrl: string;
     /** The account to create, or an existing one to reactivate (checked by the caller). */
@@ -79,7 +81,7 @@ export async function addCompanyPerson(
   }
 
   const membership = await tx.companyMembership.create({
-    data: { userId: user.id, organisationId: organisation.id, role: opts.role, canPublishOffers: opts.canPublishOffers },
+    data: { userId: user.id, organisationId: organisation.id, role: opts.role, canPublishOffers: opts.canPublishOffers, status: opts.status ?? 'CONFIRMED' },
   });
   await audit(tx, { actorId: actor.id, action: 'companyMembership.create', entityType: 'CompanyMembership', entityId: membership.id, after: membership, requestId });
 
@@ -110,6 +112,40 @@ export async function addCompanyPerson(
     invitedBy: `${actor.firstName} ${actor.lastName}`,
   });
   return { user, membership, contact };
+}
+
+/**
+ * A person leaves a company, inside the caller's transaction: the membership goes (audited as
+ * `action`, with `reason` when there is one), the contact cards stay in the directory (a tutor may
+ * be named on past internships) but are no longer linked to the account, and the account is
+ * deactivated when it holds no other role (its invitation links die, its sessions end).
+ */
+export async function leaveCompany(
+  tx: Tx,
+  act: Act,
+  member: { id: number; userId: number; organisationId: number } & Record<string, unknown>,
+  opts: { action: string; reason?: string },
+) {
+  const { actor, requestId } = act;
+  const { user: _user, ...before } = member;
+  await tx.companyMembership.delete({ where: { id: member.id } });
+  await audit(tx, { actorId: actor.id, action: opts.action, entityType: 'CompanyMembership', entityId: member.id, before, after: opts.reason ? { reason: opts.reason } : undefined, requestId });
+
+  const cards = await tx.contact.findMany({ where: { organisationId: member.organisationId, userId: member.userId } });
+  for (const card of cards) {
+    const after = await tx.contact.update({ where: { id: card.id }, data: { userId: null } });
+    await audit(tx, { actorId: actor.id, action: 'contact.unlink', entityType: 'Contact', entityId: card.id, before: card, after, requestId });
+  }
+
+  const deactivated = !(await hasAnyRole(tx, member.userId));
+  if (deactivated) {
+    await tx.user.update({ where: { id: member.userId }, data: { active: false } });
+    // Pending invitation links die, and open sessions end.
+    await tx.passwordResetToken.updateMany({ where: { userId: member.userId, usedAt: null }, data: { usedAt: act.now } });
+    await tx.$executeRaw`DELETE FROM "session" WHERE (sess->'passport'->>'user') = ${String(member.userId)}`;
+    await audit(tx, { actorId: actor.id, action: 'user.deactivate', entityType: 'User', entityId: member.userId, before: { active: true }, after: { active: false }, requestId });
+  }
+  return { deactivated };
 }
 
 function pickUser(u: { id: number; email: string; civility: string; firstName: string; lastName: string; phone: string | null; active: boolean }) {

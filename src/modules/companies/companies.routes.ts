@@ -17,6 +17,8 @@ import { registrationRoutes } from './registration.routes.js';
  *
  * Registration, public ('public'): /register/company… — see registration.routes.ts.
  *
+ * A claim awaiting its centre ('account.self'): GET /company/claim says so, and nothing more.
+ *
  * Company area: 'company.view' (company administrator or secondary contact) for the company's
  * page; 'company.manage' (company administrator) for everything that changes it. Organisations
  * are addressed by id (/company/:organisationId): a user who belongs to several companies picks
@@ -44,6 +46,14 @@ export function companiesRoutes(ctx: Ctx) {
     const formError = problem ? (problem.formError ?? 'validation') : undefined;
     res.status(problem?.status ?? 200).render('companies/show', { title: found.organisation.legalName, ...found, termsVersion: TERMS_VERSION, formError });
   };
+  // A claimant whose claim awaits its centre signs in to this page (http/nav.ts): what they
+  // claimed and who decides; nothing of the organisation until then. Any signed-in user may ask.
+  r.get('/company/claim', allow('account.self'), async (req, res) => {
+    const claims = await svc.pendingClaims(req.actor!);
+    if (!claims.length) return res.redirect(303, '/');
+    res.render('companies/claim-pending', { title: req.t('companies.claim.title'), claims });
+  });
+
   r.get('/company/:organisationId', allow('company.view'), async (req, res) => {
     await showPage(req, res);
   });

@@ -1,13 +1,14 @@
 import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
+import { confirmedMembership, isConfirmed } from '../../authz/memberships.js';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { CompanyRole, Locale } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import { queueEmail } from '../../mail/outbox.js';
 import { derivedColumns } from '../organisations/organisations.core.js';
-import { addCompanyPerson, hasAnyRole, personUserSelect } from './companies.core.js';
+import { addCompanyPerson, hasAnyRole, leaveCompany, personUserSelect } from './companies.core.js';
 import { TERMS_VERSION, type CompanyEditInput, type ContactInput } from './companies.schemas.js';
 
 /** Editing one of these sends a verified organisation back to the verification queue. */
@@ -26,8 +27,17 @@ export class CompanyService extends Service {
   /** The actor's companies, in a stable order (oldest membership first). */
   async listForActor(actor: Actor) {
     return this.db.companyMembership.findMany({
-      where: { userId: actor.id },
+      where: { userId: actor.id, ...confirmedMembership },
       select: { role: true, canPublishOffers: true, organisation: { select: { id: true, legalName: true, city: true, country: true, verified: true } } },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /** The actor's claims awaiting their centre (they grant nothing: the page only says so). */
+  async pendingClaims(actor: Actor) {
+    return this.db.companyMembership.findMany({
+      where: { userId: actor.id, NOT: confirmedMembership },
+      select: { role: true, createdAt: true, organisation: { select: { legalName: true, centre: { select: { name: true, email: true, phone: true } } } } },
       orderBy: { id: 'asc' },
     });
   }
@@ -43,8 +53,8 @@ export class CompanyService extends Service {
   private async lockForAdmin(tx: Tx, actor: Actor, organisationId: number) {
     const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE id = ${organisationId} FOR UPDATE`;
     if (!rows.length) throw notFound();
-    const own = await tx.companyMembership.findUnique({ where: { userId_organisationId: { userId: actor.id, organisationId } }, select: { role: true } });
-    if (!own) throw notFound();
+    const own = await tx.companyMembership.findUnique({ where: { userId_organisationId: { userId: actor.id, organisationId } }, select: { role: true, status: true } });
+    if (!own || !isConfirmed(own)) throw notFound();
     if (own.role !== 'ADMIN') throw forbidden();
   }
 
@@ -66,7 +76,7 @@ export class CompanyService extends Service {
   async show(actor: Actor, organisationId: number) {
     const found = await this.organisation(actor, organisationId);
     const members = await this.db.companyMembership.findMany({
-      where: { organisationId, ...(found.role === 'ADMIN' ? {} : { userId: actor.id }) },
+      where: { organisationId, ...confirmedMembership, ...(found.role === 'ADMIN' ? {} : { userId: actor.id }) },
       include: { user: { select: personUserSelect } },
       orderBy: [{ role: 'asc' }, { user: { lastName: 'asc' } }, { user: { firstName: 'asc' } }, { id: 'asc' }],
     });
@@ -161,7 +171,7 @@ export class CompanyService extends Service {
 
   /** A member of this organisation (404 otherwise); administrators' rows cannot be changed here. */
   private async contactMember(tx: Tx, organisationId: number, memberId: number) {
-    const member = await tx.companyMembership.findFirst({ where: { id: memberId, organisationId }, include: { user: { select: { ...personUserSelect, locale: true } } } });
+    const member = await tx.companyMembership.findFirst({ where: { id: memberId, organisationId, ...confirmedMembership }, include: { user: { select: { ...personUserSelect, locale: true } } } });
     if (!member) throw notFound();
     if (member.role !== 'CONTACT') throw new ValidationError({ _form: 'companies.errors.adminRow' });
     return member;
@@ -200,24 +210,8 @@ export class CompanyService extends Service {
     return this.db.$transaction(async (tx) => {
       await this.lockForAdmin(tx, actor, organisationId);
       const member = await this.contactMember(tx, organisationId, memberId);
-      const { user, ...before } = member;
-      await tx.companyMembership.delete({ where: { id: memberId } });
-      await audit(tx, { actorId: actor.id, action: 'companyMembership.delete', entityType: 'CompanyMembership', entityId: memberId, before, requestId });
-
-      const cards = await tx.contact.findMany({ where: { organisationId, userId: user.id } });
-      for (const card of cards) {
-        const after = await tx.contact.update({ where: { id: card.id }, data: { userId: null } });
-        await audit(tx, { actorId: actor.id, action: 'contact.unlink', entityType: 'Contact', entityId: card.id, before: card, after, requestId });
-      }
-
-      const deactivated = !(await hasAnyRole(tx, user.id));
-      if (deactivated) {
-        await tx.user.update({ where: { id: user.id }, data: { active: false } });
-        // Pending invitation links die, and open sessions end.
-        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: act.now } });
-        await tx.$executeRaw`DELETE FROM "session" WHERE (sess->'passport'->>'user') = ${String(user.id)}`;
-        await audit(tx, { actorId: actor.id, action: 'user.deactivate', entityType: 'User', entityId: user.id, before: { active: true }, after: { active: false }, requestId });
-      }
+      const { user } = member;
+      const { deactivated } = await leaveCompany(tx, act, member, { action: 'companyMembership.delete' });
       const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { legalName: true } });
       await queueEmail(tx, {
         to: user.email,

@@ -64,6 +64,7 @@ export function registrationRoutes(r: Router, ctx: Ctx) {
         const found = await reg.lookup(data.siret);
         // Who administers it is not told: only that the company has an administrator.
         if (found.kind === 'administered') throw new ValidationError({ siret: 'companies.errors.alreadyAdministered' });
+        if (found.kind === 'claimPending') throw new ValidationError({ siret: 'companies.errors.claimPending' });
         await setLookup(req, res, { siret: data.siret, claimId: found.kind === 'claim' ? found.organisationId : null });
       },
     }),

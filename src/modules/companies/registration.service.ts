@@ -2,6 +2,7 @@ import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import { warnAddressTaken } from '../../auth/address-taken.js';
 import type { Actor } from '../../authz/actor.js';
+import { confirmedMembership } from '../../authz/memberships.js';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/unique.js';
 import type { Locale } from '../../generated/prisma/client.js';
@@ -15,7 +16,13 @@ import type { RegistrationDone, RegistrationState } from './registration.state.j
 /** What a visitor may learn of an organisation found by its SIRET before claiming it. */
 const claimSelect = { id: true, legalName: true, siret: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true } as const;
 
-export type LookupResult = { kind: 'administered' } | { kind: 'claim'; organisationId: number } | { kind: 'notFound' };
+export type LookupResult = { kind: 'administered' } | { kind: 'claimPending' } | { kind: 'claim'; organisationId: number } | { kind: 'notFound' };
+
+/**
+ * An administrator, confirmed or claiming: one claim at a time. While a claim awaits its centre,
+ * nobody else may claim the organisation (the centre refuses it first, or accepts it).
+ */
+const anyAdministrator = { members: { where: { role: 'ADMIN' } } } as const;
 
 /**
  * Company self-registration ("Stages des Pôles", 4 screens). The screens keep their data in a
@@ -42,23 +49,25 @@ export class RegistrationService extends Service {
   }
 
   /**
-   * Screen 1a. An organisation of the directory with this SIRET: refused when it already has an
-   * administrator (who it is is not told), claimable otherwise (the verified one first).
+   * Screen 1a. An organisation of the directory with this SIRET: refused when it already has a
+   * confirmed administrator (who it is is not told) or a claim awaiting its centre, claimable
+   * otherwise (the verified one first).
    */
   async lookup(siret: string): Promise<LookupResult> {
     const found = await this.db.organisation.findMany({
       where: { siret },
-      select: { id: true, verified: true, _count: { select: { members: { where: { role: 'ADMIN' } } } } },
+      select: { id: true, verified: true, _count: { select: { members: { where: { role: 'ADMIN', ...confirmedMembership } } } } },
       orderBy: [{ verified: 'desc' }, { id: 'asc' }],
     });
     if (!found.length) return { kind: 'notFound' };
     if (found.some((o) => o._count.members > 0)) return { kind: 'administered' };
+    if (await this.db.companyMembership.count({ where: { organisationId: { in: found.map((o) => o.id) }, role: 'ADMIN' } })) return { kind: 'claimPending' };
     return { kind: 'claim', organisationId: found[0].id };
   }
 
   /** The organisation to claim, while it still has no administrator; null otherwise. */
   async claimable(id: number) {
-    const org = await this.db.organisation.findUnique({ where: { id }, select: { ...claimSelect, _count: { select: { members: { where: { role: 'ADMIN' } } } } } });
+    const org = await this.db.organisation.findUnique({ where: { id }, select: { ...claimSelect, _count: { select: anyAdministrator } } });
     if (!org || org._count.members > 0) return null;
     const { _count, ...rest } = org;
     return rest;
@@ -99,8 +108,11 @@ export class RegistrationService extends Service {
    * The last screen: in one transaction, the organisation (created unverified, or claimed and sent
    * back to the verification queue), the administrator and each secondary contact (account without
    * password, membership, contact card), the terms' acceptance, the audit rows and one invitation
-   * e-mail per account. Throws ValidationError({ _form }) when something changed since the screens
-   * were filled (the organisation claimed meanwhile, the centre removed).
+   * e-mail per account. The memberships of a claim are PENDING: they grant nothing until WRITE
+   * staff of the chosen centre confirm the claim (organisations/claims.service.ts); those of a new
+   * organisation are confirmed at once (its data is the registrant's own, not someone else's).
+   * Throws ValidationError({ _form }) when something changed since the screens were filled (the
+   * organisation claimed meanwhile, the centre removed).
    * `discard` deletes the wizard's draft in the same transaction.
    *
    * An address that already has an account is mailed a warning instead of an invitation, and the
@@ -147,7 +159,8 @@ export class RegistrationService extends Service {
             // The row lock serialises two registrations claiming the same organisation.
             const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE id = ${o.organisationId} FOR UPDATE`;
             if (!locked.length) throw new ValidationError({ _form: 'companies.errors.organisationGone' });
-            if (await tx.companyMembership.count({ where: { organisationId: o.organisationId, role: 'ADMIN' } })) {
+            // An administrator confirmed or claiming meanwhile: one claim at a time.
+            if (await tx.companyMembership.count({ where: { organisationId: o.organisationId, ...anyAdministrator.members.where } })) {
               throw new ValidationError({ _form: 'companies.errors.claimedMeanwhile' });
             }
             const before = await tx.organisation.findUniqueOrThrow({ where: { id: o.organisationId } });
@@ -156,17 +169,19 @@ export class RegistrationService extends Service {
             await audit(tx, { actorId: adminUser.id, action: 'organisation.claim', entityType: 'Organisation', entityId: org.id, before, after: org, requestId });
           }
 
-          const common = { locale: opts.locale, baseUrl: this.baseUrl, reasonParams: { centre: centre.name } };
+          const claim = o.mode === 'claim';
+          const common = { locale: opts.locale, baseUrl: this.baseUrl, reasonParams: { centre: centre.name }, status: claim ? ('PENDING' as const) : ('CONFIRMED' as const) };
           const adminPerson = await addCompanyPerson(tx, asAdmin, org, admin, {
             ...common,
             role: 'ADMIN',
             canPublishOffers: true,
             user: adminUser,
-            reasonKey: 'companies.mail.adminReason',
+            reasonKey: claim ? 'companies.mail.claimAdminReason' : 'companies.mail.adminReason',
           });
           const people = [];
           for (const c of contacts.filter((x) => !taken.has(x.email))) {
-            people.push(await addCompanyPerson(tx, asAdmin, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey: 'companies.mail.contactReason' }));
+            const reasonKey = claim ? 'companies.mail.claimContactReason' : 'companies.mail.contactReason';
+            people.push(await addCompanyPerson(tx, asAdmin, org, c, { ...common, role: 'CONTACT', canPublishOffers: c.canPublishOffers, reasonKey }));
           }
 
           const beforeTerms = await tx.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { termsVersion: true, termsAcceptedAt: true, termsAcceptedById: true } });

@@ -1,5 +1,6 @@
 import type { Actor } from '../../authz/actor.js';
 import { centreRight, centresWith } from '../../authz/centres.js';
+import { confirmedMembership } from '../../authz/memberships.js';
 import { Service } from '../../act.js';
 
 /** What each dashboard shows; later modules add their counters here. */
@@ -44,7 +45,7 @@ export class DashboardService extends Service {
 
   async company(actor: Actor) {
     return this.db.companyMembership.findMany({
-      where: { userId: actor.id },
+      where: { userId: actor.id, ...confirmedMembership },
       select: { role: true, canPublishOffers: true, organisation: { select: { id: true, legalName: true, city: true, country: true } } },
     });
   }

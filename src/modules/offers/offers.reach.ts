@@ -1,4 +1,5 @@
 import type { Actor } from '../../authz/actor.js';
+import { centresWith } from '../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { notFound } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -8,6 +9,23 @@ import { Prisma } from '../../generated/prisma/client.js';
  * their centres manage or receive, a platform administrator every offer; anything else is a 404.
  * (Students reach only what offers.visibility.ts lets them see.)
  */
+
+/**
+ * The organisations the actor may write an offer for: staff with WRITE in a centre (and the
+ * platform administrator) any organisation of the directory (a school offer); a company user only
+ * their own confirmed organisations. Asked by the form's page (its name and contacts), by its
+ * POST and by the contacts the form lists: another organisation is a 404, whatever the id.
+ */
+export function mayWriteOfferFor(actor: Actor, organisationId: number): boolean {
+  if (actor.isPlatformAdmin || centresWith(actor, 'WRITE').length > 0) return true;
+  return actor.companies.some((c) => c.organisationId === organisationId);
+}
+
+/** The organisation of a new offer's form, when the actor may write for it (404 otherwise; null when unknown). */
+export async function offerOrganisation(db: DbOrTx, actor: Actor, organisationId: number) {
+  if (!mayWriteOfferFor(actor, organisationId)) throw notFound();
+  return db.organisation.findUnique({ where: { id: organisationId }, select: { id: true, legalName: true, centreId: true } });
+}
 
 /** What an offer's page shows. */
 export const detailInclude = {

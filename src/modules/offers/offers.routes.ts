@@ -60,7 +60,7 @@ export function offersRoutes(ctx: Ctx) {
   const createLocals = async (req: Request, short: boolean) => {
     const base = await svc.formOptions(req.actor!);
     const organisationId = chosenOrganisation(req, base.companies);
-    const organisation = organisationId ? await ctx.db.organisation.findUnique({ where: { id: organisationId }, select: { id: true, legalName: true, centreId: true } }) : null;
+    const organisation = organisationId ? await svc.organisationForOffer(req.actor!, organisationId) : null;
     const opts = organisation ? await svc.formOptions(req.actor!, organisation.id) : base;
     const isCompany = !!organisation && opts.companies.some((c) => c.id === organisation.id);
     return {

@@ -2,6 +2,7 @@ import { Service, type Act, type ServiceDeps, type SystemAct } from '../../act.j
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import { centresWith, hasCentreRight } from '../../authz/centres.js';
+import { isConfirmed } from '../../authz/memberships.js';
 import type { Tx } from '../../db/client.js';
 import { notFound, ValidationError } from '../../errors.js';
 import type { CheckedFile } from '../../files/upload.js';
@@ -10,7 +11,7 @@ import type { Offer, OfferStatus, Prisma } from '../../generated/prisma/client.j
 import { pager } from '../../http/pagination.js';
 import type { OfferInput, ShortOfferInput, StaffSearchInput } from './offers.schemas.js';
 import { searchOffers } from './offers.search.js';
-import { detailInclude, lockInReach, reachSql, reachWhere } from './offers.reach.js';
+import { detailInclude, lockInReach, mayWriteOfferFor, offerOrganisation, reachSql, reachWhere } from './offers.reach.js';
 import { OfferStudents } from './offers.student.js';
 import { OfferTransitions } from './offers.transitions.js';
 import { OFFER_WORKFLOW } from './offers.workflow.js';
@@ -87,8 +88,18 @@ export class OfferService extends Service {
 
   // ───────────── creation ─────────────
 
-  /** What the creation form offers: the companies the actor publishes for, the centres where they write, every centre (moderator), targets. */
+  /** The organisation a new offer's form is for (offers.reach.ts): 404 out of the actor's reach, null when unknown. */
+  organisationForOffer(actor: Actor, organisationId: number) {
+    return offerOrganisation(this.db, actor, organisationId);
+  }
+
+  /**
+   * What the creation form offers: the companies the actor publishes for, the centres where they
+   * write, every centre (moderator), targets, and the contacts of `organisationId` (404 when the
+   * actor may not write an offer for it).
+   */
   async formOptions(actor: Actor, organisationId?: number | null) {
+    if (organisationId && !mayWriteOfferFor(actor, organisationId)) throw notFound();
     const publishOrgIds = actor.companies.filter((c) => c.role === 'ADMIN' || c.canPublishOffers).map((c) => c.organisationId);
     const writeCentreIds = centresWith(actor, 'WRITE');
     const [companies, centres, institutions, programmes, contacts] = await Promise.all([
@@ -117,14 +128,16 @@ export class OfferService extends Service {
    * a school offer for any organisation of the directory.
    */
   private async ownership(tx: Tx, actor: Actor, organisationId: number, centreId: number) {
+    // Out of reach is a 404, as on the form's page: the POST says nothing of another organisation.
+    if (!mayWriteOfferFor(actor, organisationId)) throw notFound();
     const org = await tx.organisation.findUnique({ where: { id: organisationId }, select: { id: true, legalName: true } });
     if (!org) throw new ValidationError({ organisationId: 'offers.errors.organisationUnknown' });
     if (!(await tx.managementCentre.count({ where: { id: centreId } }))) throw new ValidationError({ centreId: 'offers.errors.centreUnknown' });
     const m = actor.companies.find((c) => c.organisationId === organisationId);
     if (m) {
       // Re-read the right inside the transaction: it may have been withdrawn since sign-in.
-      const live = await tx.companyMembership.findUnique({ where: { userId_organisationId: { userId: actor.id, organisationId } }, select: { role: true, canPublishOffers: true } });
-      if (!live || (live.role !== 'ADMIN' && !live.canPublishOffers)) throw new ValidationError({ organisationId: 'offers.errors.noPublishRight' });
+      const live = await tx.companyMembership.findUnique({ where: { userId_organisationId: { userId: actor.id, organisationId } }, select: { role: true, canPublishOffers: true, status: true } });
+      if (!live || !isConfirmed(live) || (live.role !== 'ADMIN' && !live.canPublishOffers)) throw new ValidationError({ organisationId: 'offers.errors.noPublishRight' });
       return { fromCompany: true };
     }
     if (hasCentreRight(actor, centreId, 'WRITE')) return { fromCompany: false };

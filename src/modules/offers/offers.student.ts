@@ -4,6 +4,7 @@ import { forbidden, notFound } from '../../errors.js';
 import { todayIn } from '../../time/calendar.js';
 import type { BrowseInput } from './offers.schemas.js';
 import { browseOffers } from './offers.search.js';
+import { answeredEvents, offerForStudent } from './offers.disclosure.js';
 import { detailInclude, reachWhere } from './offers.reach.js';
 import { viewerOf, visibleOfferSql, visibleOfferWhere, type Viewer } from './offers.visibility.js';
 
@@ -36,8 +37,9 @@ export class OfferStudents extends Service {
     const studentId = act.actor.student!.profileId;
     await this.countVisit(id, studentId, act.now);
     // Said on the page, before the student fills a form that would be refused.
-    const ownApplication = await this.db.application.findFirst({ where: { studentId, offerId: id }, select: { id: true, status: true, createdAt: true } });
-    return { ...offer, ownApplication };
+    const ownApplication = await this.db.application.findFirst({ where: { studentId, offerId: id }, select: { id: true, status: true, createdAt: true, events: answeredEvents } });
+    // A hidden company is named only once it has answered this student (offers.disclosure.ts).
+    return { ...offerForStudent(offer, ownApplication), ownApplication };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Service, type Act, type SystemAct } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import { rightsFrom } from '../../authz/centres.js';
+import { activeAdministrator } from '../../authz/memberships.js';
 import type { Tx } from '../../db/client.js';
 import { ValidationError, WrongStateError } from '../../errors.js';
 import type { Offer, Prisma } from '../../generated/prisma/client.js';
@@ -108,7 +109,7 @@ export class OfferTransitions extends Service {
       return u && u.active ? [u] : [];
     }
     if (to === 'companyAdmins') {
-      const rows = await tx.companyMembership.findMany({ where: { organisationId: offer.organisationId, role: 'ADMIN', user: { active: true } }, select: { user: { select } } });
+      const rows = await tx.companyMembership.findMany({ where: { organisationId: offer.organisationId, ...activeAdministrator }, select: { user: { select } } });
       return rows.map((r) => r.user);
     }
     if (!offer.centreId) return [];

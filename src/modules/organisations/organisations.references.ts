@@ -1,3 +1,4 @@
+import { isConfirmed } from '../../authz/memberships.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 
 /**
@@ -29,7 +30,8 @@ export const ORGANISATION_REFERENCES: OrganisationReference[] = [
     column: 'organisationId',
     labelKey: 'organisations.references.memberships',
     count: (db, id) => db.companyMembership.count({ where: { organisationId: id } }),
-    // A user may belong to both: one membership is kept, with the higher role and rights of the two.
+    // A user may belong to both: one membership is kept, with the higher role and rights of the two
+    // that grant something (a pending claim adds nothing to a confirmed membership; authz/memberships.ts).
     async move(tx, fromId, toId) {
       const rows = await tx.companyMembership.findMany({ where: { organisationId: fromId }, orderBy: { id: 'asc' } });
       const moved: number[] = [];
@@ -37,9 +39,10 @@ export const ORGANISATION_REFERENCES: OrganisationReference[] = [
       for (const m of rows) {
         const kept = await tx.companyMembership.findUnique({ where: { userId_organisationId: { userId: m.userId, organisationId: toId } } });
         if (kept) {
+          const both = isConfirmed(kept) === isConfirmed(m) ? [kept, m] : [isConfirmed(kept) ? kept : m];
           await tx.companyMembership.update({
             where: { id: kept.id },
-            data: { role: kept.role === 'ADMIN' || m.role === 'ADMIN' ? 'ADMIN' : 'CONTACT', canPublishOffers: kept.canPublishOffers || m.canPublishOffers },
+            data: { role: both.some((x) => x.role === 'ADMIN') ? 'ADMIN' : 'CONTACT', canPublishOffers: both.some((x) => x.canPublishOffers), status: both[0].status },
           });
           await tx.companyMembership.delete({ where: { id: m.id } });
           merged.push(m.id);

@@ -22,6 +22,7 @@ import {
 } from './organisations.schemas.js';
 import { DuplicateError } from './organisations.service.js';
 import { activityOptions, countryName } from './organisations.view.js';
+import { verificationQueueRoutes } from './queue.routes.js';
 
 /** The first value of a query-string parameter, as a string. */
 const qs = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
@@ -51,7 +52,8 @@ function formValues(org: Record<string, unknown>) {
 // The host-organisation directory ("établissements d'accueil"). Permissions:
 // - 'organisations.search': search, detail;
 // - 'organisations.create': creation (students: into their centre's verification queue);
-// - 'organisations.moderate': queue, edit, verify, merge, delete (record reach: OrganisationService);
+// - 'organisations.moderate': queue (and the claims in it: queue.routes.ts), edit, verify, merge,
+//   delete (record reach: OrganisationService, ClaimService);
 // - 'organisations.services': services and contacts (company admin: its own organisation only).
 export function organisationsRoutes(ctx: Ctx) {
   const r = newRouter();
@@ -124,10 +126,8 @@ export function organisationsRoutes(ctx: Ctx) {
 
   // ───────────── verification queue ─────────────
 
-  r.get('/queue', allow('organisations.moderate'), async (req, res) => {
-    const { items, pager } = await svc.queue(req.actor!, pageParam(req.query.page));
-    res.render('organisations/queue', { title: req.t('organisations.queue.title'), items, pager, baseUrl: '/organisations/queue', ...viewHelpers(req) });
-  });
+  // Claims to accept or refuse, organisations to verify (before '/:id', which would take 'queue').
+  verificationQueueRoutes(r, ctx);
 
   // ───────────── detail ─────────────
 

@@ -2,6 +2,7 @@ import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import { centresWith, hasCentreRight } from '../../authz/centres.js';
+import { activeAdministrator } from '../../authz/memberships.js';
 import { can } from '../../authz/policy.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { forbidden, InUseError, notFound, ValidationError } from '../../errors.js';
@@ -101,7 +102,7 @@ export class OrganisationService extends Service {
       canModerate: this.canModerateRecord(actor, org),
       canManageServices: can(actor, 'organisations.services') && mayManageServices(actor, id),
       // A spontaneous application needs an administrator on the company side to receive it.
-      acceptsSpontaneous: can(actor, 'applications.apply') && (await this.db.companyMembership.count({ where: { organisationId: id, role: 'ADMIN', user: { active: true } } })) > 0,
+      acceptsSpontaneous: can(actor, 'applications.apply') && (await this.db.companyMembership.count({ where: { organisationId: id, ...activeAdministrator } })) > 0,
     };
   }
 
