@@ -121,6 +121,20 @@ describe('claiming an organisation of the directory', () => {
     expect((await s.a.get('/')).headers.location).toBe('/dashboard/company');
   });
 
+  it('is decided by the organisation\'s own reference centre, whatever centre the claimant chose, and changes nothing of it meanwhile', async () => {
+    await t.db.organisation.update({ where: { id: c.organisation.id }, data: { centreId: w.centreB.id } });
+    await claimBySiret(t.app, c.organisation.siret!, w.centreA.id);
+    expect(await t.db.organisation.findUniqueOrThrow({ where: { id: c.organisation.id } })).toMatchObject({ centreId: w.centreB.id, verified: true });
+    // Centre A, chosen by the claimant, neither sees nor decides it; centre B does.
+    const chosen = await agent(t.app, 'a.write@test.example');
+    expect((await chosen.a.get('/organisations/queue')).text).not.toContain(CLAIMANT);
+    expect((await chosen.a.post(`/organisations/${c.organisation.id}/claim/accept`).type('form').send({ _csrf: chosen.csrf })).status).toBe(404);
+    const reference = await agent(t.app, 'b.write@test.example');
+    expect((await reference.a.get('/organisations/queue')).text).toContain(CLAIMANT);
+    expect((await reference.a.post(`/organisations/${c.organisation.id}/claim/accept`).type('form').send({ _csrf: reference.csrf })).status).toBe(303);
+    expect(await t.db.companyMembership.count({ where: { organisationId: c.organisation.id, status: 'CONFIRMED' } })).toBe(2);
+  });
+
   it('is refused with a reason, mailed: the memberships go, the accounts are deactivated, the terms withdrawn', async () => {
     await claimBySiret(t.app, c.organisation.siret!, w.centreA.id);
     const s = await signInClaimant();

@@ -339,7 +339,7 @@ describe('company registration in 4 screens', () => {
     expect((await outboxFor(t.db, 'nadia.roux@volcans-numeriques.example')).map((m) => m.template)).toEqual(['address-taken']);
   });
 
-  it('claims an organisation of the directory that has no administrator, and sends it back to verification', async () => {
+  it('claims an organisation of the directory that has no administrator, changing nothing of it but its missing reference centre', async () => {
     const siret = validSiret();
     const existing = await makeOrganisation(t.db, { legalName: 'Laiterie des Dômes', siret, verified: true, verifiedAt: new Date() });
     // A contact card of the directory with the administrator's address: linked rather than duplicated.
@@ -367,7 +367,8 @@ describe('company registration in 4 screens', () => {
     expect(after.organisations).toBe(before.organisations);
     expect(after.contacts).toBe(before.contacts);
     const claimed = await t.db.organisation.findUniqueOrThrow({ where: { id: existing.id } });
-    expect(claimed).toMatchObject({ verified: false, verifiedAt: null, verifiedById: null, centreId: centre.id, termsVersion: TERMS_VERSION });
+    // Its verification stays: a claim grants and changes nothing until the centre confirms it.
+    expect(claimed).toMatchObject({ verified: true, centreId: centre.id, termsVersion: TERMS_VERSION });
     const admin = await t.db.user.findUniqueOrThrow({ where: { email: 'nadia.roux@volcans-numeriques.example' } });
     // A claim grants nothing until the centre confirms it (tests/integration/claims.test.ts).
     expect(await t.db.companyMembership.findFirst({ where: { organisationId: existing.id, userId: admin.id } })).toMatchObject({ role: 'ADMIN', canPublishOffers: true, status: 'PENDING' });

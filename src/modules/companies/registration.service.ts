@@ -126,7 +126,7 @@ export class RegistrationService extends Service {
     try {
       return await this.db.$transaction(
         async (tx) => {
-          const centre = await tx.managementCentre.findUnique({ where: { id: o.centreId }, select: { id: true, name: true } });
+          let centre = await tx.managementCentre.findUnique({ where: { id: o.centreId }, select: { id: true, name: true } });
           if (!centre) throw new ValidationError({ _form: 'companies.errors.centreGone' });
           const emails = [admin.email, ...contacts.map((c) => c.email)];
           const holders = await tx.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true, firstName: true, locale: true } });
@@ -164,8 +164,13 @@ export class RegistrationService extends Service {
               throw new ValidationError({ _form: 'companies.errors.claimedMeanwhile' });
             }
             const before = await tx.organisation.findUniqueOrThrow({ where: { id: o.organisationId } });
-            // Anyone could claim it: back to "not verified", in the queue of the centre chosen.
-            org = await tx.organisation.update({ where: { id: o.organisationId }, data: { verified: false, verifiedAt: null, verifiedById: null, centreId: centre.id } });
+            // A claim changes nothing of the organisation until it is confirmed: it keeps its
+            // verification and its reference centre, which decides the claim; the centre chosen
+            // becomes its reference only when it had none.
+            if (before.centreId !== null && before.centreId !== centre.id) {
+              centre = await tx.managementCentre.findUniqueOrThrow({ where: { id: before.centreId }, select: { id: true, name: true } });
+            }
+            org = await tx.organisation.update({ where: { id: o.organisationId }, data: { centreId: centre.id } });
             await audit(tx, { actorId: adminUser.id, action: 'organisation.claim', entityType: 'Organisation', entityId: org.id, before, after: org, requestId });
           }
 
