@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { alive, client, descendants, holdPort, postmasterPid, serverEnv, startServer, until, type Started } from './server.js';
+import { alive, client, descendants, holdPort, identity, postmasterPid, serverEnv, startServer, until, type Started } from './server.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stages-process-'));
 chmodSync(tmp, 0o755); // PostgreSQL runs as the 'postgres' system user when we are root
@@ -17,6 +17,8 @@ let pgPort: number;
 let httpPort: number;
 let base: string;
 const started: Started[] = [];
+/** Every process of ours seen in a tree (pid and start time): killed after the tests if a failed step left one running. */
+const seen = new Map<number, string>();
 
 function settings(extra: Record<string, string> = {}) {
   // Short timeouts so that the frozen database's 503s come quickly here.
@@ -29,7 +31,9 @@ function start(how: 'npm' | 'node', env = settings()) {
 }
 /** The app's processes: the one started, its children (node under npm) and PostgreSQL's. */
 function tree(s: Started) {
-  return [s.pid, ...descendants(s.pid)];
+  const pids = [s.pid, ...descendants(s.pid)];
+  for (const pid of pids) seen.set(pid, identity(pid));
+  return pids;
 }
 
 function expectOurUnavailablePage(res: { status: number; text: string; headers: Headers }) {
@@ -47,7 +51,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Whatever a failed step left running (only our own processes: those started here and PostgreSQL of our folder).
-  for (const s of started) for (const pid of tree(s).reverse()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const s of started) tree(s);
+  for (const [pid, id] of [...seen].reverse()) if (alive(pid) && identity(pid) === id) process.kill(pid, 'SIGKILL');
   const pm = postmasterPid(dir);
   if (pm) process.kill(pm, 'SIGKILL');
   rmSync(tmp, { recursive: true, force: true });

@@ -64,11 +64,12 @@ export function startServer(how: 'npm' | 'node', env: NodeJS.ProcessEnv): Starte
   };
 }
 
-function stat(pid: number): { ppid: number; state: string } | undefined {
+function stat(pid: number): { ppid: number; state: string; startTime: string } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0], ppid: Number(rest[1]) };
+    // Fields 3, 4 and 22 of proc(5): state, parent, start time (which tells a reused pid apart).
+    return { state: rest[0], ppid: Number(rest[1]), startTime: rest[19] };
   } catch {
     return undefined;
   }
@@ -79,6 +80,9 @@ export const alive = (pid: number) => {
   const s = stat(pid);
   return s !== undefined && s.state !== 'Z';
 };
+
+/** The pid and its start time: the same process only while both match. */
+export const identity = (pid: number) => `${pid}:${stat(pid)?.startTime}`;
 
 /** Every process below `pid`, read from /proc. */
 export function descendants(pid: number): number[] {
