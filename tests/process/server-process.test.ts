@@ -2,13 +2,14 @@
 // (`npm start`, `node --import tsx src/server.ts`) with its embedded PostgreSQL in a temporary
 // folder. The steps share that folder and run in order: the first start initialises the cluster
 // and loads the demo data, the later ones find it.
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { alive, client, descendants, holdPort, identity, postmasterPid, serverEnv, startServer, until, type Started } from './server.js';
+import { alive, client, descendants, holdPort, identity, postmasterPid, ROOT, serverEnv, startServer, until, type Started } from './server.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stages-process-'));
 chmodSync(tmp, 0o755); // PostgreSQL runs as the 'postgres' system user when we are root
@@ -163,6 +164,22 @@ describe.skipIf(!existsSync('/proc/self/stat')).sequential('the server as a proc
     } finally {
       await port.release();
     }
+  });
+
+  it('does not leave its PostgreSQL running when the process dies of an uncaught exception (item 19)', { timeout: 60_000 }, async () => {
+    // Not the server (its crash handler stops PostgreSQL itself): a bare process that starts the
+    // embedded PostgreSQL and dies, which leaves only src/db/embedded.ts's exit hook to stop it.
+    const fixture = spawn(process.execPath, ['--import', 'tsx', 'tests/process/crash-fixture.ts', dir, String(pgPort)], { cwd: ROOT, env: serverEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    seen.set(fixture.pid!, identity(fixture.pid!));
+    let out = '';
+    fixture.stdout!.on('data', (d) => (out += d));
+    fixture.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => fixture.once('exit', resolve));
+    const pid = Number(out.match(/postgres running as (\d+)/)?.[1]);
+    expect(pid, out).toBeGreaterThan(0);
+    expect(code).not.toBe(0);
+    expect(out).toContain('crash on purpose');
+    await until(() => !alive(pid), 10_000, `PostgreSQL (pid ${pid}) still running after the crash`);
   });
 
   it('takes the next free port when the port was not chosen explicitly (item 18)', { timeout: 60_000 }, async () => {
