@@ -111,13 +111,13 @@ export function postmasterPid(dir: string): number | undefined {
   return alive(pid) ? pid : undefined;
 }
 
-/** Polls `check` until it holds; fails with `what` after `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string) {
+/** Polls `check` (every `everyMs`) until it holds; fails with `what` after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string, everyMs = 100) {
   const end = performance.now() + ms;
   for (;;) {
     if (await check()) return;
     if (performance.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -139,6 +139,8 @@ export async function holdPort(port: number, ms = 5_000): Promise<{ release(): P
       }),
     ms,
     `port ${port} free to hold`,
+    // Soon after a kill: before the app's first restart (1 s later) takes the port again.
+    10,
   );
   return { release: () => new Promise((resolve) => server!.close(() => resolve())) };
 }
