@@ -6,7 +6,8 @@ import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './seed-data.js';
 
-const config = loadConfig();
+// No page is served: no session secret is needed (nor generated).
+const config = loadConfig(process.env, { sessionSecret: false });
 const database = await openDatabase(config, console.log);
 const db = createDb(database.url);
 try {

@@ -2,10 +2,11 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import passport from 'passport';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
 import { createContext, type AppDeps } from './context.js';
+import { createPool, timeoutsOf } from './db/client.js';
 import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
@@ -14,7 +15,6 @@ import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
 import { ABSOLUTE_TIMEOUT_MS, sessions } from './http/session.js';
-import { log } from './log.js';
 import { coreRoutes } from './modules/core/core.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { institutionsRoutes } from './modules/institutions/institutions.routes.js';
@@ -39,6 +39,9 @@ export function createApp(deps: AppDeps): Express {
   const ctx = createContext(deps);
   app.locals.ctx = ctx;
 
+  // Express's last-resort handler prints stack traces unless its "env" is production. Ours
+  // (errorHandler) answers every error, but should anything ever reach Express's, it says nothing.
+  app.set('env', 'production');
   app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
@@ -77,8 +80,8 @@ export function createApp(deps: AppDeps): Express {
   // string or a list of strings, without control characters (src/http/input.ts).
   app.use(cleanInput);
 
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5 });
-  pool.on('error', (err) => log.warn('idle session-store connection lost', { error: err.message }));
+  // The session store's pool has the same timeouts as Prisma's: a request never hangs on either.
+  const pool = createPool(deps.databaseUrl, { max: 5, timeouts: timeoutsOf(config), name: 'session store' });
   app.locals.pool = pool;
   app.use(sessions({ pool, secret: config.SESSION_SECRET, secure, prune: config.NODE_ENV !== 'test' }));
   // Absolute timeout: a session older than 12 hours ends, however active.

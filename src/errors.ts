@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   import_refused: { status: 422, fr: "L'import est refusé : au moins une ligne est refusée.", en: 'The import is refused: at least one row is refused.' },
   rate_limited: { status: 429, fr: 'Trop de tentatives : réessayez dans quelques minutes.', en: 'Too many attempts: try again in a few minutes.' },
   server: { status: 500, fr: 'Erreur interne.', en: 'Internal error.' },
+  unavailable: {
+    status: 503,
+    fr: 'La base de données ne répond pas pour le moment : réessayez dans quelques instants.',
+    en: 'The database is not answering at the moment: try again in a few moments.',
+  },
 } as const satisfies Record<string, { status: number } & Record<LocaleCode, string>>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -21,17 +21,42 @@ export function markStopping() {
 }
 export const isStopping = () => stopping;
 
+/** How long a connection may take to open, and a statement to run (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS). */
+export interface DbTimeouts {
+  connectMs: number;
+  statementMs: number;
+}
+export const DEFAULT_TIMEOUTS: DbTimeouts = { connectMs: 5_000, statementMs: 15_000 };
+
 /**
- * A pg pool of our own behind Prisma's adapter, so that shutdown can end it before the database
- * stops, and so that an idle connection dropped by the server (restart, failover) is logged
- * instead of crashing the process with an unhandled 'error' event.
+ * A pg pool for the app (Prisma's adapter, the session store). A database that is away or frozen
+ * gives errors after the timeouts rather than requests that hang: a connection that does not open
+ * in `connectMs` (or a pooled one not free by then) fails; a statement is cancelled by the server
+ * after `statementMs` (statement_timeout), and given up by the client a second later when the
+ * server does not even answer (query_timeout; the pool then drops that connection). Broken
+ * connections leave the pool, so it recovers by itself once the database is back; an idle one
+ * dropped by the server is logged instead of crashing the process with an unhandled 'error' event.
  */
-export function createDb(url: string, opts: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
-  pool.on('error', (err) => {
-    if (isStopping()) log.info('database connection closed while stopping', { error: err.message });
-    else log.warn('idle database connection lost', { error: err.message });
+export function createPool(url: string, opts: { max: number; timeouts?: DbTimeouts; name: string }): pg.Pool {
+  const t = opts.timeouts ?? DEFAULT_TIMEOUTS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max,
+    connectionTimeoutMillis: t.connectMs,
+    statement_timeout: t.statementMs,
+    query_timeout: t.statementMs + 1_000,
+    keepAlive: true,
   });
+  pool.on('error', (err) => {
+    if (isStopping()) log.info(`${opts.name}: connection closed while stopping`, { error: err.message });
+    else log.warn(`${opts.name}: idle connection lost`, { error: err.message });
+  });
+  return pool;
+}
+
+/** The Prisma client on a pool of our own, so that shutdown can end it before the database stops. */
+export function createDb(url: string, opts: { max?: number; timeouts?: DbTimeouts } = {}): Db {
+  const pool = createPool(url, { max: opts.max ?? 10, timeouts: opts.timeouts, name: 'database' });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(db, pool);
   return db;
@@ -40,4 +65,9 @@ export function createDb(url: string, opts: { max?: number } = {}): Db {
 export async function closeDb(db: Db) {
   await db.$disconnect();
   await pools.get(db)?.end();
+}
+
+/** The configured timeouts (see src/config). */
+export function timeoutsOf(config: { DB_CONNECT_TIMEOUT_MS: number; DB_STATEMENT_TIMEOUT_MS: number }): DbTimeouts {
+  return { connectMs: config.DB_CONNECT_TIMEOUT_MS, statementMs: config.DB_STATEMENT_TIMEOUT_MS };
 }

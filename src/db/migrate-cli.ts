@@ -4,7 +4,8 @@ import { loadConfig } from '../config/index.js';
 import { openDatabase } from './database.js';
 import { migrate } from './migrate.js';
 
-const config = loadConfig();
+// No page is served: no session secret is needed (nor generated).
+const config = loadConfig(process.env, { sessionSecret: false });
 const db = await openDatabase(config, console.log);
 try {
   const r = await migrate(db.url, { log: console.log });

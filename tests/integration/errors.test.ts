@@ -2,11 +2,13 @@ import express from 'express';
 import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../src/app.js';
+import { closeApp, createApp, ROOT } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { localeMiddleware, requestId } from '../../src/http/locals.js';
 import { systemClock } from '../../src/time/clock.js';
+import { testConfig } from '../helpers/app.js';
+import { testDatabaseUrl, testDb } from '../helpers/db.js';
 
 // The app's own error handler and views, around routes that fail on purpose.
 function failingApp() {
@@ -62,5 +64,27 @@ describe('error pages', () => {
     expect(res.status).toBe(500);
     expect(res.text).toContain('Erreur du serveur');
     expect(res.text).toContain(res.headers['x-request-id']);
+  });
+});
+
+// Issue 8, items 12 and 17: whatever fails, and in any mode, the client never gets Express's own
+// error page (a stack trace, a template's source, absolute paths).
+describe('no stack trace in any mode', () => {
+  it('answers with its own plain page when even the error page cannot be rendered, in development mode', async () => {
+    const db = await testDb();
+    const app = createApp({ config: testConfig({ NODE_ENV: 'development' }), db, databaseUrl: await testDatabaseUrl() });
+    try {
+      // Every view, the error page included, now fails to render.
+      app.set('views', path.join(ROOT, 'no-such-views-folder'));
+      const res = await request(app).get('/login').set('Accept', 'text/html');
+      expect(res.status).toBe(500);
+      expect(res.text).toContain('Erreur du serveur');
+      expect(res.text).toContain(res.headers['x-request-id']);
+      expect(res.text).not.toMatch(/no-such-views-folder|Failed to lookup|node_modules|<pre>|\n\s+at /);
+      // Should anything still reach Express's last-resort handler, it prints no stack.
+      expect(app.get('env')).toBe('production');
+    } finally {
+      await closeApp(app);
+    }
   });
 });

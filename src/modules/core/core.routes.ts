@@ -15,14 +15,23 @@ export function coreRoutes(ctx: Ctx) {
     res.redirect(301, '/static/favicon.svg');
   });
 
+  // A probe's answer: 503 as soon as the database does not answer within the connection timeout,
+  // whatever the cause (refused, lost, frozen); the pools recover by themselves once it is back.
   r.get('/healthz', allow('public'), async (_req, res) => {
-    try {
-      await ctx.db.$queryRaw`SELECT 1`;
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+    res.setHeader('Cache-Control', 'no-store');
+    const ok = await answersWithin(ctx.db.$queryRaw`SELECT 1`, ctx.config.DB_CONNECT_TIMEOUT_MS);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
   });
 
   return r;
+}
+
+function answersWithin(query: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const answered = query.then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([answered, late]).finally(() => clearTimeout(timer));
 }
