@@ -5,7 +5,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
-import { createContext, type AppDeps } from './context.js';
+import { createContext, type AppDeps, type Ctx } from './context.js';
 import { createPool, timeoutsOf } from './db/client.js';
 import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
@@ -130,5 +130,7 @@ export function createApp(deps: AppDeps): Express {
 
 /** Releases what createApp opened (the session pool). */
 export async function closeApp(app: Express) {
+  // Work answered before it ran (a reset request) finishes before the pools close.
+  await (app.locals.ctx as Ctx).services.auth.settled();
   await (app.locals.pool as pg.Pool).end();
 }

@@ -3,7 +3,7 @@
 // rollback); every app instance that sends mail LISTENs and runs its dispatcher at once. The
 // minute job stays as the safety net: notifications missed while disconnected, retries, leases.
 import pg from 'pg';
-import { isStopping, type DbOrTx } from '../db/client.js';
+import { DEFAULT_TIMEOUTS, isStopping, type DbOrTx } from '../db/client.js';
 import { log } from '../log.js';
 
 export const OUTBOX_CHANNEL = 'stages_outbox';
@@ -61,7 +61,8 @@ export function listenForOutbox(url: string, onMail: () => void, opts: { retryMs
     }, retryMs);
   };
   const connect = async () => {
-    const c = new pg.Client({ connectionString: url });
+    // A frozen database must not hang the listener for ever: connect and LISTEN time out, then retry.
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: DEFAULT_TIMEOUTS.connectMs, query_timeout: DEFAULT_TIMEOUTS.statementMs, keepAlive: true });
     c.on('notification', (n) => {
       if (n.channel === OUTBOX_CHANNEL) onMail();
     });
