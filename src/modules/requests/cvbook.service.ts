@@ -8,7 +8,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../errors.js';
 import { PAGE_SIZE, pager, type Pager } from '../../http/pagination.js';
 import { LEVELS, type Level } from './requests.schemas.js';
-import { CVBOOK_FROM, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
+import { CVBOOK_FROM, CVBOOK_PEOPLE, CVBOOK_WHERE, placeTokenOf, REQUEST_PLACES, requestPlaceTokens } from './sql.js';
 import { Service, type Act } from '../../act.js';
 import { todayIn, type CalendarDate } from '../../time/calendar.js';
 
@@ -86,14 +86,18 @@ export function conditions(f: CvBookFilters, today: CalendarDate): Record<Facet,
     level: f.level.length ? Prisma.sql`r.level::text = ANY(${f.level}::text[])` : null,
     duration: f.duration.length ? Prisma.sql`r."durationMonths" = ANY(${f.duration}::int[])` : null,
     place: f.place.length ? Prisma.sql`${REQUEST_PLACES} && ${f.place}::text[]` : null,
-    programme: f.programme.length ? Prisma.sql`s."programmeId" = ANY(${f.programme}::int[])` : null,
+    programme: f.programme.length ? Prisma.sql`r."programmeId" = ANY(${f.programme}::int[])` : null,
     availability: f.availability ? availableBy(availabilityDate(f.availability, today)) : null,
   };
 }
 
-export function whereExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
-  const parts = [CVBOOK_WHERE as Prisma.Sql, ...FACETS.filter((k) => k !== except).map((k) => conds[k]).filter((c): c is Prisma.Sql => !!c)];
-  return Prisma.join(parts, ' AND ');
+/** The flag column of a facet's condition in the CV book's `base` rows. */
+const flagOf = (k: Facet) => Prisma.raw(`"f_${k}"`);
+
+/** Every filtered facet's flag but `except`'s, ANDed (TRUE when none). */
+export function flagsExcept(conds: Record<Facet, Prisma.Sql | null>, except: Facet | null): Prisma.Sql {
+  const parts = FACETS.filter((k) => k !== except && conds[k]).map((k) => Prisma.sql`r.${flagOf(k)}`);
+  return parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`;
 }
 
 type CountRow = { value: string; label: string | null; n: number };
@@ -116,18 +120,23 @@ export class CvBookService extends Service {
 
   /**
    * One page of matching requests and every facet's counts, in ONE statement (a round trip, not
-   * nine): each facet's GROUP BY, the total and the page are scalar subqueries read as JSON, each
-   * with the plan it had as a query of its own. "today" is the Paris day of `act.now`.
+   * nine). The visible requests are read once into `base` (one table, see CVBOOK_FROM), each with a
+   * flag per filtered facet, keeping only the rows some count needs (those failing at most one
+   * filter); the total, the page and each facet's GROUP BY then read `base`. "today" is the Paris
+   * day of `act.now`.
    */
   async search(act: Act, f: CvBookFilters, page: number) {
     const today = todayIn(act.now);
     const conds = conditions(f, today);
-    const all = whereExcept(conds, null);
+    const filtered = FACETS.filter((k) => conds[k]);
+    const flags = filtered.map((k) => Prisma.sql`, coalesce(${conds[k]}, false) AS ${flagOf(k)}`);
+    const failed = filtered.map((k) => Prisma.sql`(NOT coalesce(${conds[k]}, false))::int`);
+    const all = flagsExcept(conds, null);
     const grouped = (facet: Facet, value: Prisma.Sql, extra: Prisma.Sql = Prisma.empty, labelExpr: Prisma.Sql = Prisma.sql`NULL::text`) => Prisma.sql`
       (SELECT COALESCE(json_agg(json_build_object('value', g.value, 'label', g.label, 'n', g.n) ORDER BY g.n DESC, g.value), '[]'::json)
-       FROM (SELECT ${value} AS value, ${labelExpr} AS label, COUNT(DISTINCT r.id)::int AS n
-             FROM ${CVBOOK_FROM} ${extra}
-             WHERE ${whereExcept(conds, facet)} AND ${value} IS NOT NULL
+       FROM (SELECT ${value} AS value, ${labelExpr} AS label, COUNT(*)::int AS n
+             FROM base r ${extra}
+             WHERE ${flagsExcept(conds, facet)} AND ${value} IS NOT NULL
              GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 100) g)`;
     const dates = AVAILABILITY.map((a) => availabilityDate(a, today));
     const itemsOf = (p: Pager) => Prisma.sql`
@@ -136,35 +145,40 @@ export class CvBookService extends Service {
                 'place', i.place, 'availableFrom', i."availableFrom", 'firstName', i."firstName", 'lastName', i."lastName", 'programme', i.programme)
               ORDER BY i.ord), '[]'::json)
        FROM (SELECT r.id, r.title, r.level::text AS level, r."durationMonths", r.domain, r.sector, r.place, r."availableFrom",
-                    u."firstName", u."lastName", p.name AS programme, row_number() OVER (ORDER BY r."updatedAt" DESC, r.id DESC) AS ord
-             FROM ${CVBOOK_FROM} LEFT JOIN "Programme" p ON p.id = s."programmeId"
-             WHERE ${all}
-             ORDER BY r."updatedAt" DESC, r.id DESC
-             LIMIT ${p.size} OFFSET ${p.skip}) i)`;
+                    u."firstName", u."lastName", p.name AS programme, t.ord
+             FROM (SELECT r.id, row_number() OVER (ORDER BY r."updatedAt" DESC, r.id DESC) AS ord
+                   FROM base r WHERE ${all}
+                   ORDER BY r."updatedAt" DESC, r.id DESC LIMIT ${p.size} OFFSET ${p.skip}) t
+             JOIN "InternshipRequest" r ON r.id = t.id ${CVBOOK_PEOPLE} LEFT JOIN "Programme" p ON p.id = r."programmeId") i)`;
+    const base = Prisma.sql`base AS MATERIALIZED (
+        SELECT r.id, r."updatedAt", r.domain, r.sector, r.level, r."durationMonths", r."placeTokens", r."programmeId", r."availableFrom" ${flags.length ? Prisma.join(flags, ' ') : Prisma.empty}
+        FROM ${CVBOOK_FROM}
+        WHERE ${CVBOOK_WHERE} ${failed.length > 1 ? Prisma.sql`AND ${Prisma.join(failed, ' + ')} <= 1` : Prisma.empty})`;
     // The page asked for; past the last page, the last page is read again (see pager()).
     const asked = pager(page, page * PAGE_SIZE);
     const [row] = await this.db.$queryRaw<
       { total: number; items: ItemJson[]; domain: CountRow[]; sector: CountRow[]; level: CountRow[]; duration: CountRow[]; place: CountRow[]; programme: CountRow[]; availability: Record<Availability, number> | null }[]
     >`
+      WITH ${base}
       SELECT
-        (SELECT COUNT(*)::int FROM ${CVBOOK_FROM} WHERE ${all}) AS total,
+        (SELECT COUNT(*)::int FROM base r WHERE ${all}) AS total,
         ${itemsOf(asked)} AS items,
         ${grouped('domain', Prisma.sql`r.domain`)} AS domain,
         ${grouped('sector', Prisma.sql`r.sector`)} AS sector,
         ${grouped('level', Prisma.sql`r.level::text`)} AS level,
         ${grouped('duration', Prisma.sql`r."durationMonths"::text`)} AS duration,
         ${grouped('place', Prisma.sql`pl.token`, Prisma.sql`CROSS JOIN LATERAL ${requestPlaceTokens} pl`)} AS place,
-        ${grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = s."programmeId"`, Prisma.sql`p.name`)} AS programme,
+        ${grouped('programme', Prisma.sql`p.id::text`, Prisma.sql`JOIN "Programme" p ON p.id = r."programmeId"`, Prisma.sql`p.name`)} AS programme,
         (SELECT json_build_object(${Prisma.join(
           AVAILABILITY.map((a, i) => Prisma.sql`${a}::text, COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int`),
           ', ',
         )})
-         FROM ${CVBOOK_FROM} WHERE ${whereExcept(conds, 'availability')}) AS availability`;
+         FROM base r WHERE ${flagsExcept(conds, 'availability')}) AS availability`;
     const total = row.total;
     const pg = pager(page, total);
     let itemRows = row.items;
     if (pg.skip !== asked.skip) {
-      const [again] = await this.db.$queryRaw<{ items: ItemJson[] }[]>`SELECT ${itemsOf(pg)} AS items`;
+      const [again] = await this.db.$queryRaw<{ items: ItemJson[] }[]>`WITH ${base} SELECT ${itemsOf(pg)} AS items`;
       itemRows = again.items;
     }
     const items = itemRows.map((i) => ({ ...i, availableFrom: i.availableFrom === null ? null : new Date(`${i.availableFrom}T00:00:00Z`) }));

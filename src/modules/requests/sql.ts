@@ -24,11 +24,15 @@ export const anyWordQuery = (text: Prisma.Sql) => Prisma.sql`replace(plainto_tsq
 export const matchedWords = (keywords: Prisma.Sql, text: Prisma.Sql) =>
   Prisma.sql`ARRAY(SELECT DISTINCT w FROM regexp_split_to_table(lower(${keywords}), ${'[\\s,;:.()/!?"\'«»+]+'}) w WHERE char_length(w) > 2 AND to_tsvector('french'::regconfig, ${text}) @@ plainto_tsquery('french'::regconfig, w) ORDER BY w LIMIT 8)`;
 
-/** Requests a company may see: OPEN, of an active student who opted into the CV book. */
-export const CVBOOK_FROM = Prisma.raw(`"InternshipRequest" r
-  JOIN "StudentProfile" s ON s.id = r."studentId" AND s."inCvBook"
-  JOIN "User" u ON u.id = s."userId" AND u.active`);
-export const CVBOOK_WHERE = Prisma.raw(`r.status = 'OPEN'`);
+/**
+ * Requests a company may see: OPEN, of an active student who opted into the CV book. The column
+ * "visibleInCvBook" says it (kept by the triggers of the cvbook_columns migration, with the
+ * student's "programmeId"), so that the CV book and the matching read one table.
+ */
+export const CVBOOK_FROM = Prisma.raw(`"InternshipRequest" r`);
+export const CVBOOK_WHERE = Prisma.raw(`r."visibleInCvBook"`);
+/** The student and account of a request of CVBOOK_FROM (names on the pages). */
+export const CVBOOK_PEOPLE = Prisma.raw(`JOIN "StudentProfile" s ON s.id = r."studentId" JOIN "User" u ON u.id = s."userId"`);
 
 /**
  * The distinct place tokens of a request (placeToken of each entry of "place"): column "placeTokens",
