@@ -1,0 +1,1 @@
+// Form helpers: character counters (progressive enhancement).

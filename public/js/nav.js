@@ -1,0 +1,1 @@
+// Menu groups (progressive enhancement).
