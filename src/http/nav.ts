@@ -126,8 +126,9 @@ export const MENU: readonly GroupDef[] = [
       { href: '/applications/school', labelKey: 'nav.applicationsSchool', permission: 'applications.school' },
     ],
   },
-  // The centres the staff member belongs to. A platform administrator reaches every centre from "Administration".
+  // The centres the staff member belongs to. A platform administrator reaches every centre from the settings ("Tous les centres de gestion").
   { id: 'centres', labelKey: 'nav.group.centres', audience: ['centreRead'], entries: [{ href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view' }] },
+  // Reference data and the platform's tools. Named "Paramétrage", not "Administration": that is the administrator's dashboard beside it.
   {
     id: 'admin',
     labelKey: 'nav.group.admin',
@@ -186,7 +187,7 @@ const BELONGS_TO: readonly { under: string; hrefs: readonly string[] }[] = [
   { under: '/admin/programmes', hrefs: ['/admin/institutions'] },
   { under: '/admin/study-years', hrefs: ['/admin/institutions'] },
   { under: '/centres', hrefs: ['/centres', '/admin/centres'] },
-];
+].sort((a, b) => b.under.length - a.under.length); // the most precise first
 
 const under = (path: string, href: string) => path === href || path.startsWith(`${href}/`);
 
@@ -202,7 +203,7 @@ export function currentEntry(nav: Nav, path: string, declared?: string | null): 
   if (chosen) return chosen;
   const longest = nav.items.filter((i) => under(path, i.href)).sort((a, b) => b.href.length - a.href.length)[0];
   if (longest) return longest;
-  for (const b of [...BELONGS_TO].sort((x, y) => y.under.length - x.under.length)) {
+  for (const b of BELONGS_TO) {
     if (!under(path, b.under)) continue;
     const found = b.hrefs.map(byHref).find(Boolean);
     if (found) return found;
