@@ -28,6 +28,8 @@ export const POLICY = {
   'centre.manage': ['centreAdmin', 'platformAdmin'],
 
   'dev.mailbox': ['platformAdmin'],
+  // Every account of the platform: search, roles, deactivate / reactivate, resend an invitation.
+  'users.manage': ['platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.
