@@ -47,6 +47,8 @@ export const POLICY = {
   'students.view': ['centreRead', 'platformAdmin'],
   'students.manage': ['centreWrite', 'platformAdmin'],
   'profile.self': ['student'],
+  // The students of one's study years (year manager) or programmes (programme manager), placed or not.
+  'students.followed': ['yearManager', 'programmeManager'],
 
   // Offers. Record rules (own company, right to publish, managing centre, targeting) live in the
   // offers service and its workflow (src/modules/offers/offers.workflow.ts).
