@@ -185,6 +185,18 @@ describe('dashboards', () => {
     expect(counterOf(other, 'acceptedThisYear')!.count).toBe(1);
   });
 
+  it('platform administrator: every centre’s moderation and verification wait for them too, as their lists show', async () => {
+    await seed(t.db);
+    const { a } = await agent(t.app, 'platform.admin@test.example');
+    const html = (await a.get('/dashboard/admin')).text;
+    expect(html.indexOf('data-awaiting=')).toBeLessThan(html.indexOf('La plateforme</h2>'));
+    const moderate = awaitingOf(html, 'offersToModerate')!;
+    expect(moderate.items.map((i) => i.label)).toEqual(['Stage à modérer', 'Globex à modérer']);
+    expect((await a.get(moderate.href)).text.match(/href="\/offers\/manage\/\d+"/g)).toHaveLength(2);
+    expect(awaitingOf(html, 'organisationsToVerify')!.count).toBe(2);
+    expect(awaitingOf(html, 'claims')!.count).toBe(1);
+  });
+
   it('centre READ staff: nothing awaits them, the counters and the centre table remain', async () => {
     await seed(t.db);
     const { a } = await agent(t.app, 'a.read@test.example');

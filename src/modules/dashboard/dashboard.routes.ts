@@ -23,7 +23,7 @@ export function dashboardRoutes(ctx: Ctx) {
   };
 
   r.get('/admin', allow('dashboard.admin'), async (req, res) => {
-    res.render('dashboards/admin', { title: title(req.t, 'admin'), stats: await svc.admin(req.actor!) });
+    res.render('dashboards/admin', { title: title(req.t, 'admin'), ...(await svc.admin(req.actor!)) });
   });
   r.get('/centre', allow('dashboard.centre'), async (req, res) => {
     res.render('dashboards/centre', { title: title(req.t, 'centre'), ...(await svc.centre(req.actor!, req.now)) });

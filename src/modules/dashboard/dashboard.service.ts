@@ -6,7 +6,7 @@ import { pager } from '../../http/pagination.js';
 import { todayIn } from '../../time/calendar.js';
 import { academicYearAt } from '../institutions/academic-years.js';
 import { MatchingService } from '../requests/matching.js';
-import { centreDashboard } from './dashboard.centre.js';
+import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
 import { companyDashboard } from './dashboard.company.js';
 import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
 
@@ -23,15 +23,17 @@ export class DashboardService extends Service {
     this.matching = new MatchingService(deps);
   }
 
-  async admin(_actor: Actor) {
-    const [institutions, programmes, studyYears, centres, users] = await Promise.all([
+  /** The platform administrator: moderation and verification wait for them too (they hold every centre right), then the platform's counts. */
+  async admin(actor: Actor) {
+    const [awaiting, institutions, programmes, studyYears, centres, users] = await Promise.all([
+      moderationAwaiting(this.db, actor),
       this.db.institution.count(),
       this.db.programme.count(),
       this.db.studyYear.count(),
       this.db.managementCentre.count(),
       this.db.user.count(),
     ]);
-    return { institutions, programmes, studyYears, centres, users };
+    return { awaiting, stats: { institutions, programmes, studyYears, centres, users } };
   }
 
   centre(actor: Actor, now: Date) {
