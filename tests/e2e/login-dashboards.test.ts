@@ -73,6 +73,24 @@ describeBrowser('end-to-end: sign-in, dashboards and account pages', () => {
     await expectAccessible(page, `/dashboard/students (${width} px)`);
   });
 
+  it.each([
+    { email: 'entreprise@demo.test', landing: '/dashboard/company', counter: 'inProgress', width: 1280 },
+    { email: 'entreprise@demo.test', landing: '/dashboard/company', counter: 'expiring', width: 390 },
+    { email: 'gestionnaire@demo.test', landing: '/dashboard/centre', counter: 'acceptedThisYear', width: 1280 },
+    { email: 'gestionnaire@demo.test', landing: '/dashboard/centre', counter: 'acceptedThisYear', width: 390 },
+    { email: 'etudiant@demo.test', landing: '/dashboard/student', counter: 'openRequests', width: 390 },
+  ])('$email: the counter $counter leads to its filtered list, accessible at $width px', async ({ email, landing, counter, width }) => {
+    const page = await t.newPage({ as: email, viewport: { width, height: 900 } });
+    await page.goto(t.url(landing));
+    const link = page.locator(`[data-counter="${counter}"] a`);
+    const href = (await link.getAttribute('href'))!;
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest() && r.url().endsWith(href)), link.click()]);
+    expect(answer.status(), href).toBe(200);
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    await expectAccessible(page, `${href} (${width} px)`);
+  });
+
   it('the login page is accessible, empty and with the error summary of an empty submit', async () => {
     const page = await t.newPage();
     const res = await page.goto(t.url('/login'));
