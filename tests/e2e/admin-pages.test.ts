@@ -48,6 +48,8 @@ describeBrowser('end-to-end: administration pages are accessible', () => {
     expect(await rows.count()).toBe(1);
     await rows.first().locator('summary').click();
     expect(await rows.first().getByRole('button', { name: new RegExp(fr('users.confirm.deactivateSubmit')) }).isVisible()).toBe(true);
+    // A wide table scrolls inside its own box, never the page.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot(page, `page_admin_users-${viewport.width}`);
     await expectAccessible(page, `/admin/users?q=etudiant (${viewport.width} px)`);
   });

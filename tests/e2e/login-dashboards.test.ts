@@ -69,6 +69,7 @@ describeBrowser('end-to-end: sign-in, dashboards and account pages', () => {
     await Promise.all([page.waitForURL('**/dashboard/students?**'), counter.click()]);
     expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(fr('dashboard.students.title'));
     expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot(page, `dashboard-students-${width}`);
     await expectAccessible(page, `/dashboard/students (${width} px)`);
   });
