@@ -197,6 +197,16 @@ describe('dashboards', () => {
     expect(awaitingOf(html, 'claims')!.count).toBe(1);
   });
 
+  it('an academic year the administrator defined takes precedence over the September–August default', async () => {
+    await seed(t.db);
+    await t.db.academicYear.create({ data: { label: '2026-2027', startDate: at('2026-09-16'), endDate: at('2027-07-31'), isCurrent: true } });
+    const { a } = await agent(t.app, 'a.read@test.example');
+    const accepted = counterOf((await a.get('/dashboard/centre')).text, 'acceptedThisYear')!;
+    // Léa's acceptance of 15 September is before this year's first day; Zoé's of the 20th is in it.
+    expect(accepted.count).toBe(1);
+    expect(await listTotal(a, accepted.href, 'Candidatures')).toBe(1);
+  });
+
   it('centre READ staff: nothing awaits them, the counters and the centre table remain', async () => {
     await seed(t.db);
     const { a } = await agent(t.app, 'a.read@test.example');
