@@ -27,6 +27,7 @@ import { studentsRoutes } from './modules/students/students.routes.js';
 import { offersRoutes } from './modules/offers/offers.routes.js';
 import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/', authRoutes(ctx));
   mount(app, '/dashboard', dashboardRoutes(ctx));
   mount(app, '/admin', institutionsRoutes(ctx));
+  mount(app, '/admin/users', usersRoutes(ctx));
   mount(app, '/centres', centresRoutes(ctx));
   mount(app, '/dev', mailboxRoutes(ctx));
   mount(app, '/organisations', organisationsRoutes(ctx));

@@ -16,6 +16,7 @@ import { CvBookService } from './modules/requests/cvbook.service.js';
 import { MatchingService } from './modules/requests/matching.js';
 import { RequestsService } from './modules/requests/requests.service.js';
 import { StudentService } from './modules/students/students.service.js';
+import { UserAdminService } from './modules/users/users.service.js';
 import { systemClock, type Clock } from './time/clock.js';
 
 /** What the app is started with: the configuration, the database, and (tests) a clock of their own. */
@@ -44,6 +45,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     matching: new MatchingService(deps),
     applications: new ApplicationService(deps),
     dashboard: new DashboardService(deps),
+    users: new UserAdminService(deps),
   };
 }
 

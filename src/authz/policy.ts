@@ -28,6 +28,8 @@ export const POLICY = {
   'centre.manage': ['centreAdmin', 'platformAdmin'],
 
   'dev.mailbox': ['platformAdmin'],
+  // Every account of the platform: search, roles, deactivate / reactivate, resend an invitation.
+  'users.manage': ['platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.
@@ -45,6 +47,8 @@ export const POLICY = {
   'students.view': ['centreRead', 'platformAdmin'],
   'students.manage': ['centreWrite', 'platformAdmin'],
   'profile.self': ['student'],
+  // The students of one's study years (year manager) or programmes (programme manager), placed or not.
+  'students.followed': ['yearManager', 'programmeManager'],
 
   // Offers. Record rules (own company, right to publish, managing centre, targeting) live in the
   // offers service and its workflow (src/modules/offers/offers.workflow.ts).

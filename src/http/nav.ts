@@ -123,6 +123,7 @@ export const MENU: readonly GroupDef[] = [
     audience: SCHOOL,
     entries: [
       { href: '/students', labelKey: 'nav.students', permission: 'students.view' },
+      { href: '/dashboard/students', labelKey: 'nav.followedStudents', permission: 'students.followed' },
       { href: '/applications/school', labelKey: 'nav.applicationsSchool', permission: 'applications.school' },
     ],
   },
@@ -137,6 +138,7 @@ export const MENU: readonly GroupDef[] = [
       { href: '/admin/institutions', labelKey: 'nav.institutions', permission: 'reference.manage' },
       { href: '/admin/academic-years', labelKey: 'nav.academicYears', permission: 'reference.manage' },
       { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
+      { href: '/admin/users', labelKey: 'nav.users', permission: 'users.manage' },
       { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
     ],
   },

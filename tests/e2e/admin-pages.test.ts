@@ -33,6 +33,27 @@ describeBrowser('end-to-end: administration pages are accessible', () => {
     await expectAccessible(page, path);
   });
 
+  it.each([
+    { width: 1280, height: 900 },
+    { width: 390, height: 844 },
+  ])('the user list, searched and with a deactivation confirmation open, has no axe violation at $width px', async (viewport) => {
+    const page = await t.newPage({ as: 'admin@demo.test', viewport });
+    const res = await page.goto(t.url('/admin/users'));
+    expect(res?.status()).toBe(200);
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(fr('users.title'));
+    await expectAccessible(page, `/admin/users (${viewport.width} px)`);
+    await page.getByLabel(fr('users.search.q')).fill('etudiant');
+    await Promise.all([page.waitForURL('**/admin/users?q=etudiant'), page.getByRole('button', { name: fr('common.search') }).click()]);
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    await rows.first().locator('summary').click();
+    expect(await rows.first().getByRole('button', { name: new RegExp(fr('users.confirm.deactivateSubmit')) }).isVisible()).toBe(true);
+    // A wide table scrolls inside its own box, never the page.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await screenshot(page, `page_admin_users-${viewport.width}`);
+    await expectAccessible(page, `/admin/users?q=etudiant (${viewport.width} px)`);
+  });
+
   it('an empty /admin/institutions/new form answers 422 with an accessible error summary', async () => {
     const page = await t.newPage({ as: 'admin@demo.test' });
     const res = await page.goto(t.url('/admin/institutions/new'));

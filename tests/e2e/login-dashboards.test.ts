@@ -51,6 +51,47 @@ describeBrowser('end-to-end: sign-in, dashboards and account pages', () => {
     await expectAccessible(page, `${landing} (${email})`);
   });
 
+  it.each(DEMO_ACCOUNTS.map((a) => ({ ...a, landing: LANDING[a.email] })))('$email: the dashboard at phone width (390 px) is accessible and does not overflow', async ({ email, landing }) => {
+    const page = await t.newPage({ as: email, viewport: { width: 390, height: 844 } });
+    await page.goto(t.url(landing));
+    expect(pathOf(page)).toBe(landing);
+    // What waits comes first, before any counter.
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe(fr('dashboard.awaiting.title'));
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    if (email === 'entreprise@demo.test') await screenshot(page, 'dashboard-company-390');
+    await expectAccessible(page, `${landing} (${email}, 390 px)`);
+  });
+
+  it.each([1280, 390])('the year manager reaches their students from a counter, accessible at %i px', async (width) => {
+    const page = await t.newPage({ as: 'resp.annee@demo.test', viewport: { width, height: 900 } });
+    await page.goto(t.url('/dashboard/year-manager'));
+    const counter = page.locator('[data-counter="allStudents"] a');
+    await Promise.all([page.waitForURL('**/dashboard/students?**'), counter.click()]);
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(fr('dashboard.students.title'));
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await screenshot(page, `dashboard-students-${width}`);
+    await expectAccessible(page, `/dashboard/students (${width} px)`);
+  });
+
+  it.each([
+    { email: 'entreprise@demo.test', landing: '/dashboard/company', counter: 'inProgress', width: 1280 },
+    { email: 'entreprise@demo.test', landing: '/dashboard/company', counter: 'expiring', width: 390 },
+    { email: 'gestionnaire@demo.test', landing: '/dashboard/centre', counter: 'acceptedThisYear', width: 1280 },
+    { email: 'gestionnaire@demo.test', landing: '/dashboard/centre', counter: 'acceptedThisYear', width: 390 },
+    { email: 'etudiant@demo.test', landing: '/dashboard/student', counter: 'openRequests', width: 390 },
+  ])('$email: the counter $counter leads to its filtered list, accessible at $width px', async ({ email, landing, counter, width }) => {
+    const page = await t.newPage({ as: email, viewport: { width, height: 900 } });
+    await page.goto(t.url(landing));
+    const link = page.locator(`[data-counter="${counter}"] a`);
+    const href = (await link.getAttribute('href'))!;
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest() && r.url().endsWith(href)), link.click()]);
+    expect(answer.status(), href).toBe(200);
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    await expectAccessible(page, `${href} (${width} px)`);
+  });
+
   it('the login page is accessible, empty and with the error summary of an empty submit', async () => {
     const page = await t.newPage();
     const res = await page.goto(t.url('/login'));

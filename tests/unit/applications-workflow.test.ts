@@ -64,6 +64,16 @@ describe('the application workflow', () => {
     expect(partyOf(actor({ centres: new Map([[9, 'ADMIN']]) }), r)).toBeNull();
   });
 
+  it('puts every open application in the company\'s to-do list, and in nobody else\'s', () => {
+    expect(APPLICATION_WORKFLOW.awaitingStates('company')).toEqual(['SENT', 'READ', 'INTERVIEW']);
+    expect(APPLICATION_WORKFLOW.awaitingStates('student')).toEqual([]);
+    expect(APPLICATION_WORKFLOW.awaitingStates('school')).toEqual([]);
+    const admin = actor({ companies: [{ organisationId: 3, role: 'ADMIN', canPublishOffers: true }] });
+    expect(APPLICATION_WORKFLOW.awaits(admin, record('INTERVIEW'))).toBe(true);
+    expect(APPLICATION_WORKFLOW.awaits(admin, record('ACCEPTED'))).toBe(false);
+    expect(APPLICATION_WORKFLOW.awaits(actor({ centres: new Map([[2, 'WRITE']]) }), record('SENT'))).toBe(false);
+  });
+
   it('offers on the status form the statuses the actions lead to', () => {
     const admin = actor({ companies: [{ organisationId: 3, role: 'ADMIN', canPublishOffers: true }] });
     expect(statusChoices(admin, record('READ'))).toEqual(['INTERVIEW', 'ACCEPTED', 'CANCELLED']);

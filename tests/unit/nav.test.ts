@@ -91,12 +91,12 @@ describe('the menu (src/http/nav.ts)', () => {
   });
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
-    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/organisations', '/account']);
+    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/organisations', '/dashboard/students', '/account']);
     expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/organisations', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
       "/organisations Établissements d'accueil",
-      '/applications/school Candidatures des étudiants',
+      { Étudiants: ['/dashboard/students', '/applications/school'] },
       '/account Mon compte',
     ]);
   });
@@ -108,7 +108,7 @@ describe('the menu (src/http/nav.ts)', () => {
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school'] },
-      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/dev/mailbox'] },
+      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/dev/mailbox'] },
       '/account Mon compte',
     ]);
     expect(labelOf(nav, '/offers/manage')).toBe('Toutes les offres');
@@ -125,7 +125,7 @@ describe('the menu (src/http/nav.ts)', () => {
   it('leaves the development mailbox out when an SMTP server is configured', () => {
     expect(hrefs(demo('admin@demo.test', false))).not.toContain('/dev/mailbox');
     // One entry fewer, and the group stays a group.
-    expect(shape(demo('admin@demo.test', false))[4]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres'] });
+    expect(shape(demo('admin@demo.test', false))[4]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users'] });
   });
 
   it('merges the groups of several roles without repeating an entry', () => {

@@ -43,6 +43,21 @@ export function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | n
   return follows ? 'school' : null;
 }
 
+/** Applications the actor handles for their companies: all for an administrator, their own offers' for a contact (the workflow's `company` party). */
+export function companyApplicationsWhere(actor: Actor): Prisma.ApplicationWhereInput {
+  const admin = actor.companies.filter((c) => c.role === 'ADMIN').map((c) => c.organisationId);
+  const contact = actor.companies.filter((c) => c.role !== 'ADMIN').map((c) => c.organisationId);
+  return { OR: [{ organisationId: { in: admin } }, { organisationId: { in: contact }, offer: { authorId: actor.id } }] };
+}
+
+/** Applications of the students the actor follows: their centres' (staff), their years' (year manager), all (platform admin). */
+export function schoolApplicationsWhere(actor: Actor): Prisma.ApplicationWhereInput {
+  if (actor.isPlatformAdmin) return {};
+  const centres = [...actor.centres.keys()];
+  const years = actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId).map((a) => a.studyYearId!);
+  return { OR: [{ student: { studyYear: { centreId: { in: centres } } } }, { student: { studyYearId: { in: years } } }] };
+}
+
 export const listInclude = {
   offer: { select: { id: true, title: true, status: true, authorId: true, organisationId: true, centreId: true, fromCompany: true, publishUntil: true, showCompany: true } },
   organisation: { select: { id: true, legalName: true } },

@@ -6,11 +6,14 @@ import { DOCUMENT_UPLOAD, sendStoredFile, takeUploads, typesLabel, uploadFields 
 import type { ApplicationStatus } from '../../generated/prisma/client.js';
 import { flash, formPage } from '../../http/forms.js';
 import { act, detailAction, searchCriteria, type DetailPage } from '../../http/pages.js';
-import { idParam, pageParam } from '../../http/pagination.js';
+import { idParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { f, parse } from '../../http/validate.js';
 import { companyShown } from '../offers/offers.disclosure.js';
-import { COMPANY_TABS } from './applications.service.js';
+import { academicYearLabels, academicYearNamed } from '../institutions/academic-years.js';
+import { instantsOf } from '../../time/academic-year.js';
+import { todayIn } from '../../time/calendar.js';
+import { COMPANY_STATUS_FILTERS, COMPANY_TABS } from './applications.filters.js';
 import { APPLICATION_WORKFLOW } from './applications.workflow.js';
 
 const applySchema = z.object({
@@ -44,9 +47,17 @@ const BACK = /^\/applications(\/company|\/school|\/\d{1,9})?(\?[\w=&%-]{0,100})?
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
-// The lists' query strings: an unknown tab or status is no filter.
-const companySchema = z.object({ tab: z.enum(COMPANY_TABS).catch('current').default('current') });
-const schoolSchema = z.object({ status: z.enum(STATES).optional().catch(undefined) });
+// The lists' query strings: an unknown tab, status or year is no filter.
+const companySchema = z.object({
+  tab: z.enum(COMPANY_TABS).catch('current').default('current'),
+  status: z.enum(COMPANY_STATUS_FILTERS).optional().catch(undefined),
+});
+const schoolSchema = z.object({
+  status: z.enum(STATES).optional().catch(undefined),
+  // An academic year ("2026-2027"): the applications sent during it.
+  year: z.string().regex(/^\d{4}-\d{4}$/).optional().catch(undefined),
+});
+const ownSchema = z.object({ status: z.enum(STATES).optional().catch(undefined) });
 
 // Applications. Permissions: 'applications.apply' (students: apply to an offer or an organisation,
 // their own list), 'applications.company' (company administrators and contacts: the answers to
@@ -71,8 +82,10 @@ export function applicationsRoutes(ctx: Ctx) {
   // ───────────── the student ─────────────
 
   r.get('/', allow('applications.apply'), async (req, res) => {
-    const list = await svc.ownList(req.actor!, pageParam(req.query.page));
-    res.render('applications/index', { title: req.t('applications.own.title'), ...list });
+    const c = searchCriteria(ownSchema, req.query, { keys: ['status'] });
+    const status = c.input?.status ?? null;
+    const list = await svc.ownList(req.actor!, c.page, status);
+    res.render('applications/index', { title: req.t('applications.own.title'), status, statuses: STATES, baseUrl: c.url('/applications'), ...list });
   });
 
   const applyAction = (target: (req: Request) => { offerId: number } | { organisationId: number }) => async (req: Request, res: Response, data: z.infer<typeof applySchema>) => {
@@ -122,19 +135,22 @@ export function applicationsRoutes(ctx: Ctx) {
   // ───────────── the company: "Consulter les réponses à mes offres" ─────────────
 
   r.get('/company', allow('applications.company'), async (req, res) => {
-    const c = searchCriteria(companySchema, req.query, { keys: ['tab'] });
+    const c = searchCriteria(companySchema, req.query, { keys: ['tab', 'status'] });
     const tab = c.input?.tab ?? 'current';
-    const list = await svc.companyList(req.actor!, tab, c.page);
-    res.render('applications/company', { title: req.t('applications.company.title'), tab, tabs: COMPANY_TABS, ...list });
+    const status = c.input?.status ?? null;
+    const list = await svc.companyList(req.actor!, tab, c.page, status);
+    res.render('applications/company', { title: req.t('applications.company.title'), tab, tabs: COMPANY_TABS, status, statusFilters: COMPANY_STATUS_FILTERS, baseUrl: c.url('/applications/company'), ...list });
   });
 
   // ───────────── the school ─────────────
 
   r.get('/school', allow('applications.school'), async (req, res) => {
-    const c = searchCriteria(schoolSchema, req.query, { keys: ['status'] });
+    const c = searchCriteria(schoolSchema, req.query, { keys: ['status', 'year'] });
     const status = c.input?.status ?? null;
-    const list = await svc.schoolList(req.actor!, c.page, status);
-    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, ...list });
+    const year = c.input?.year ? await academicYearNamed(ctx.db, c.input.year) : null;
+    const list = await svc.schoolList(req.actor!, c.page, status, year ? instantsOf(year) : null);
+    const years = await academicYearLabels(ctx.db, todayIn(req.now), year?.label);
+    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, year: year?.label ?? '', years, baseUrl: c.url('/applications/school'), ...list });
   });
 
   // ───────────── one application ─────────────

@@ -13,7 +13,8 @@ import { queueEmails } from '../../mail/outbox.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
 import { applicationForStudent, companyShown } from '../offers/offers.disclosure.js';
 import { viewerOf, visibleOfferWhere } from '../offers/offers.visibility.js';
-import { detailInclude, fileSelect, listInclude, mailSelect, recordOf, recordSelect, sideOf } from './applications.records.js';
+import { COMPANY_TABS, companyStatusWhere, type CompanyStatusFilter, type CompanyTab } from './applications.filters.js';
+import { companyApplicationsWhere, detailInclude, fileSelect, listInclude, mailSelect, recordOf, recordSelect, schoolApplicationsWhere, sideOf } from './applications.records.js';
 import { actionTo, APPLICATION_WORKFLOW, partyOf, statusChoices, type ApplicationAction, type ApplicationRecord } from './applications.workflow.js';
 
 export interface ApplyInput {
@@ -28,8 +29,7 @@ export interface ApplyFiles {
   others?: CheckedFile[];
 }
 
-export const COMPANY_TABS = ['current', 'validate', 'spontaneous', 'archived'] as const;
-export type CompanyTab = (typeof COMPANY_TABS)[number];
+export { COMPANY_TABS, COMPANY_STATUS_FILTERS, companyStatusWhere, type CompanyStatusFilter, type CompanyTab } from './applications.filters.js';
 
 // The offer statuses behind the company tabs: the offers workflow's groups once it is a definition.
 // The company's tabs follow the offer's life cycle, as its workflow groups the states.
@@ -203,23 +203,17 @@ export class ApplicationService extends Service {
 
   // ───────────── lists ─────────────
 
-  /** The student's own applications, newest first. */
-  async ownList(actor: Actor, page: number) {
-    const where: Prisma.ApplicationWhereInput = { studentId: this.ownProfileId(actor) };
+  /** The student's own applications, newest first (with one status, when given). */
+  async ownList(actor: Actor, page: number, status: ApplicationStatus | null = null) {
+    const where: Prisma.ApplicationWhereInput = { studentId: this.ownProfileId(actor), ...(status ? { status } : {}) };
     const total = await this.db.application.count({ where });
     const p = pager(page, total);
     const rows = await this.db.application.findMany({ where, include: listInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: p.skip, take: p.size });
     return { rows: rows.map(applicationForStudent), pager: p };
   }
 
-  /** Applications the actor handles for their companies: all for an administrator, their own offers' for a contact. */
-  private companyWhere(actor: Actor): Prisma.ApplicationWhereInput {
-    const admin = actor.companies.filter((c) => c.role === 'ADMIN').map((c) => c.organisationId);
-    const contact = actor.companies.filter((c) => c.role !== 'ADMIN').map((c) => c.organisationId);
-    return { OR: [{ organisationId: { in: admin } }, { organisationId: { in: contact }, offer: { authorId: actor.id } }] };
-  }
-
-  async companyList(actor: Actor, tab: CompanyTab, page: number) {
+  /** `status`: one status, or the company's to-do ('awaiting') or a group of the workflow ('inProgress'). */
+  async companyList(actor: Actor, tab: CompanyTab, page: number, status: CompanyStatusFilter | null = null) {
     const counts = Object.fromEntries(await Promise.all(COMPANY_TABS.map(async (k) => [k, await this.companyTabCount(actor, k)] as const))) as Record<CompanyTab, number>;
     const p = pager(page, counts[tab]);
     if (tab === 'validate') {
@@ -232,14 +226,16 @@ export class ApplicationService extends Service {
       });
       return { counts, pager: p, rows: [], offers };
     }
+    const where: Prisma.ApplicationWhereInput = { AND: [companyApplicationsWhere(actor), this.tabWhere(tab), companyStatusWhere(status)] };
+    const filtered = status ? pager(page, await this.db.application.count({ where })) : p;
     const rows = await this.db.application.findMany({
-      where: { AND: [this.companyWhere(actor), this.tabWhere(tab)] },
+      where,
       include: listInclude,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: p.skip,
-      take: p.size,
+      skip: filtered.skip,
+      take: filtered.size,
     });
-    return { counts, pager: p, rows: rows.map((r) => ({ ...r, choices: statusChoices(actor, recordOf(r)) })), offers: [] };
+    return { counts, pager: filtered, rows: rows.map((r) => ({ ...r, choices: statusChoices(actor, recordOf(r)) })), offers: [] };
   }
 
   private pendingOffersWhere(actor: Actor): Prisma.OfferWhereInput {
@@ -249,25 +245,19 @@ export class ApplicationService extends Service {
   }
 
   private tabWhere(tab: Exclude<CompanyTab, 'validate'>): Prisma.ApplicationWhereInput {
+    if (tab === 'all') return {};
     if (tab === 'spontaneous') return { offerId: null };
     return { offer: { status: { in: tab === 'current' ? CURRENT_OFFER : ARCHIVED_OFFER } } };
   }
 
   private companyTabCount(actor: Actor, tab: CompanyTab) {
     if (tab === 'validate') return this.db.offer.count({ where: this.pendingOffersWhere(actor) });
-    return this.db.application.count({ where: { AND: [this.companyWhere(actor), this.tabWhere(tab)] } });
+    return this.db.application.count({ where: { AND: [companyApplicationsWhere(actor), this.tabWhere(tab)] } });
   }
 
-  /** Applications of the students the actor follows: their centres' (staff), their years' (year manager), all (platform admin). */
-  private schoolWhere(actor: Actor): Prisma.ApplicationWhereInput {
-    if (actor.isPlatformAdmin) return {};
-    const centres = [...actor.centres.keys()];
-    const years = actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId).map((a) => a.studyYearId!);
-    return { OR: [{ student: { studyYear: { centreId: { in: centres } } } }, { student: { studyYearId: { in: years } } }] };
-  }
-
-  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null) {
-    const where: Prisma.ApplicationWhereInput = { AND: [this.schoolWhere(actor), status ? { status } : {}] };
+  /** `sent`: the instants of an academic year (the applications sent during it). */
+  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null, sent: { gte: Date; lt: Date } | null = null) {
+    const where: Prisma.ApplicationWhereInput = { AND: [schoolApplicationsWhere(actor), status ? { status } : {}, sent ? { createdAt: sent } : {}] };
     const total = await this.db.application.count({ where });
     const p = pager(page, total);
     const rows = await this.db.application.findMany({ where, include: listInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: p.skip, take: p.size });

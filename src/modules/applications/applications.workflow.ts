@@ -39,13 +39,15 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
     school: (actor, a) => hasCentreRight(actor, a.centreId, 'WRITE'),
   },
   transitions: [
-    { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
-    { action: 'interview', from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], tell: [{ to: 'student', template: 'application-status' }] },
+    // Every open application awaits the company's answer (read it, invite, accept): its to-do list.
+    { action: 'read', from: ['SENT'], to: 'READ', by: ['company'], awaits: true, tell: [{ to: 'student', template: 'application-status' }] },
+    { action: 'interview', from: ['SENT', 'READ'], to: 'INTERVIEW', by: ['company'], awaits: true, tell: [{ to: 'student', template: 'application-status' }] },
     {
       action: 'accept',
       from: OPEN,
       to: 'ACCEPTED',
       by: ['company'],
+      awaits: true,
       tone: 'primary',
       // "Satisfaite": the student's school (WRITE staff of the centre, the year manager) prepares what follows.
       tell: [
@@ -67,7 +69,11 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
     },
     { action: 'cancel', from: OPEN, to: 'CANCELLED', by: ['company'], tone: 'danger', tell: [{ to: 'student', template: 'application-status' }] },
   ],
-  groups: { open: OPEN },
+  groups: {
+    open: OPEN,
+    /** Read by the company, not yet decided ("en cours de traitement"). */
+    inProgress: ['READ', 'INTERVIEW'],
+  },
   // One audit action for every change, as the history and the audit pages have always read it.
   auditAction: () => 'application.status',
 });

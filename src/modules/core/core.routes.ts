@@ -2,12 +2,23 @@ import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { homeFor } from '../../http/nav.js';
 import { newRouter } from '../../http/router.js';
+import { REGISTER } from '../companies/registration.state.js';
+import { HomeCountsCache, PUBLIC_TOOLS } from './home.js';
 
 export function coreRoutes(ctx: Ctx) {
   const r = newRouter();
+  const counts = new HomeCountsCache(ctx.db, ctx.clock);
 
-  r.get('/', allow('public'), (req, res) => {
-    res.redirect(303, req.actor ? homeFor(req.actor) : '/login');
+  // Signed in: one's dashboard. Anonymous: the public home page (what the platform is for whom,
+  // its live counts, how to sign in or register, the public tools).
+  r.get('/', allow('public'), async (req, res) => {
+    if (req.actor) return res.redirect(303, homeFor(req.actor));
+    res.render('home', {
+      title: req.t('home.title'),
+      counts: await counts.get(),
+      tools: PUBLIC_TOOLS,
+      links: { login: '/login', registerStudent: '/register/student', registerCompany: REGISTER.lookup },
+    });
   });
 
   // Browsers ask for /favicon.ico whatever the page says: the one icon is the SVG.

@@ -1,60 +1,103 @@
 import type { Actor } from '../../authz/actor.js';
-import { centreRight, centresWith } from '../../authz/centres.js';
 import { confirmedMembership } from '../../authz/memberships.js';
-import { Service } from '../../act.js';
+import { Service, type ServiceDeps } from '../../act.js';
+import type { AcademicRoleKind } from '../../generated/prisma/client.js';
+import { pager } from '../../http/pagination.js';
+import { todayIn } from '../../time/calendar.js';
+import { academicYearAt } from '../institutions/academic-years.js';
+import { MatchingService } from '../requests/matching.js';
+import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
+import { companyDashboard } from './dashboard.company.js';
+import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
 
-/** What each dashboard shows; later modules add their counters here. */
+/**
+ * What each dashboard shows: what waits for the person first (the workflows' awaiting states),
+ * then counters that link to the lists they count (dashboard.types.ts). Counts are SQL counts and
+ * groupBys, a fixed number per dashboard whatever the data. The next issues add their entries.
+ */
 export class DashboardService extends Service {
+  private readonly matching: MatchingService;
 
-  async admin(_actor: Actor) {
-    const [institutions, programmes, studyYears, centres, users] = await Promise.all([
+  constructor(deps: ServiceDeps) {
+    super(deps);
+    this.matching = new MatchingService(deps);
+  }
+
+  /** The platform administrator: moderation and verification wait for them too (they hold every centre right), then the platform's counts. */
+  async admin(actor: Actor) {
+    const [awaiting, institutions, programmes, studyYears, centres, users] = await Promise.all([
+      moderationAwaiting(this.db, actor),
       this.db.institution.count(),
       this.db.programme.count(),
       this.db.studyYear.count(),
       this.db.managementCentre.count(),
       this.db.user.count(),
     ]);
-    return { institutions, programmes, studyYears, centres, users };
+    return { awaiting, stats: { institutions, programmes, studyYears, centres, users } };
   }
 
-  /** The actor's centres with their counters: three grouped queries, whatever the number of centres. */
-  async centre(actor: Actor) {
-    const ids = centresWith(actor, 'READ');
-    const [centres, students, queue] = await Promise.all([
-      this.db.managementCentre.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, name: true, kind: true, _count: { select: { studyYears: true, staff: true } } },
-        orderBy: { name: 'asc' },
+  centre(actor: Actor, now: Date) {
+    return centreDashboard(this.db, actor, now);
+  }
+
+  async academic(actor: Actor, kind: AcademicRoleKind, now: Date) {
+    const year = await academicYearAt(this.db, todayIn(now));
+    const [roles, blocks] = await Promise.all([
+      this.db.academicRole.findMany({
+        where: { userId: actor.id, kind },
+        orderBy: { id: 'asc' },
+        select: { id: true, programme: { select: { name: true, code: true } }, studyYear: { select: { name: true, code: true, programme: { select: { name: true } } } } },
       }),
-      this.db.$queryRaw<{ centreId: number; n: bigint }[]>`
-        SELECT sy."centreId", count(*) AS n FROM "StudentProfile" sp JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
-        WHERE sy."centreId" = ANY(${ids}) GROUP BY sy."centreId"`,
-      this.db.organisation.groupBy({ by: ['centreId'], where: { verified: false, centreId: { in: ids } }, _count: { _all: true } }),
+      academicDashboard(this.db, actor, kind, year),
     ]);
-    const studentsBy = new Map(students.map((r) => [r.centreId, Number(r.n)]));
-    const queueBy = new Map(queue.map((r) => [r.centreId, r._count._all]));
-    return centres.map((c) => ({ ...c, right: centreRight(actor, c.id), students: studentsBy.get(c.id) ?? 0, toVerify: queueBy.get(c.id) ?? 0 }));
+    return { roles, ...blocks };
   }
 
-  async academic(actor: Actor, kind: 'PROGRAMME_MANAGER' | 'YEAR_MANAGER' | 'ACADEMIC_TUTOR') {
-    return this.db.academicRole.findMany({
-      where: { userId: actor.id, kind },
-      select: { id: true, programme: { select: { name: true, code: true } }, studyYear: { select: { name: true, code: true, programme: { select: { name: true } } } } },
-    });
-  }
-
-  async company(actor: Actor) {
-    return this.db.companyMembership.findMany({
-      where: { userId: actor.id, ...confirmedMembership },
-      select: { role: true, canPublishOffers: true, organisation: { select: { id: true, legalName: true, city: true, country: true } } },
-    });
+  async company(actor: Actor, now: Date) {
+    const [memberships, blocks] = await Promise.all([
+      this.db.companyMembership.findMany({
+        where: { userId: actor.id, ...confirmedMembership },
+        select: { role: true, canPublishOffers: true, organisation: { select: { id: true, legalName: true, city: true, country: true } } },
+      }),
+      companyDashboard(this.db, actor, now),
+    ]);
+    return { memberships, ...blocks };
   }
 
   async student(actor: Actor) {
-    if (!actor.student) return null;
-    return this.db.studentProfile.findUnique({
-      where: { id: actor.student.profileId },
-      select: { studentNumber: true, institution: { select: { name: true } }, programme: { select: { name: true } }, studyYear: { select: { name: true, centre: { select: { name: true, email: true, phone: true } } } } },
+    if (!actor.student) return { profile: null, awaiting: [], groups: [] };
+    const [profile, blocks] = await Promise.all([
+      this.db.studentProfile.findUnique({
+        where: { id: actor.student.profileId },
+        select: { studentNumber: true, institution: { select: { name: true } }, programme: { select: { name: true } }, studyYear: { select: { name: true, centre: { select: { name: true, email: true, phone: true } } } } },
+      }),
+      studentDashboard(this.db, actor, async () => (await this.matching.offersForStudent(actor)).length),
+    ]);
+    return { profile, ...blocks };
+  }
+
+  /**
+   * The students a year or programme manager follows, with (or without) an application
+   * "Satisfaite" this academic year, and the organisation of that application.
+   */
+  async followedStudents(actor: Actor, filters: { scope: FollowScope | null; placed: boolean | null }, page: number, now: Date) {
+    const year = await academicYearAt(this.db, todayIn(now));
+    const where = { AND: [followedWhere(actor, filters.scope), filters.placed === null ? {} : placedWhere(year, filters.placed)] };
+    const total = await this.db.studentProfile.count({ where });
+    const p = pager(page, total);
+    const items = await this.db.studentProfile.findMany({
+      where,
+      orderBy: [{ user: { lastName: 'asc' } }, { user: { firstName: 'asc' } }, { id: 'asc' }],
+      skip: p.skip,
+      take: p.size,
+      select: {
+        id: true,
+        user: { select: { firstName: true, lastName: true } },
+        programme: { select: { name: true } },
+        studyYear: { select: { name: true } },
+        applications: { where: placedIn(year), orderBy: { id: 'asc' }, take: 1, select: { id: true, organisation: { select: { legalName: true } } } },
+      },
     });
+    return { items, pager: p, year };
   }
 }

@@ -10,7 +10,8 @@ import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { organisationOptions } from '../companies/companies.options.js';
-import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
+import { EXPIRING_DAYS } from './offers.expiring.js';
+import { ADVANCED_SEARCH_FIELDS, browseSchema, MANAGE_LIST_KEYS, manageListSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission, type OfferRef } from './offers.workflow.js';
 import type { Actor } from '../../authz/actor.js';
@@ -45,10 +46,11 @@ export function offersRoutes(ctx: Ctx) {
   // ───────────── management ─────────────
 
   r.get('/manage', allow('offers.manage'), async (req, res) => {
-    const status = OFFER_WORKFLOW.states.find((s) => s === req.query.status);
-    const { items, pager } = await svc.listManaged(req.actor!, pageParam(req.query.page), status);
+    const c = searchCriteria(manageListSchema, req.query, { keys: MANAGE_LIST_KEYS });
+    const filters = c.input ?? {};
     const lists = choiceLists(req);
-    res.render('offers/manage-list', { title: lists.manageTitle, items, pager, status: status ?? '', ...lists });
+    const { items, pager } = await svc.listManaged(req.actor!, c.page, filters, req.now);
+    res.render('offers/manage-list', { title: lists.manageTitle, items, pager, status: filters.status ?? '', expiring: filters.expiring ?? null, expiringDays: EXPIRING_DAYS, baseUrl: c.url('/offers/manage'), ...lists });
   });
 
   /** The organisation the form is for: the body's on POST, ?organisation= on GET, or the actor's only company. */

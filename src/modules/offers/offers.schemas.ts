@@ -141,6 +141,14 @@ export const staffSearchSchema = browseSchema.extend({
   status: z.enum(OfferStatus).optional().catch(undefined),
 });
 export type StaffSearchInput = z.infer<typeof staffSearchSchema>;
+/** The managers' list ("Mes offres"): a status, and the offers whose diffusion ends within `expiring` days. */
+export const manageListSchema = z.object({
+  status: z.enum(OfferStatus).optional().catch(undefined),
+  expiring: z.coerce.number().int().min(1).max(365).optional().catch(undefined),
+});
+export type ManageListInput = z.infer<typeof manageListSchema>;
+export const MANAGE_LIST_KEYS = ['status', 'expiring'] as const;
+
 /** The staff search's fields under "Recherche avancée" (the section opens when one is used). */
 export const ADVANCED_SEARCH_FIELDS = ['sector', 'educationLevel', 'organisation', 'paid', 'status'] as const;
 

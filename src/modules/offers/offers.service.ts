@@ -9,7 +9,8 @@ import type { CheckedFile } from '../../files/upload.js';
 import { fileSummary, storeFile } from '../../files/upload.js';
 import type { Offer, OfferStatus, Prisma } from '../../generated/prisma/client.js';
 import { pager } from '../../http/pagination.js';
-import type { OfferInput, ShortOfferInput, StaffSearchInput } from './offers.schemas.js';
+import { expiringWhere } from './offers.expiring.js';
+import type { ManageListInput, OfferInput, ShortOfferInput, StaffSearchInput } from './offers.schemas.js';
 import { searchOffers } from './offers.search.js';
 import { detailInclude, lockInReach, mayWriteOfferFor, offerOrganisation, reachSql, reachWhere } from './offers.reach.js';
 import { OfferStudents } from './offers.student.js';
@@ -56,9 +57,11 @@ export class OfferService extends Service {
     return { offer, history, actions: OFFER_WORKFLOW.availableActions(actor, offer) };
   }
 
-  /** The actor's offers: their companies' and their centres'. */
-  async listManaged(actor: Actor, page: number, status?: OfferStatus) {
-    const where: Prisma.OfferWhereInput = { AND: [reachWhere(actor), status ? { status } : {}] };
+  /** The actor's offers: their companies' and their centres' (with a status, or ending within `expiring` days of `now`). */
+  async listManaged(actor: Actor, page: number, filters: ManageListInput = {}, now?: Date) {
+    const where: Prisma.OfferWhereInput = {
+      AND: [reachWhere(actor), filters.status ? { status: filters.status } : {}, filters.expiring && now ? expiringWhere(now, filters.expiring) : {}],
+    };
     const total = await this.db.offer.count({ where });
     const p = pager(page, total);
     const items = await this.db.offer.findMany({

@@ -17,11 +17,13 @@ export async function viewerOf(db: Db, student: NonNullable<Actor['student']>): 
  * the detail page (out of reach = 404) and applications; the lists and the matching use its SQL
  * form below (they rank in SQL). A test checks that both forms keep the same offers.
  * `now` is the caller's (an Act's): what is visible depends on it, so nobody reads a clock here.
+ * `null` is the public (the home page's count): no institution, so only the offers targeted at everyone.
  */
-export function visibleOfferWhere(student: Viewer, now: Date): Prisma.OfferWhereInput {
-  const targeted: Prisma.OfferWhereInput[] = [{ targetAll: true }, { targetInstitutions: { some: { institutionId: student.institutionId } } }];
-  if (student.programmeId) targeted.push({ targetProgrammes: { some: { programmeId: student.programmeId } } });
-  if (student.country) targeted.push({ targetCountries: { some: { country: student.country } } });
+export function visibleOfferWhere(student: Viewer | null, now: Date): Prisma.OfferWhereInput {
+  const targeted: Prisma.OfferWhereInput[] = [{ targetAll: true }];
+  if (student) targeted.push({ targetInstitutions: { some: { institutionId: student.institutionId } } });
+  if (student?.programmeId) targeted.push({ targetProgrammes: { some: { programmeId: student.programmeId } } });
+  if (student?.country) targeted.push({ targetCountries: { some: { country: student.country } } });
   return {
     status: 'PUBLISHED',
     OR: [{ publishFrom: null }, { publishFrom: { lte: now } }],
@@ -30,10 +32,11 @@ export function visibleOfferWhere(student: Viewer, now: Date): Prisma.OfferWhere
 }
 
 /** visibleOfferWhere as an SQL condition on the offer `o`. */
-export function visibleOfferSql(student: Viewer, now: Date): Prisma.Sql {
-  const targeted = [Prisma.sql`o."targetAll"`, Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})`];
-  if (student.programmeId) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId})`);
-  if (student.country) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${student.country})`);
+export function visibleOfferSql(student: Viewer | null, now: Date): Prisma.Sql {
+  const targeted = [Prisma.sql`o."targetAll"`];
+  if (student) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetInstitution" ti WHERE ti."offerId" = o.id AND ti."institutionId" = ${student.institutionId})`);
+  if (student?.programmeId) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetProgramme" tp WHERE tp."offerId" = o.id AND tp."programmeId" = ${student.programmeId})`);
+  if (student?.country) targeted.push(Prisma.sql`EXISTS (SELECT 1 FROM "OfferTargetCountry" tc WHERE tc."offerId" = o.id AND tc.country = ${student.country})`);
   return Prisma.sql`(o.status = 'PUBLISHED'
     AND (o."publishFrom" IS NULL OR o."publishFrom" <= ${now})
     AND (o."publishUntil" IS NULL OR o."publishUntil" > ${now})
