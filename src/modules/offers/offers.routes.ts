@@ -5,6 +5,7 @@ import { WrongStateError } from '../../errors.js';
 import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
 import { act } from '../../http/act.js';
 import { flash, formPage } from '../../http/forms.js';
+import { formatters } from '../../i18n/format.js';
 import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
@@ -26,6 +27,7 @@ export function offersRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.offers;
   const offerPath = (id: number) => `/offers/manage/${id}`;
+  const offerNumber = (req: Request, id: number) => formatters(req.locale).offerNumber(id);
 
   // The lists the offers' views share (kinds, levels and working times come from ref.options).
   const choiceLists = (req: Request) => ({
@@ -93,7 +95,7 @@ export function offersRoutes(ctx: Ctx) {
     initial: createInitial,
     action: async (req, res, data) => {
       const offer = await svc.create(act(req), data);
-      flash(req, 'success', 'offers.flash.created', { number: offer.id });
+      flash(req, 'success', 'offers.flash.created', { number: offerNumber(req, offer.id) });
       res.redirect(303, offerPath(offer.id));
     },
   });
@@ -107,7 +109,7 @@ export function offersRoutes(ctx: Ctx) {
     action: async (req, res, data) => {
       const file = takeUpload(req, { required: false, field: 'attachment' });
       const offer = await svc.createShort(act(req), data, file);
-      flash(req, 'success', 'offers.flash.created', { number: offer.id });
+      flash(req, 'success', 'offers.flash.created', { number: offerNumber(req, offer.id) });
       res.redirect(303, offerPath(offer.id));
     },
   });
@@ -139,7 +141,7 @@ export function offersRoutes(ctx: Ctx) {
       const found = await svc.get(req.actor!, id);
       const actions = readOnly ? [] : found.actions;
       res.status(problem?.status ?? 200).render('offers/manage-show', {
-        title: req.t('offers.show.title', { number: found.offer.id, title: found.offer.title }),
+        title: req.t('offers.show.title', { number: offerNumber(req, found.offer.id), title: found.offer.title }),
         ...found,
         actions,
         attachmentHref: `/offers/${readOnly ? 'search' : 'manage'}/${id}/attachment`,
@@ -169,7 +171,7 @@ export function offersRoutes(ctx: Ctx) {
     const { offer } = await svc.get(req.actor!, idParam(req.params.id));
     const opts = await svc.formOptions(req.actor!, offer.organisationId);
     return {
-      title: req.t('offers.form.editTitle', { number: offer.id }),
+      title: req.t('offers.form.editTitle', { number: offerNumber(req, offer.id) }),
       ...choiceLists(req),
       opts,
       offer,
@@ -224,7 +226,7 @@ export function offersRoutes(ctx: Ctx) {
       page: managePage,
       run: async (req, res) => {
         const shown = await svc.transitions.perform(act(req), idParam(req.params.id), action, req.body);
-        flash(req, 'success', `offers.flash.${action}`, { number: shown.id });
+        flash(req, 'success', `offers.flash.${action}`, { number: offerNumber(req, shown.id) });
         res.redirect(303, offerPath(shown.id));
       },
     });
