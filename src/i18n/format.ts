@@ -39,6 +39,8 @@ export interface Formatters {
   shortDateTime: (d: Instant) => string;
   /** An offer's number, the same in titles, lists and e-mails: "n° 4" (en "no. 4"). */
   offerNumber: (id: number) => string;
+  /** A count or a quantity: "5 000" (en "5,000"). */
+  number: (n: number) => string;
 }
 
 // Intl formatters are costly to build: once per language, not once per request.
@@ -53,6 +55,7 @@ function build(locale: LocaleCode): Formatters {
   const short = make({ dateStyle: 'short' }, 'UTC');
   const longTime = make({ dateStyle: 'long', timeStyle: 'short' }, 'Europe/Paris');
   const shortTime = make({ dateStyle: 'short', timeStyle: 'short' }, 'Europe/Paris');
+  const count = new Intl.NumberFormat(tag(locale));
   const utc = (d: Date | CalendarDate) => (d instanceof CalendarDate ? d.toDb() : d);
   const parisDay = (d: Date) => dayOf(d).toDb();
   return {
@@ -63,5 +66,6 @@ function build(locale: LocaleCode): Formatters {
     shortDay: (d) => (d ? short.format(parisDay(d)) : ''),
     shortDateTime: (d) => (d ? shortTime.format(d) : ''),
     offerNumber: (id) => `${NUMBER_PREFIX[locale]}${id}`,
+    number: (n) => count.format(n),
   };
 }

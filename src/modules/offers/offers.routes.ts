@@ -8,9 +8,10 @@ import { flash, formPage } from '../../http/forms.js';
 import { formatters } from '../../i18n/format.js';
 import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
+import { textLimits } from '../../http/validate.js';
 import { newRouter } from '../../http/router.js';
 import { organisationOptions } from '../companies/companies.options.js';
-import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
+import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, reasonSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission } from './offers.workflow.js';
 
@@ -149,6 +150,7 @@ export function offersRoutes(ctx: Ctx) {
         formError: problem?.formError,
         errors: problem?.errors ?? {},
         values: problem?.values ?? {},
+        limits: textLimits(reasonSchema),
         ...choiceLists(req),
       });
     };
