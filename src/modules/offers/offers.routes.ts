@@ -11,6 +11,8 @@ import { idParam, pageParam } from '../../http/pagination.js';
 import { textLimits } from '../../http/validate.js';
 import { newRouter } from '../../http/router.js';
 import { organisationOptions } from '../companies/companies.options.js';
+import { countryName } from '../organisations/organisations.view.js';
+import { organisationPicker } from './offers.picker.js';
 import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, reasonSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission } from './offers.workflow.js';
@@ -66,6 +68,9 @@ export function offersRoutes(ctx: Ctx) {
     const organisation = organisationId ? await svc.organisationForOffer(req.actor!, organisationId) : null;
     const opts = organisation ? await svc.formOptions(req.actor!, organisation.id) : base;
     const isCompany = !!organisation && opts.companies.some((c) => c.id === organisation.id);
+    const formAction = short ? '/offers/manage/new-short' : '/offers/manage/new';
+    // Staff find the organisation by name or SIRET before the form (offers.picker.ts).
+    const picker = !organisation && base.staff ? await organisationPicker(req, ctx.services.organisations, formAction) : null;
     return {
       title: req.t(short ? 'offers.form.shortTitle' : 'offers.form.newTitle'),
       ...choiceLists(req),
@@ -74,7 +79,10 @@ export function offersRoutes(ctx: Ctx) {
       isCompany,
       mode: 'new',
       short,
-      formAction: short ? '/offers/manage/new-short' : '/offers/manage/new',
+      formAction,
+      picker,
+      ...(picker?.error ? { errors: { find: picker.error } } : {}),
+      countryName: (c: string | null) => countryName(c, req.locale),
       ...attachmentField,
     };
   };
