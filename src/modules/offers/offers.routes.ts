@@ -13,7 +13,7 @@ import { newRouter } from '../../http/router.js';
 import { organisationOptions } from '../companies/companies.options.js';
 import { countryName } from '../organisations/organisations.view.js';
 import { organisationPicker } from './offers.picker.js';
-import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, reasonSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
+import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, reasonSchema, shortOfferFormSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission } from './offers.workflow.js';
 
@@ -58,6 +58,9 @@ export function offersRoutes(ctx: Ctx) {
     if (/^\d{1,9}$/.test(s)) return Number(s);
     return companies.length === 1 ? companies[0].id : null;
   };
+
+  /** What the upload middleware made of the short form's file (shortOfferFormSchema). */
+  const shortFile = (req: Request) => ({ sent: !!req.checkedFile, refused: !!req.uploadErrors?.attachment });
 
   /** What the short form's file field says it takes. */
   const attachmentField = { accept: '.pdf,.doc,.docx,.odt', fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types) };
@@ -111,7 +114,7 @@ export function offersRoutes(ctx: Ctx) {
 
   formPage(r, '/manage/new-short', 'offers.manage', {
     view: 'offers/form',
-    schema: shortOfferSchema,
+    schema: (req: Request) => shortOfferFormSchema(shortFile(req), true),
     locals: (req) => createLocals(req, true),
     initial: createInitial,
     beforePost: [uploadSingle('attachment', OFFER_ATTACHMENT_UPLOAD)],
@@ -219,7 +222,7 @@ export function offersRoutes(ctx: Ctx) {
   // The short form, for the offers created with it: the essentials and a new file or link.
   formPage(r, '/manage/:id/edit-short', 'offers.manage', {
     view: 'offers/form',
-    schema: shortOfferSchema,
+    schema: (req: Request) => shortOfferFormSchema(shortFile(req), false),
     locals: (req) => editLocals(req, true),
     // The current file or link is shown beside the fields, which start empty ("keep it").
     initial: (l) => ({ ...editValues(l.offer), link: '' }),
