@@ -70,7 +70,7 @@ function respond(err: unknown, req: Request, res: Response) {
   const t = req.t ?? translator(DEFAULT_LOCALE);
   // A request that failed before the view locals were set (the session store down, say) still
   // gets a page: the layout's locals default to an anonymous visitor's.
-  const defaults = { t, msg: t, locale: req.locale ?? DEFAULT_LOCALE, actor: null, nav: [], flash: [], currentPath: req.path, values: {}, errors: {}, csrfToken: '' };
+  const defaults = { t, msg: t, locale: req.locale ?? DEFAULT_LOCALE, actor: null, nav: { sections: [], items: [] }, flash: [], currentPath: req.path, values: {}, errors: {}, csrfToken: '' };
   for (const [k, v] of Object.entries(defaults)) if (!(k in res.locals)) res.locals[k] = v;
   const page = [403, 404, 413, 422, 429, 503].includes(status) ? status : status >= 500 ? 500 : 400;
   const locals = {

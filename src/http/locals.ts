@@ -6,7 +6,7 @@ import { formatters } from '../i18n/format.js';
 import { label, options, type NomenclatureName } from '../nomenclatures/index.js';
 import { DEFAULT_LOCALE, isLocale, translator } from '../i18n/index.js';
 import type { Clock } from '../time/clock.js';
-import { navFor, type NavItem } from './nav.js';
+import { currentEntry, navFor, type Nav } from './nav.js';
 import type { Actor } from '../authz/actor.js';
 import { messageFor } from './validate.js';
 
@@ -45,6 +45,7 @@ export function viewLocals(generateToken: (req: Request, res: Response) => strin
     res.locals.values = {};
     res.locals.errors = {};
     res.locals.nav = navOf(req.actor, opts.devMailbox);
+    res.locals.currentEntry = currentEntry;
     // Lazily created: pages without a form touch neither the session nor the cookies.
     Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req, res), enumerable: true });
     res.locals.flash = req.session?.flash ?? [];
@@ -64,11 +65,11 @@ function referenceHelpers(locale: 'fr' | 'en') {
   return h;
 }
 
-// The menu depends only on the actor's roles: computed once per set of roles, not per request.
-const navs = new Map<string, NavItem[]>();
-function navOf(actor: Actor | null, devMailbox: boolean): NavItem[] {
-  if (!actor) return [];
-  const key = `${devMailbox}:${actor.roles.join(',')}`;
+// The menu depends only on the actor's roles (and whether a claim awaits): computed once per such set, not per request.
+const navs = new Map<string, Nav>();
+function navOf(actor: Actor | null, devMailbox: boolean): Nav {
+  if (!actor) return navFor(null);
+  const key = `${devMailbox}:${actor.pendingClaims?.length ? 'claim' : ''}:${actor.roles.join(',')}`;
   let nav = navs.get(key);
   if (!nav) {
     nav = navFor(actor, { devMailbox });

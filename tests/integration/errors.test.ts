@@ -16,7 +16,7 @@ function failingApp() {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.use(requestId(systemClock), localeMiddleware, (req, res, next) => {
-    Object.assign(res.locals, { t: req.t, msg: req.t, locale: 'fr', actor: null, nav: [], flash: [], currentPath: req.path, csrfToken: 'x', errors: {}, values: {} });
+    Object.assign(res.locals, { t: req.t, msg: req.t, locale: 'fr', actor: null, nav: { sections: [], items: [] }, flash: [], currentPath: req.path, csrfToken: 'x', errors: {}, values: {} });
     next();
   });
   app.get('/boom', () => {

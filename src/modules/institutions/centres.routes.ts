@@ -20,7 +20,9 @@ export function centresRoutes(ctx: Ctx) {
 
   r.get('/', allow('centre.view'), async (req, res) => {
     const { items, pager } = await svc.listForActor(req.actor!, pageParam(req.query.page));
-    res.render('centres/index', { title: req.t('centres.list.title'), items, pager, baseUrl: '/centres' });
+    // A platform administrator sees every centre here, with its staff: "Mes centres" would say otherwise.
+    const title = req.actor!.isPlatformAdmin ? 'centres.list.titleAll' : 'centres.list.title';
+    res.render('centres/index', { title: req.t(title), items, pager, baseUrl: '/centres' });
   });
 
   r.get('/:id', allow('centre.view'), async (req, res) => {

@@ -4,6 +4,7 @@ import { allow } from '../../authz/guard.js';
 import { WrongStateError } from '../../errors.js';
 import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, uploadSingle } from '../../files/upload.js';
 import { act } from '../../http/act.js';
+import { offersManageLabelKey } from '../../http/nav.js';
 import { flash, formPage } from '../../http/forms.js';
 import { formatters } from '../../i18n/format.js';
 import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
@@ -15,7 +16,8 @@ import { countryName } from '../organisations/organisations.view.js';
 import { organisationPicker } from './offers.picker.js';
 import { ADVANCED_SEARCH_FIELDS, browseSchema, offerSchema, reasonSchema, shortOfferFormSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
-import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission } from './offers.workflow.js';
+import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission, type OfferRef } from './offers.workflow.js';
+import type { Actor } from '../../authz/actor.js';
 
 /**
  * Offers.
@@ -41,6 +43,8 @@ export function offersRoutes(ctx: Ctx) {
     ],
     monthOptions: Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: req.t(`offers.month.${i + 1}`) })),
     periodOptions: Array.from({ length: DIFFUSION_MONTHS.max }, (_, i) => ({ value: i + 1, label: req.t('offers.period.months', { n: i + 1 }) })),
+    // The management list is named for what it shows to this actor, in the menu and on the pages.
+    manageTitle: req.t(offersManageLabelKey(req.actor?.roles ?? [])),
   });
 
   // ───────────── management ─────────────
@@ -48,7 +52,8 @@ export function offersRoutes(ctx: Ctx) {
   r.get('/manage', allow('offers.manage'), async (req, res) => {
     const status = OFFER_WORKFLOW.states.find((s) => s === req.query.status);
     const { items, pager } = await svc.listManaged(req.actor!, pageParam(req.query.page), status);
-    res.render('offers/manage-list', { title: req.t('offers.manage.title'), items, pager, status: status ?? '', ...choiceLists(req) });
+    const lists = choiceLists(req);
+    res.render('offers/manage-list', { title: lists.manageTitle, items, pager, status: status ?? '', ...lists });
   });
 
   /** The organisation the form is for: the body's on POST, ?organisation= on GET, or the actor's only company. */
@@ -154,6 +159,8 @@ export function offersRoutes(ctx: Ctx) {
       const actions = readOnly ? [] : found.actions;
       res.status(problem?.status ?? 200).render('offers/manage-show', {
         title: req.t('offers.show.title', { number: offerNumber(req, found.offer.id), title: found.offer.title }),
+        // An offer awaiting this moderator belongs to the moderation in the menu, wherever it was opened from.
+        navCurrent: !readOnly && awaitsModeration(req.actor!, found.offer) ? '/offers/moderation' : null,
         ...found,
         actions,
         attachmentHref: `/offers/${readOnly ? 'search' : 'manage'}/${id}/attachment`,
@@ -263,6 +270,11 @@ export function offersRoutes(ctx: Ctx) {
   });
 
   return r;
+}
+
+/** Does the offer await the school's moderation from this actor (the rows of OFFER_WORKFLOW that await the centre)? */
+function awaitsModeration(actor: Actor, offer: OfferRef): boolean {
+  return OFFER_WORKFLOW.awaitingStates('centreWriter').includes(offer.status) && OFFER_WORKFLOW.awaits(actor, offer);
 }
 
 /** The edit form's values from a stored offer. */
