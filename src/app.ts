@@ -12,6 +12,7 @@ import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { nameErrorSummary } from './http/error-summary.js';
 import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { mount } from './http/router.js';
@@ -54,7 +55,8 @@ export function createApp(deps: AppDeps): Express {
   // lookup at each include (a relative include costs an existsSync per call, cache or not).
   const views = path.join(ROOT, 'views');
   app.engine('ejs', (file: string, data: object, done: (err: Error | null, html?: string) => void) => {
-    ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: app.enabled('view cache') }, (err, html) => done(err, html));
+    // The error summary names its fields from their labels, rendered after it (error-summary.ts).
+    ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: app.enabled('view cache') }, (err, html) => done(err, html && nameErrorSummary(html)));
   });
   app.disable('x-powered-by');
 
@@ -83,7 +85,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
   app.use(noStore);
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  // 1 MB: far above what any form's schema accepts (its longest text, 5,000 characters, is at most
+  // 60 KB once URL-encoded), so that an over-long text is refused by the schema beside its field,
+  // with what was typed kept, instead of a 413 page that loses everything.
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 500 }));
   // No JSON parser: no route takes JSON. Every field, of the body and of the query string, is a
   // string or a list of strings, without control characters (src/http/input.ts).
   app.use(cleanInput);

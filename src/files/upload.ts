@@ -149,12 +149,20 @@ export function isMultipart(req: Request): boolean {
  * `req.checkedFile` or `req.uploadErrors` ({ field: message key }); `takeUpload(req)` turns the
  * latter into a ValidationError (422, form re-rendered) inside a formHandler action.
  */
+/**
+ * The largest text field a multipart form reads (bytes). Far above the longest schema limit (5,000
+ * characters, at most 20 KB in UTF-8): an over-long text is refused by its form's schema, beside its
+ * field, with what was typed kept. Beyond this, the field cannot be read and the form is shown again
+ * with the message beside that field (parseError).
+ */
+export const MULTIPART_FIELD_BYTES = 256 * 1024;
+
 /** multer in memory with the limits every upload form shares; `files` and `parts` vary. */
 function memoryParser(maxBytes: number, files: number) {
   return multer({
     storage: multer.memoryStorage(),
     defParamCharset: 'utf8',
-    limits: { fileSize: maxBytes, files, fields: 20, fieldSize: 10_000, fieldNameSize: 100, parts: 20 + files, headerPairs: 50 },
+    limits: { fileSize: maxBytes, files, fields: 20, fieldSize: MULTIPART_FIELD_BYTES, fieldNameSize: 100, parts: 20 + files, headerPairs: 50 },
   });
 }
 
@@ -169,12 +177,17 @@ function resetUpload(req: Request) {
 
 /**
  * What multer's error means: a limit of a file is said beside its field (the caller's business:
- * returned as is); a limit of the form is a 413; a body that cannot be read (a malformed part
- * header — a NUL in a file name —, a truncated body) is the form shown again with status 400 and
- * the message beside the file field.
+ * returned as is); a text field too long to be read is said beside that field, the form shown again
+ * (422; what followed it in the body is lost, what preceded it kept); another limit of the form is
+ * a 413; a body that cannot be read (a malformed part header — a NUL in a file name —, a truncated
+ * body) is the form shown again with status 400 and the message beside the file field.
  */
 function parseError(req: Request, err: unknown, field: string): multer.MulterError | null {
   if (err instanceof multer.MulterError) {
+    if (err.code === 'LIMIT_FIELD_VALUE' && err.field && /^[\w.[\]-]{1,100}$/.test(err.field)) {
+      req.uploadErrors = { [err.field]: 'errors.field.tooLongUnread' };
+      return null;
+    }
     if (err.code === 'LIMIT_FIELD_VALUE' || err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT' || err.code === 'LIMIT_FILE_COUNT') throw new AppError('too_large');
     if (err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_UNEXPECTED_FILE') return err;
     throw new AppError('bad_request');
@@ -198,7 +211,11 @@ function checkedFile(field: string, file: Express.Multer.File, kind: { extension
   };
 }
 
-export function uploadSingle(field: string, opts: UploadOptions): RequestHandler {
+/**
+ * `required`: a form posted without the file carries its "choose a file" message in
+ * `req.uploadErrors` at once, so that it is shown with the other fields' messages (formHandler).
+ */
+export function uploadSingle(field: string, opts: UploadOptions, { required = false } = {}): RequestHandler {
   const parser = memoryParser(opts.maxBytes, 1).single(field);
 
   const middleware = (req: Request, res: Response, next: NextFunction) => {
@@ -223,7 +240,10 @@ export function uploadSingle(field: string, opts: UploadOptions): RequestHandler
       }
       const file = req.file;
       req.file = undefined; // only the checked file goes further
-      if (!file) return;
+      if (!file) {
+        if (required) req.uploadErrors = { [field]: 'errors.field.fileMissing' };
+        return;
+      }
       const kind = await sniff(file.buffer, opts.types, file.originalname);
       if (!kind) {
         req.uploadErrors = { [field]: `errors.field.fileType|${typesLabel(opts.types)}` };

@@ -4,7 +4,7 @@ import { allow } from '../authz/guard.js';
 import type { Permission } from '../authz/policy.js';
 import { ValidationError } from '../errors.js';
 import { cleanFields } from './input.js';
-import { parse } from './validate.js';
+import { parse, textLimits } from './validate.js';
 
 type Locals = Record<string, unknown>;
 
@@ -20,15 +20,18 @@ export function formHandler<S extends z.ZodType>(opts: {
   action: (req: Request, res: Response, data: z.infer<S>) => Promise<void>;
 }) {
   return async (req: Request, res: Response) => {
+    const schema = schemaFor(opts.schema, req);
     try {
-      const schema = typeof opts.schema === 'function' && !('safeParse' in opts.schema) ? (opts.schema as (r: Request) => S)(req) : (opts.schema as S);
       const data = parse(schema, req.body);
       await opts.action(req, res, data);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const locals = opts.locals ? await opts.locals(req) : {};
+      // A refused or missing file (and a text too long to be read) is said with the other fields'
+      // messages at the first submit, not once the rest is mended.
+      const errors = { ...err.fields, ...req.uploadErrors };
       // 400 when the body itself could not be read to its end (a malformed multipart body).
-      res.status(req.malformedBody ? 400 : 422).render(opts.view, { ...locals, values: safeValues(req.body), errors: err.fields });
+      res.status(req.malformedBody ? 400 : 422).render(opts.view, { limits: textLimits(schema), ...locals, values: safeValues(req.body), errors });
     }
   };
 }
@@ -53,9 +56,14 @@ export function formPage<S extends z.ZodType, L extends Locals>(
 ) {
   router.get(path, allow(permission), async (req, res) => {
     const locals = await opts.locals(req);
-    res.render(opts.view, { ...locals, values: opts.initial ? opts.initial(locals, req) : {} });
+    res.render(opts.view, { limits: textLimits(schemaFor(opts.schema, req)), ...locals, values: opts.initial ? opts.initial(locals, req) : {} });
   });
   router.post(path, allow(permission), ...(opts.beforePost ?? []), formHandler({ schema: opts.schema, view: opts.view, locals: opts.locals, action: opts.action }));
+}
+
+/** A form's schema, given as is or built for the request. */
+function schemaFor<S extends z.ZodType>(schema: S | ((req: Request) => S), req: Request): S {
+  return typeof schema === 'function' && !('safeParse' in schema) ? (schema as (r: Request) => S)(req) : (schema as S);
 }
 
 /** Echo back what was typed, except secrets: strings and lists of strings only, whatever the body's shape. */

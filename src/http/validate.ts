@@ -20,10 +20,14 @@ function toDay(s: string, ctx: z.RefinementCtx): CalendarDate {
   return day;
 }
 
+// A line break counts for one character, as the page's counter shows it (browsers send CR LF).
+const oneBreak = (s: string) => s.replace(/\r\n?/g, '\n');
+
 export const f = {
   text: (max = 200) =>
     z
       .string({ error: 'errors.field.required' })
+      .overwrite(oneBreak)
       .trim()
       .min(1, 'errors.field.required')
       .max(max, `errors.field.tooLong|${max}`)
@@ -31,6 +35,7 @@ export const f = {
   optionalText: (max = 200) =>
     z
       .string()
+      .overwrite(oneBreak)
       .trim()
       .max(max, `errors.field.tooLong|${max}`)
       .refine(noNul, 'errors.field.invalidChars')
@@ -123,6 +128,40 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
     }
     out[field] = message;
   }
+  return out;
+}
+
+// What wraps a field's string schema without changing its length: optional(), default(), transforms…
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional']);
+type Def = { type: string; shape?: Record<string, z.ZodType>; in?: z.ZodType; innerType?: z.ZodType };
+const defOf = (s: unknown): Def | undefined => (s as { _zod?: { def?: Def } })?._zod?.def;
+
+function maxLengthOf(s: z.ZodType): number | null {
+  const def = defOf(s);
+  if (!def) return null;
+  if (def.type === 'string') return (s as z.ZodString).maxLength ?? null;
+  if (def.type === 'pipe' && def.in) return maxLengthOf(def.in);
+  if (WRAPPERS.has(def.type) && def.innerType) return maxLengthOf(def.innerType);
+  return null;
+}
+
+const limitsCache = new WeakMap<z.ZodType, Record<string, number>>();
+
+/**
+ * The longest text each field of a form's schema accepts ({ message: 5000 }), read from the schema
+ * itself so that the page states the limit the server applies (field.ejs: the hint and the
+ * character count of a textarea).
+ */
+export function textLimits(schema: z.ZodType): Record<string, number> {
+  let out = limitsCache.get(schema);
+  if (out) return out;
+  out = {};
+  const shape = defOf(schema)?.shape ?? {};
+  for (const [name, field] of Object.entries(shape)) {
+    const max = maxLengthOf(field);
+    if (max !== null) out[name] = max;
+  }
+  limitsCache.set(schema, out);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { formatters } from '../../src/i18n/format.js';
 import { translate } from '../../src/i18n/index.js';
 import { label } from '../../src/nomenclatures/index.js';
 import { minimalPdf } from '../factories/students.js';
@@ -111,7 +112,7 @@ describeBrowser('end-to-end: an offer from its creation to a satisfied applicati
     await clickButton(page, fr('offers.form.create'), /^\/offers\/manage\/\d+$/);
 
     offerId = Number(pathOf(page).split('/').pop());
-    expect((await h1(page).textContent())?.trim()).toBe(fr('offers.show.title', { number: offerId, title: TITLE }));
+    expect((await h1(page).textContent())?.trim()).toBe(fr('offers.show.title', { number: formatters('fr').offerNumber(offerId), title: TITLE }));
     expect((await detail(page, fr('offers.fields.status')).textContent())?.trim()).toBe(fr('offers.status.DRAFT'));
     await expectAccessible(page, '/offers/manage/:id (draft)');
 

@@ -292,7 +292,7 @@ describe('platform administration: academic years', () => {
 
     const list = await s.a.get('/admin/academic-years');
     expect(list.text).toContain('2026-2027');
-    expect(list.text).toContain('1 septembre 2026');
+    expect(list.text).toContain('<td>01/09/2026</td>'); // a table cell: digits (issue 10)
 
     // Editing the old one back to current.
     const form = await s.a.get(`/admin/academic-years/${rows[0].id}/edit`);

@@ -357,10 +357,10 @@ describe('validation', () => {
     expect(long.text).toContain('ne doit pas dépasser 254 caractères');
   });
 
-  it('refuses a body over the size limit with 413', async () => {
+  it('refuses a body over the size limit (1 MB, app.ts) with 413', async () => {
     const a = request.agent(t.app);
     const csrf = await loginCsrf(a);
-    const res = await a.post('/login').type('form').send({ email: 'x@x.test', password: 'p'.repeat(200_000), _csrf: csrf });
+    const res = await a.post('/login').type('form').send({ email: 'x@x.test', password: 'p'.repeat(1_100_000), _csrf: csrf });
     expect(res.status).toBe(413);
   });
 });

@@ -5,7 +5,7 @@ import { ValidationError } from '../../errors.js';
 import { anonymousAct } from '../../http/act.js';
 import { flash, formHandler } from '../../http/forms.js';
 import { detailAction } from '../../http/pages.js';
-import { parse } from '../../http/validate.js';
+import { parse, textLimits } from '../../http/validate.js';
 import { isLocale } from '../../i18n/index.js';
 import { centreOptions, echo, organisationOptions, personOptions } from './companies.options.js';
 import {
@@ -78,7 +78,7 @@ export function registrationRoutes(r: Router, ctx: Ctx) {
   const organisationLocals = async (req: Request) => {
     const { lookup } = await draft(req);
     const claim = lookup?.claimId ? await reg.claimable(lookup.claimId) : null;
-    return { ...(await progress(req, 'organisation')), ...organisationOptions(req), centreOptions: centreOptions(await reg.centres()), lookup: lookup!, claim, duplicates: [] as unknown[] };
+    return { ...(await progress(req, 'organisation')), ...organisationOptions(req), centreOptions: centreOptions(await reg.centres()), lookup: lookup!, claim, duplicates: [] as unknown[], limits: textLimits(newOrganisationSchema) };
   };
   const claimGone = async (req: Request, res: Response) => {
     const d = await draft(req);

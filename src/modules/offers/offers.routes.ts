@@ -6,12 +6,16 @@ import { OFFER_ATTACHMENT_UPLOAD, sendStoredFile, takeUpload, typesLabel, upload
 import { act } from '../../http/act.js';
 import { offersManageLabelKey } from '../../http/nav.js';
 import { flash, formPage } from '../../http/forms.js';
+import { formatters } from '../../i18n/format.js';
 import { detailAction, problemOf, searchCriteria, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
+import { textLimits } from '../../http/validate.js';
 import { newRouter } from '../../http/router.js';
 import { organisationOptions } from '../companies/companies.options.js';
 import { EXPIRING_DAYS } from './offers.expiring.js';
-import { ADVANCED_SEARCH_FIELDS, browseSchema, MANAGE_LIST_KEYS, manageListSchema, offerSchema, shortOfferSchema, staffSearchSchema } from './offers.schemas.js';
+import { countryName } from '../organisations/organisations.view.js';
+import { organisationPicker } from './offers.picker.js';
+import { ADVANCED_SEARCH_FIELDS, browseSchema, MANAGE_LIST_KEYS, manageListSchema, offerSchema, reasonSchema, shortOfferFormSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission, type OfferRef } from './offers.workflow.js';
 import type { Actor } from '../../authz/actor.js';
@@ -29,6 +33,7 @@ export function offersRoutes(ctx: Ctx) {
   const r = newRouter();
   const svc = ctx.services.offers;
   const offerPath = (id: number) => `/offers/manage/${id}`;
+  const offerNumber = (req: Request, id: number) => formatters(req.locale).offerNumber(id);
 
   // The lists the offers' views share (kinds, levels and working times come from ref.options).
   const choiceLists = (req: Request) => ({
@@ -61,6 +66,9 @@ export function offersRoutes(ctx: Ctx) {
     return companies.length === 1 ? companies[0].id : null;
   };
 
+  /** What the upload middleware made of the short form's file (shortOfferFormSchema). */
+  const shortFile = (req: Request) => ({ sent: !!req.checkedFile, refused: !!req.uploadErrors?.attachment });
+
   /** What the short form's file field says it takes. */
   const attachmentField = { accept: '.pdf,.doc,.docx,.odt', fileTypes: typesLabel(OFFER_ATTACHMENT_UPLOAD.types) };
 
@@ -70,6 +78,9 @@ export function offersRoutes(ctx: Ctx) {
     const organisation = organisationId ? await svc.organisationForOffer(req.actor!, organisationId) : null;
     const opts = organisation ? await svc.formOptions(req.actor!, organisation.id) : base;
     const isCompany = !!organisation && opts.companies.some((c) => c.id === organisation.id);
+    const formAction = short ? '/offers/manage/new-short' : '/offers/manage/new';
+    // Staff find the organisation by name or SIRET before the form (offers.picker.ts).
+    const picker = !organisation && base.staff ? await organisationPicker(req, ctx.services.organisations, formAction) : null;
     return {
       title: req.t(short ? 'offers.form.shortTitle' : 'offers.form.newTitle'),
       ...choiceLists(req),
@@ -78,7 +89,10 @@ export function offersRoutes(ctx: Ctx) {
       isCompany,
       mode: 'new',
       short,
-      formAction: short ? '/offers/manage/new-short' : '/offers/manage/new',
+      formAction,
+      picker,
+      ...(picker?.error ? { errors: { find: picker.error } } : {}),
+      countryName: (c: string | null) => countryName(c, req.locale),
       ...attachmentField,
     };
   };
@@ -100,21 +114,21 @@ export function offersRoutes(ctx: Ctx) {
     initial: createInitial,
     action: async (req, res, data) => {
       const offer = await svc.create(act(req), data);
-      flash(req, 'success', 'offers.flash.created', { number: offer.id });
+      flash(req, 'success', 'offers.flash.created', { number: offerNumber(req, offer.id) });
       res.redirect(303, offerPath(offer.id));
     },
   });
 
   formPage(r, '/manage/new-short', 'offers.manage', {
     view: 'offers/form',
-    schema: shortOfferSchema,
+    schema: (req: Request) => shortOfferFormSchema(shortFile(req), true),
     locals: (req) => createLocals(req, true),
     initial: createInitial,
     beforePost: [uploadSingle('attachment', OFFER_ATTACHMENT_UPLOAD)],
     action: async (req, res, data) => {
       const file = takeUpload(req, { required: false, field: 'attachment' });
       const offer = await svc.createShort(act(req), data, file);
-      flash(req, 'success', 'offers.flash.created', { number: offer.id });
+      flash(req, 'success', 'offers.flash.created', { number: offerNumber(req, offer.id) });
       res.redirect(303, offerPath(offer.id));
     },
   });
@@ -146,7 +160,7 @@ export function offersRoutes(ctx: Ctx) {
       const found = await svc.get(req.actor!, id);
       const actions = readOnly ? [] : found.actions;
       res.status(problem?.status ?? 200).render('offers/manage-show', {
-        title: req.t('offers.show.title', { number: found.offer.id, title: found.offer.title }),
+        title: req.t('offers.show.title', { number: offerNumber(req, found.offer.id), title: found.offer.title }),
         // An offer awaiting this moderator belongs to the moderation in the menu, wherever it was opened from.
         navCurrent: !readOnly && awaitsModeration(req.actor!, found.offer) ? '/offers/moderation' : null,
         ...found,
@@ -156,6 +170,7 @@ export function offersRoutes(ctx: Ctx) {
         formError: problem?.formError,
         errors: problem?.errors ?? {},
         values: problem?.values ?? {},
+        limits: textLimits(reasonSchema),
         ...choiceLists(req),
       });
     };
@@ -178,7 +193,7 @@ export function offersRoutes(ctx: Ctx) {
     const { offer } = await svc.get(req.actor!, idParam(req.params.id));
     const opts = await svc.formOptions(req.actor!, offer.organisationId);
     return {
-      title: req.t('offers.form.editTitle', { number: offer.id }),
+      title: req.t('offers.form.editTitle', { number: offerNumber(req, offer.id) }),
       ...choiceLists(req),
       opts,
       offer,
@@ -216,7 +231,7 @@ export function offersRoutes(ctx: Ctx) {
   // The short form, for the offers created with it: the essentials and a new file or link.
   formPage(r, '/manage/:id/edit-short', 'offers.manage', {
     view: 'offers/form',
-    schema: shortOfferSchema,
+    schema: (req: Request) => shortOfferFormSchema(shortFile(req), false),
     locals: (req) => editLocals(req, true),
     // The current file or link is shown beside the fields, which start empty ("keep it").
     initial: (l) => ({ ...editValues(l.offer), link: '' }),
@@ -233,7 +248,7 @@ export function offersRoutes(ctx: Ctx) {
       page: managePage,
       run: async (req, res) => {
         const shown = await svc.transitions.perform(act(req), idParam(req.params.id), action, req.body);
-        flash(req, 'success', `offers.flash.${action}`, { number: shown.id });
+        flash(req, 'success', `offers.flash.${action}`, { number: offerNumber(req, shown.id) });
         res.redirect(303, offerPath(shown.id));
       },
     });

@@ -51,10 +51,29 @@ const targetingFields = {
   diffusionCentreIds: idList(),
 };
 
-function refineTargeting<T extends { targetAll: boolean; targetCountries: string[]; targetInstitutionIds: number[]; targetProgrammeIds: number[] }>(v: T, ctx: z.RefinementCtx) {
-  if (!v.targetAll && !v.targetCountries.length && !v.targetInstitutionIds.length && !v.targetProgrammeIds.length) {
+/*
+ * The cross-field rules run even when another field is wrong (`always`), so that every message
+ * shows at the first submit: they receive what was parsed, or the raw value of a field that was
+ * refused, and only judge values of the right type (the refused field has its own message).
+ */
+const always = { when: () => true };
+const list = (x: unknown) => (Array.isArray(x) ? x : []);
+
+function refineTargeting(v: Record<string, unknown>, ctx: z.RefinementCtx) {
+  if (v.targetAll === false && !list(v.targetCountries).length && !list(v.targetInstitutionIds).length && !list(v.targetProgrammeIds).length) {
     ctx.addIssue({ code: 'custom', path: ['targetAll'], message: 'offers.errors.targetEmpty' });
   }
+}
+
+function refineOffer(v: Record<string, unknown>, ctx: z.RefinementCtx) {
+  if (v.paid === true && !v.payDetails) ctx.addIssue({ code: 'custom', path: ['payDetails'], message: 'offers.errors.payDetails' });
+  if (!v.applyByPost && !v.applyByEmail && !v.applyByPhone) ctx.addIssue({ code: 'custom', path: ['applyByEmail'], message: 'offers.errors.applyHow' });
+  const monthOrNone = (x: unknown) => x === null || typeof x === 'number';
+  if (monthOrNone(v.startMonth) && monthOrNone(v.startYear) && (v.startMonth === null) !== (v.startYear === null)) {
+    ctx.addIssue({ code: 'custom', path: ['startMonth'], message: 'offers.errors.startBoth' });
+  }
+  refineAddress(v, ctx);
+  refineTargeting(v, ctx);
 }
 
 /** The full form. */
@@ -74,7 +93,8 @@ export const offerSchema = z
     startMonth: optionalInt(1, 12),
     startYear: optionalInt(2000, 2100),
     startPrecision: f.optionalText(200),
-    durationMonths: z.coerce.number({ error: 'errors.field.required' }).int('errors.field.invalid').min(1, 'errors.field.invalid').max(36, 'errors.field.invalid'),
+    // Empty is "required" (coerced, it would be 0: "not a valid value").
+    durationMonths: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'errors.field.required' }).int('errors.field.invalid').min(1, 'errors.field.invalid').max(36, 'errors.field.invalid')),
     travel: f.checkbox(),
     drivingLicence: f.checkbox(),
     workingTime: f.enumOf(WORKING_TIMES),
@@ -91,13 +111,7 @@ export const offerSchema = z
     showCompany: yesNo(),
     ...targetingFields,
   })
-  .superRefine((v, ctx) => {
-    if (v.paid && !v.payDetails) ctx.addIssue({ code: 'custom', path: ['payDetails'], message: 'offers.errors.payDetails' });
-    if (!v.applyByPost && !v.applyByEmail && !v.applyByPhone) ctx.addIssue({ code: 'custom', path: ['applyByEmail'], message: 'offers.errors.applyHow' });
-    if ((v.startMonth === null) !== (v.startYear === null)) ctx.addIssue({ code: 'custom', path: ['startMonth'], message: 'offers.errors.startBoth' });
-    refineAddress(v, ctx);
-    refineTargeting(v, ctx);
-  });
+  .superRefine(refineOffer, always);
 export type OfferInput = z.infer<typeof offerSchema>;
 
 /** Approve, publish, renew: the diffusion period, from today or from a later day (a Paris day). */
@@ -168,5 +182,17 @@ export const shortOfferSchema = z
   .superRefine((v, ctx) => {
     refineAddress(v, ctx);
     refineTargeting(v, ctx);
-  });
+  }, always);
 export type ShortOfferInput = z.infer<typeof shortOfferSchema>;
+
+/**
+ * The short form with what the upload middleware made of its file: a file or a link, not both, said
+ * with the other fields' messages at the first submit (the service checks again, and on an edit
+ * also accepts the offer's current file or link).
+ */
+export const shortOfferFormSchema = (file: { sent: boolean; refused: boolean }, creating: boolean) =>
+  shortOfferSchema.superRefine((v, ctx) => {
+    const link = typeof v.link === 'string' && v.link !== '';
+    if (file.sent && link) ctx.addIssue({ code: 'custom', path: ['link'], message: 'offers.errors.fileAndLink' });
+    if (creating && !file.sent && !file.refused && v.link === null) ctx.addIssue({ code: 'custom', path: ['attachment'], message: 'offers.errors.fileOrLink' });
+  }, always);

@@ -6,6 +6,8 @@ import { activeAdministrator } from '../../authz/memberships.js';
 import type { Tx } from '../../db/client.js';
 import { ValidationError, WrongStateError } from '../../errors.js';
 import type { Offer, Prisma } from '../../generated/prisma/client.js';
+import { formatters } from '../../i18n/format.js';
+import { isLocale } from '../../i18n/index.js';
 import { startOf, todayIn } from '../../time/calendar.js';
 import type { Recipient } from '../../workflow/engine.js';
 import type { PeriodInput } from './offers.schemas.js';
@@ -89,7 +91,7 @@ export class OfferTransitions extends Service {
       recipients: (to, after) => this.recipients(tx, to, after.offer),
       mail: (_template, u, after) => ({
         firstName: u.firstName,
-        number: after.offer.id,
+        number: formatters(isLocale(u.locale) ? u.locale : 'fr').offerNumber(after.offer.id),
         title: after.offer.title,
         organisation: after.organisation,
         reason: change.reason ?? '',

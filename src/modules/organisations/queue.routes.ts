@@ -5,7 +5,7 @@ import { allow } from '../../authz/guard.js';
 import { flash } from '../../http/forms.js';
 import { act, detailAction, type DetailPage } from '../../http/pages.js';
 import { idParam, pageParam } from '../../http/pagination.js';
-import { f, parse } from '../../http/validate.js';
+import { f, parse, textLimits } from '../../http/validate.js';
 import { countryName } from './organisations.view.js';
 
 /** A refusal says why: the reason is mailed to the claimant. */
@@ -37,6 +37,7 @@ export function verificationQueueRoutes(r: Router, ctx: Ctx) {
       formError: problem?.formError ?? null,
       baseUrl: '/organisations/queue',
       countryName: (c: string | null) => countryName(c, req.locale),
+      limits: textLimits(refuseSchema),
     });
   };
   r.get('/queue', allow('organisations.moderate'), (req, res) => queuePage(req, res));

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { sendStoredFile } from '../../files/upload.js';
@@ -6,7 +7,8 @@ import { act, detailAction, type DetailPage } from '../../http/pages.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { filtersQuery, parseFilters } from './cvbook.service.js';
-import { MAX_OPEN_REQUESTS, requestSchema } from './requests.schemas.js';
+import { MAX_OPEN_REQUESTS, newRequestSchema, requestSchema } from './requests.schemas.js';
+import { todayIn } from '../../time/calendar.js';
 
 // Internship requests ('requests.own': the student's own), the CV book and the company-side
 // matching ('cvbook.search': company administrators and contacts), the student-side matching
@@ -29,7 +31,7 @@ export function requestsRoutes(ctx: Ctx) {
 
   formPage(r, '/requests/new', 'requests.own', {
     view: 'requests/form',
-    schema: requestSchema,
+    schema: (req: Request) => newRequestSchema(todayIn(req.now)),
     locals: async (req) => ({
       title: req.t('requests.new'),
       action: '/requests/new',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { f } from '../../http/validate.js';
+import { CalendarDate } from '../../time/calendar.js';
 import { valuesOf } from '../../nomenclatures/index.js';
 
 /** The education levels (the educationLevel nomenclature), in display order. */
@@ -50,3 +51,18 @@ export const requestSchema = z.object({
   place: place(),
 });
 export type RequestInput = z.infer<typeof requestSchema>;
+
+/**
+ * The new-request form: an availability in the past is refused beside its field with the other
+ * messages, at the first submit (the service keeps the rule, and on an edit lets a request keep
+ * the past day it already had).
+ */
+export const newRequestSchema = (today: CalendarDate) =>
+  requestSchema.superRefine(
+    (v, ctx) => {
+      if (v.availableFrom instanceof Date && CalendarDate.fromDb(v.availableFrom).isBefore(today)) {
+        ctx.addIssue({ code: 'custom', path: ['availableFrom'], message: 'requests.errors.pastDate' });
+      }
+    },
+    { when: () => true },
+  );

@@ -49,7 +49,8 @@ export function studentImportRoutes(r: Router, ctx: Ctx) {
     locals: importLocals,
     // One institution: chosen already.
     initial: (l) => (l.institutionOptions.length === 1 ? { institutionId: l.institutionOptions[0].value } : {}),
-    beforePost: [uploadSingle('file', CSV_UPLOAD)],
+    // Required: a missing file is said with the institution's message, at the first submit.
+    beforePost: [uploadSingle('file', CSV_UPLOAD, { required: true })],
     action: async (req, res, { institutionId }) => {
       const allowed = await svc.importInstitutions(req.actor!);
       if (!allowed.some((i) => i.id === institutionId)) throw new ValidationError({ institutionId: 'errors.field.choice' });

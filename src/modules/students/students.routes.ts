@@ -8,6 +8,7 @@ import { homeFor } from '../../http/nav.js';
 import { detailAction, searchCriteria, type PageProblem } from '../../http/pages.js';
 import { idParam, isoDate } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
+import { textLimits } from '../../http/validate.js';
 import { todayIn } from '../../time/calendar.js';
 import { formatNir } from './nir.js';
 import { studentImportRoutes } from './students.import.routes.js';
@@ -148,6 +149,8 @@ export function studentsRoutes(ctx: Ctx) {
       ...own,
       cvTypes: typesLabel(DOCUMENT_UPLOAD.types),
       cvMaxMb: DOCUMENT_UPLOAD.maxBytes / (1024 * 1024),
+      // The CV's own page (profilePage) shows this form too: its limits as formPage gives them.
+      limits: textLimits(profileSchema(todayIn(req.now))),
     };
   };
   const profileValues = ({ student, ssn }: Awaited<ReturnType<typeof profileLocals>>) => ({
