@@ -10,6 +10,7 @@ import { idParam, pageParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { f, parse } from '../../http/validate.js';
 import { companyShown } from '../offers/offers.disclosure.js';
+import { SCHOOL_SORT } from './applications.records.js';
 import { COMPANY_TABS } from './applications.service.js';
 import { APPLICATION_WORKFLOW } from './applications.workflow.js';
 
@@ -131,10 +132,10 @@ export function applicationsRoutes(ctx: Ctx) {
   // ───────────── the school ─────────────
 
   r.get('/school', allow('applications.school'), async (req, res) => {
-    const c = searchCriteria(schoolSchema, req.query, { keys: ['status'] });
+    const c = searchCriteria(schoolSchema, req.query, { keys: ['status'], sort: SCHOOL_SORT });
     const status = c.input?.status ?? null;
-    const list = await svc.schoolList(req.actor!, c.page, status);
-    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, ...list });
+    const list = await svc.schoolList(req.actor!, c.page, status, c.sort.order);
+    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, ...list, baseUrl: c.url('/applications/school'), sorting: c.sortLinks('/applications/school') });
   });
 
   // ───────────── one application ─────────────

@@ -266,11 +266,12 @@ export class ApplicationService extends Service {
     return { OR: [{ student: { studyYear: { centreId: { in: centres } } } }, { student: { studyYearId: { in: years } } }] };
   }
 
-  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null) {
+  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null, order?: Prisma.ApplicationOrderByWithRelationInput[] | null) {
     const where: Prisma.ApplicationWhereInput = { AND: [this.schoolWhere(actor), status ? { status } : {}] };
     const total = await this.db.application.count({ where });
     const p = pager(page, total);
-    const rows = await this.db.application.findMany({ where, include: listInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: p.skip, take: p.size });
+    const orderBy = order ?? [{ createdAt: 'desc' }, { id: 'desc' }];
+    const rows = await this.db.application.findMany({ where, include: listInclude, orderBy, skip: p.skip, take: p.size });
     return { rows, pager: p };
   }
 
