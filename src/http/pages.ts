@@ -105,7 +105,7 @@ export function searchCriteria<S extends z.ZodType, K extends string = never, O 
 ): Criteria<z.infer<S>, K, O> {
   const all = cleanQuery(rawQuery);
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(all)) if (!SORT_KEYS.includes(k) && (!opts.keys || opts.keys.includes(k))) values[k] = v;
+  for (const [k, v] of Object.entries(all)) if (!RESERVED_KEYS.includes(k) && (!opts.keys || opts.keys.includes(k))) values[k] = v;
   const parsed = schema.safeParse(values);
   const sort = opts.sort ? sortParam(opts.sort, all, values) : NO_SORT;
   const query = new URLSearchParams(values).toString();
@@ -142,7 +142,8 @@ export function searchCriteria<S extends z.ZodType, K extends string = never, O 
 // ───────────── sortable lists ─────────────
 
 export type SortDir = 'asc' | 'desc';
-const SORT_KEYS = ['page', 'sort', 'dir'];
+/** Query-string keys that are not criteria: the page and the order. */
+const RESERVED_KEYS = ['page', 'sort', 'dir'];
 
 /**
  * The columns a list may be sorted by (a whitelist: nothing typed reaches a query unless it is a

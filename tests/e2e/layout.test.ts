@@ -74,8 +74,22 @@ describeBrowser('end-to-end: layout of the search pages and the lists', () => {
       expect(label.x).toBeGreaterThan(box.x);
       expect(Math.abs(label.y - box.y)).toBeLessThan(box.height);
       expect(await page.evaluate("getComputedStyle(document.querySelector('.facet-values li')).listStyleType")).toBe('none');
+      // The boxes are usable by keyboard beside the results.
+      await firstBox.focus();
+      await page.keyboard.press('Space');
+      expect(await firstBox.isChecked()).toBe(true);
     }
     await screenshot(page, name('/cvbook', 1280));
+  });
+
+  it('at 1280 px without JavaScript, the filters are still shown beside the results', async () => {
+    const page = await t.newPage({ as: 'entreprise@demo.test', viewport: DESKTOP, javaScriptEnabled: false });
+    await page.goto(t.url('/cvbook'));
+    expect(await page.locator('.filters-disclosure').getAttribute('open')).toBeNull();
+    expect(await page.locator('.search-filters legend').first().isVisible()).toBe(true);
+    expect(await page.locator('.filters-disclosure > summary').isVisible()).toBe(false);
+    const f = (await page.locator('.search-filters').boundingBox())!;
+    expect((await page.locator('.search-results').boundingBox())!.x).toBeGreaterThanOrEqual(f.x + f.width);
   });
 
   it('at 390 px, the CV book’s filters fold into a closed "Filtrer" disclosure above the results', async () => {
