@@ -15,6 +15,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { nameErrorSummary } from './http/error-summary.js';
 import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
+import { statusBadge } from './http/status.js';
 import { mount } from './http/router.js';
 import { ABSOLUTE_TIMEOUT_MS, sessions } from './http/session.js';
 import { coreRoutes } from './modules/core/core.routes.js';
@@ -41,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const ctx = createContext(deps);
   app.locals.ctx = ctx;
+  // The label and tone of a status badge (views/partials/status-badge.ejs): the same for every request.
+  app.locals.statusBadge = statusBadge;
 
   // Express's last-resort handler prints stack traces unless its "env" is production. Ours
   // (errorHandler) answers every error, but should anything ever reach Express's, it says nothing.

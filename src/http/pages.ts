@@ -74,38 +74,120 @@ export function cleanQuery(q: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-export interface Criteria<T> {
+export interface Criteria<T, K extends string = never, O = never> {
   /** The parsed criteria (null when the query string is invalid: `errors` says why). */
   input: T | null;
   errors: Record<string, string>;
   /** The criteria as typed (the form's values). */
   values: Record<string, string>;
-  /** Were criteria given (anything but the page)? */
+  /** Were criteria given (anything but the page and the sort)? */
   searched: boolean;
   page: number;
-  /** The criteria as a query string, without the page: for the pager, the export, the "modify" link. */
+  /** The list's order (?sort=&dir=, see SortSpec); the list's default when none or an unknown one is asked. */
+  sort: Sorting<K, O>;
+  /** The criteria and the sort as a query string, without the page: for the pager, the export, the "modify" link. */
   query: string;
-  /** `base` with the criteria (the pager adds its page). */
+  /** `base` with the criteria and the sort (the pager adds its page). */
   url: (base: string) => string;
+  /** What the column headers need: the sorted column and, for each column, the link that sorts by it. */
+  sortLinks: (base: string) => SortLinks<K>;
 }
 
 /**
  * Parses a search page's query string once: the criteria for the list, the pager's links and the
- * export all come from here. `keys` limits the query to the criteria the page knows.
+ * export all come from here. `keys` limits the query to the criteria the page knows; `sort`
+ * gives the columns the list may be sorted by (?sort=<column>&dir=asc|desc).
  */
-export function searchCriteria<S extends z.ZodType>(schema: S, rawQuery: Record<string, unknown>, opts: { keys?: readonly string[] } = {}): Criteria<z.infer<S>> {
+export function searchCriteria<S extends z.ZodType, K extends string = never, O = never>(
+  schema: S,
+  rawQuery: Record<string, unknown>,
+  opts: { keys?: readonly string[]; sort?: SortSpec<K, O> } = {},
+): Criteria<z.infer<S>, K, O> {
   const all = cleanQuery(rawQuery);
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(all)) if (k !== 'page' && (!opts.keys || opts.keys.includes(k))) values[k] = v;
+  for (const [k, v] of Object.entries(all)) if (!RESERVED_KEYS.includes(k) && (!opts.keys || opts.keys.includes(k))) values[k] = v;
   const parsed = schema.safeParse(values);
+  const sort = opts.sort ? sortParam(opts.sort, all, values) : NO_SORT;
   const query = new URLSearchParams(values).toString();
+  const withSort = new URLSearchParams(values);
+  if (sort.explicit) {
+    withSort.set('sort', sort.column!);
+    withSort.set('dir', sort.dir);
+  }
+  const fullQuery = withSort.toString();
   return {
     input: parsed.success ? parsed.data : null,
     errors: parsed.success ? {} : fieldErrors(parsed.error),
     values,
     searched: Object.keys(values).length > 0,
     page: pageParam(rawQuery.page),
-    query,
-    url: (base) => (query ? `${base}?${query}` : base),
+    sort,
+    query: fullQuery,
+    url: (base) => (fullQuery ? `${base}?${fullQuery}` : base),
+    sortLinks: (base) => ({
+      column: sort.column,
+      dir: sort.dir,
+      explicit: sort.explicit,
+      href: (column) => {
+        // A click on the sorted column turns its order over; on another, sorts it ascending. Page 1.
+        const q = new URLSearchParams(query);
+        q.set('sort', column);
+        q.set('dir', column === sort.column && sort.dir === 'asc' ? 'desc' : 'asc');
+        return `${base}?${q.toString()}`;
+      },
+    }),
   };
+}
+
+// ───────────── sortable lists ─────────────
+
+export type SortDir = 'asc' | 'desc';
+/** Query-string keys that are not criteria: the page and the order. */
+const RESERVED_KEYS = ['page', 'sort', 'dir'];
+
+/**
+ * The columns a list may be sorted by (a whitelist: nothing typed reaches a query unless it is a
+ * key of `columns`), each with its order as the list's query takes it (Prisma orderBy entries or
+ * SQL fragments), the tie-breaker that makes every order stable (the id, in the same direction),
+ * and the column and direction the list's default order is, when it is one of them (its header is
+ * then marked as sorted; a function of the criteria when it depends on them, e.g. a ranked search).
+ */
+export interface SortSpec<K extends string, O> {
+  columns: Record<K, (dir: SortDir) => O[]>;
+  tieBreaker: (dir: SortDir) => O;
+  default?: { column: K; dir: SortDir } | ((values: Record<string, string>) => { column: K; dir: SortDir } | null);
+}
+
+export interface Sorting<K extends string, O> {
+  /** The column the list is sorted by (asked or default), null when its default order is none of the columns. */
+  column: K | null;
+  dir: SortDir;
+  /** Asked for in the query string (and kept in the pager's links). */
+  explicit: boolean;
+  /** The order to apply (the column's, then the tie-breaker), or null: the list's own default order. */
+  order: O[] | null;
+}
+
+export interface SortLinks<K extends string> {
+  column: K | null;
+  dir: SortDir;
+  /** Asked for (the filter forms then keep it: views/partials/sort-fields.ejs). */
+  explicit: boolean;
+  /** The list sorted by `column` (the criteria kept, first page). */
+  href: (column: K) => string;
+}
+
+const NO_SORT: Sorting<never, never> = { column: null, dir: 'asc', explicit: false, order: null };
+
+/** The ?sort=&dir= of a list, whitelisted by `spec`: an unknown column is the default order. */
+export function sortParam<K extends string, O>(spec: SortSpec<K, O>, query: Record<string, string>, values: Record<string, string> = {}): Sorting<K, O> {
+  const asked = query.sort;
+  const orderOf = (column: K, dir: SortDir) => [...spec.columns[column](dir), spec.tieBreaker(dir)];
+  if (asked && Object.hasOwn(spec.columns, asked)) {
+    const column = asked as K;
+    const dir: SortDir = query.dir === 'desc' ? 'desc' : 'asc';
+    return { column, dir, explicit: true, order: orderOf(column, dir) };
+  }
+  const d = typeof spec.default === 'function' ? spec.default(values) : spec.default;
+  return d ? { column: d.column, dir: d.dir, explicit: false, order: orderOf(d.column, d.dir) } : { column: null, dir: 'asc', explicit: false, order: null };
 }

@@ -51,6 +51,12 @@ export interface Transition<S extends string, A extends string, R, P extends str
   tone?: 'primary' | 'secondary' | 'danger';
 }
 
+/**
+ * How a state is shown: the colour of its badge (views/partials/status-badge.ejs, layout.css),
+ * the same for a state on every page.
+ */
+export type StatusTone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
+
 /** A date of the record by which something must happen, with the reminders that precede it. */
 export interface Deadline<S extends string, A extends string, R, To extends string = string> {
   /** While the record is in one of these states. */
@@ -70,6 +76,11 @@ export interface WorkflowDefinition<S extends string, A extends string, R extend
   entity: string;
   i18n: string;
   states: readonly S[];
+  /**
+   * The tone of each state's badge, declared once for every list and page that shows it (a
+   * workflow whose states are shown lists them all: tests/integration/badges.test.ts checks it).
+   */
+  tones?: Record<S, StatusTone>;
   parties: Record<P, PartyRule<R>>;
   transitions: readonly Transition<S, A, R, P, N, To>[];
   /** The schemas of the forms that transitions need, by name. */
@@ -150,6 +161,10 @@ export class Workflow<S extends string, A extends string, R extends { status: S 
 
   stateLabel(state: S): string {
     return `${this.def.i18n}.status.${state}`;
+  }
+
+  stateTone(state: S): StatusTone {
+    return this.def.tones?.[state] ?? 'neutral';
   }
 
   actionLabel(action: A): string {

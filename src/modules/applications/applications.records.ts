@@ -1,6 +1,7 @@
 import { hasCentreRight } from '../../authz/centres.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { SortSpec } from '../../http/pages.js';
 import { answeredEvents } from '../offers/offers.disclosure.js';
 import { partyOf, type ApplicationParty, type ApplicationRecord } from './applications.workflow.js';
 
@@ -91,3 +92,16 @@ export const mailSelect = {
   organisation: { select: { legalName: true } },
   student: { select: { studyYearId: true, studyYear: { select: { centreId: true } }, user: { select: { id: true, email: true, firstName: true, lastName: true, locale: true, active: true } } } },
 } satisfies Prisma.ApplicationSelect;
+
+/** The school's list's sortable columns (?sort=&dir=); newest first by default. */
+export const SCHOOL_SORT: SortSpec<'date' | 'student' | 'offer' | 'organisation' | 'status', Prisma.ApplicationOrderByWithRelationInput> = {
+  columns: {
+    date: (dir) => [{ createdAt: dir }],
+    student: (dir) => [{ student: { user: { lastName: dir } } }, { student: { user: { firstName: dir } } }],
+    offer: (dir) => [{ offer: { title: dir } }],
+    organisation: (dir) => [{ organisation: { normalizedName: dir } }],
+    status: (dir) => [{ status: dir }],
+  },
+  tieBreaker: (dir) => ({ id: dir }),
+  default: { column: 'date', dir: 'desc' },
+};

@@ -14,6 +14,7 @@ import { academicYearLabels, academicYearNamed } from '../institutions/academic-
 import { instantsOf } from '../../time/academic-year.js';
 import { todayIn } from '../../time/calendar.js';
 import { COMPANY_STATUS_FILTERS, COMPANY_TABS } from './applications.filters.js';
+import { SCHOOL_SORT } from './applications.records.js';
 import { APPLICATION_WORKFLOW } from './applications.workflow.js';
 
 const applySchema = z.object({
@@ -145,12 +146,12 @@ export function applicationsRoutes(ctx: Ctx) {
   // ───────────── the school ─────────────
 
   r.get('/school', allow('applications.school'), async (req, res) => {
-    const c = searchCriteria(schoolSchema, req.query, { keys: ['status', 'year'] });
+    const c = searchCriteria(schoolSchema, req.query, { keys: ['status', 'year'], sort: SCHOOL_SORT });
     const status = c.input?.status ?? null;
     const year = c.input?.year ? await academicYearNamed(ctx.db, c.input.year) : null;
-    const list = await svc.schoolList(req.actor!, c.page, status, year ? instantsOf(year) : null);
+    const list = await svc.schoolList(req.actor!, c.page, status, year ? instantsOf(year) : null, c.sort.order);
     const years = await academicYearLabels(ctx.db, todayIn(req.now), year?.label);
-    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, year: year?.label ?? '', years, baseUrl: c.url('/applications/school'), ...list });
+    res.render('applications/school', { title: req.t('applications.school.title'), status, statuses: STATES, year: year?.label ?? '', years, ...list, baseUrl: c.url('/applications/school'), sorting: c.sortLinks('/applications/school') });
   });
 
   // ───────────── one application ─────────────

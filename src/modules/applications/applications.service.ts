@@ -255,12 +255,13 @@ export class ApplicationService extends Service {
     return this.db.application.count({ where: { AND: [companyApplicationsWhere(actor), this.tabWhere(tab)] } });
   }
 
-  /** `sent`: the instants of an academic year (the applications sent during it). */
-  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null, sent: { gte: Date; lt: Date } | null = null) {
+  /** `sent`: the instants of an academic year (the applications sent during it); `order`: a sort of the list's whitelist. */
+  async schoolList(actor: Actor, page: number, status: ApplicationStatus | null, sent: { gte: Date; lt: Date } | null = null, order?: Prisma.ApplicationOrderByWithRelationInput[] | null) {
     const where: Prisma.ApplicationWhereInput = { AND: [schoolApplicationsWhere(actor), status ? { status } : {}, sent ? { createdAt: sent } : {}] };
     const total = await this.db.application.count({ where });
     const p = pager(page, total);
-    const rows = await this.db.application.findMany({ where, include: listInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: p.skip, take: p.size });
+    const orderBy = order ?? [{ createdAt: 'desc' }, { id: 'desc' }];
+    const rows = await this.db.application.findMany({ where, include: listInclude, orderBy, skip: p.skip, take: p.size });
     return { rows, pager: p };
   }
 

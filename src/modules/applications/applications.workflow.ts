@@ -33,6 +33,8 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
   entity: 'Application',
   i18n: 'applications',
   states: Object.values(ApplicationStatus),
+  // Sent (awaiting the company): info; read: neutral; an interview to prepare: warning; "Satisfaite": success.
+  tones: { SENT: 'info', READ: 'neutral', INTERVIEW: 'warning', ACCEPTED: 'success', CANCELLED: 'danger' },
   parties: {
     student: (actor: Actor | null, a: ApplicationRecord) => !!actor?.student && actor.student.profileId === a.studentId,
     company: (actor, a) => !!actor?.companies.some((c) => c.organisationId === a.organisationId && (c.role === 'ADMIN' || a.offerAuthorId === actor.id)),

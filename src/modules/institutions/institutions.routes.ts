@@ -3,7 +3,8 @@ import { allow } from '../../authz/guard.js';
 import { act } from '../../http/act.js';
 import { flash, formPage } from '../../http/forms.js';
 import { newRouter } from '../../http/router.js';
-import { academicYearSchema, CENTRE_DEFAULTS, centreCreateSchema, institutionSchema, programmeSchema, studyYearSchema } from './institutions.schemas.js';
+import { academicYearSchema, CENTRE_DEFAULTS, CENTRE_SORT, centreCreateSchema, INSTITUTION_SORT, institutionSchema, noCriteria, programmeSchema, studyYearSchema } from './institutions.schemas.js';
+import { searchCriteria } from '../../http/pages.js';
 import { idParam, isoDate, pageParam } from '../../http/pagination.js';
 
 // Platform administration of reference data: institutions, programmes, study years, academic
@@ -15,8 +16,9 @@ export function institutionsRoutes(ctx: Ctx) {
   // ───────────── institutions ─────────────
 
   r.get('/institutions', allow('reference.manage'), async (req, res) => {
-    const { items, pager } = await svc.listInstitutions(pageParam(req.query.page));
-    res.render('admin/institutions/index', { title: req.t('admin.institutions.title'), items, pager, baseUrl: '/admin/institutions' });
+    const c = searchCriteria(noCriteria, req.query, { keys: [], sort: INSTITUTION_SORT });
+    const { items, pager } = await svc.listInstitutions(c.page, c.sort.order);
+    res.render('admin/institutions/index', { title: req.t('admin.institutions.title'), items, pager, baseUrl: c.url('/admin/institutions'), sorting: c.sortLinks('/admin/institutions') });
   });
 
   formPage(r, '/institutions/new', 'reference.manage', {
@@ -183,8 +185,9 @@ export function institutionsRoutes(ctx: Ctx) {
   // ───────────── management centres ─────────────
 
   r.get('/centres', allow('reference.manage'), async (req, res) => {
-    const { items, pager } = await svc.listCentres(pageParam(req.query.page));
-    res.render('admin/centres/index', { title: req.t('admin.centres.title'), items, pager, baseUrl: '/admin/centres' });
+    const c = searchCriteria(noCriteria, req.query, { keys: [], sort: CENTRE_SORT });
+    const { items, pager } = await svc.listCentres(c.page, c.sort.order);
+    res.render('admin/centres/index', { title: req.t('admin.centres.title'), items, pager, baseUrl: c.url('/admin/centres'), sorting: c.sortLinks('/admin/centres') });
   });
 
   formPage(r, '/centres/new', 'reference.manage', {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { SortSpec } from '../../http/pages.js';
 import { f } from '../../http/validate.js';
 import { valuesOf } from '../../nomenclatures/index.js';
 
@@ -136,3 +138,30 @@ export const staffAddSchema = z.object({
   ...staffFields,
 });
 export type StaffAddInput = z.infer<typeof staffAddSchema>;
+
+/** No criteria but the order: the admin lists' query strings carry only ?sort=&dir= and ?page=. */
+export const noCriteria = z.object({});
+
+/** The institutions' sortable columns; by name by default. */
+export const INSTITUTION_SORT: SortSpec<'code' | 'name' | 'city' | 'programmes' | 'centres', Prisma.InstitutionOrderByWithRelationInput> = {
+  columns: {
+    code: (dir) => [{ code: dir }],
+    name: (dir) => [{ name: dir }],
+    city: (dir) => [{ city: dir }, { country: dir }],
+    programmes: (dir) => [{ programmes: { _count: dir } }],
+    centres: (dir) => [{ centres: { _count: dir } }],
+  },
+  tieBreaker: (dir) => ({ id: dir }),
+  default: { column: 'name', dir: 'asc' },
+};
+
+/** The centres' sortable columns; by name by default. */
+export const CENTRE_SORT: SortSpec<'name' | 'institution' | 'kind', Prisma.ManagementCentreOrderByWithRelationInput> = {
+  columns: {
+    name: (dir) => [{ name: dir }],
+    institution: (dir) => [{ institution: { name: dir } }, { name: dir }],
+    kind: (dir) => [{ kind: dir }, { name: dir }],
+  },
+  tieBreaker: (dir) => ({ id: dir }),
+  default: { column: 'name', dir: 'asc' },
+};

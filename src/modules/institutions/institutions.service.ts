@@ -1,6 +1,7 @@
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import type { Tx } from '../../db/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { AcademicYearInput, CentreCreateInput, InstitutionInput, ProgrammeInput, StudyYearInput } from './institutions.schemas.js';
 import { pager } from '../../http/pagination.js';
@@ -20,11 +21,12 @@ export class ReferenceService extends Service {
 
   // ───────────── institutions ─────────────
 
-  async listInstitutions(page: number) {
+  /** One page of the institutions, in `order` (INSTITUTION_SORT; by name by default). */
+  async listInstitutions(page: number, order?: Prisma.InstitutionOrderByWithRelationInput[] | null) {
     const total = await this.db.institution.count();
     const p = pager(page, total);
     const items = await this.db.institution.findMany({
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      orderBy: order ?? [{ name: 'asc' }, { id: 'asc' }],
       skip: p.skip,
       take: p.size,
       select: { id: true, code: true, name: true, city: true, country: true, _count: { select: { programmes: true, centres: true } } },
@@ -239,11 +241,12 @@ export class ReferenceService extends Service {
     return this.db.institution.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, code: true, name: true } });
   }
 
-  async listCentres(page: number) {
+  /** One page of the centres, in `order` (CENTRE_SORT; by name by default). */
+  async listCentres(page: number, order?: Prisma.ManagementCentreOrderByWithRelationInput[] | null) {
     const total = await this.db.managementCentre.count();
     const p = pager(page, total);
     const items = await this.db.managementCentre.findMany({
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      orderBy: order ?? [{ name: 'asc' }, { id: 'asc' }],
       skip: p.skip,
       take: p.size,
       include: { institution: { select: { id: true, code: true, name: true } } },

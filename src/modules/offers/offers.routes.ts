@@ -17,6 +17,7 @@ import { countryName } from '../organisations/organisations.view.js';
 import { organisationPicker } from './offers.picker.js';
 import { ADVANCED_SEARCH_FIELDS, browseSchema, MANAGE_LIST_KEYS, manageListSchema, offerSchema, reasonSchema, shortOfferFormSchema, staffSearchSchema } from './offers.schemas.js';
 import type { OfferDetail } from './offers.service.js';
+import { STAFF_SORT } from './offers.search.js';
 import { DIFFUSION_MONTHS, OFFER_WORKFLOW, offerActionPermission, type OfferRef } from './offers.workflow.js';
 import type { Actor } from '../../authz/actor.js';
 
@@ -139,14 +140,16 @@ export function offersRoutes(ctx: Ctx) {
   });
 
   r.get('/search', allow('offers.staffSearch'), async (req, res) => {
-    const c = searchCriteria(staffSearchSchema, req.query);
+    const c = searchCriteria(staffSearchSchema, req.query, { sort: STAFF_SORT });
     res.render('offers/search', {
       title: req.t('offers.search.title'),
       // As in the guide, a new search starts on the diffused offers of France.
       values: c.searched ? c.values : { diffused: 'on', country: 'FR' },
       advanced: ADVANCED_SEARCH_FIELDS.some((k) => k in c.values),
-      result: c.searched ? await svc.staffSearch(req.actor!, c.input!, c.page) : null,
+      // A column chosen by the user replaces the default order (and the keywords' rank).
+      result: c.searched ? await svc.staffSearch(req.actor!, c.input!, c.page, c.sort.explicit ? c.sort.order : null) : null,
       baseUrl: c.url('/offers/search'),
+      sorting: c.sortLinks('/offers/search'),
       ...choiceLists(req),
       structureTypeOptions: organisationOptions(req).structureTypeOptions,
     });

@@ -5,6 +5,7 @@
 // on the offer `o`; the page's rows are then read through Prisma in the order found here.
 import type { Db } from '../../db/client.js';
 import { Prisma, type OfferKind, type OfferStatus } from '../../generated/prisma/client.js';
+import type { SortDir, SortSpec } from '../../http/pages.js';
 import { PAGE_SIZE, pager, type Pager } from '../../http/pagination.js';
 import { normalizeName } from '../organisations/identifiers.js';
 import { CalendarDate, startOf } from '../../time/calendar.js';
@@ -138,8 +139,9 @@ function staffConditions(input: StaffSearchInput, kw: Keywords): Prisma.Sql[] {
  * pass (a ranked list reads every match anyway; an unranked one from an index, see the
  * search_speed migration); `columns` and `joins` are read for the page's rows only.
  */
-async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[]; kw: string | null; order: Prisma.Sql; columns: Prisma.Sql; joins: Prisma.Sql }, page: number) {
+async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[]; kw: string | null; order: Prisma.Sql; columns: Prisma.Sql; joins: Prisma.Sql; sorted?: Prisma.Sql | null }, page: number) {
   const where = Prisma.join([q.scope, ...q.conditions], ' AND ');
+  if (q.sorted) return sortedPageOf<T>(db, where, { ...q, sorted: q.sorted }, page);
   // Weights {D, C, B, A}: the field a word is found in counts more than finding it twice (stem
   // and written form) in a lesser one.
   const rank = q.kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${q.kw}::tsquery)` : null;
@@ -161,7 +163,42 @@ async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[
   return { items: rows.map(({ total: _, ...row }) => row as T), pager: pager(p.page, total) };
 }
 
+/**
+ * A page in a column's order chosen by the user (STAFF_SORT): the matches counted, then the page
+ * read in that order with its joins (an index on the column serves it, e.g. "titleKey": a page
+ * of 25, not every match sorted as a window count over them would need).
+ */
+async function sortedPageOf<T>(db: Db, where: Prisma.Sql, q: { sorted: Prisma.Sql; columns: Prisma.Sql; joins: Prisma.Sql }, page: number) {
+  const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Offer" o WHERE ${where}`;
+  const p = pager(page, n);
+  const items = n ? await db.$queryRaw<T[]>`SELECT ${q.columns} FROM "Offer" o ${q.joins} WHERE ${where} ORDER BY ${q.sorted} LIMIT ${p.size} OFFSET ${p.skip}` : [];
+  return { items, pager: p };
+}
+
 const ORGANISATION = Prisma.sql`JOIN "Organisation" g ON g.id = o."organisationId"`;
+
+const dirSql = (dir: SortDir) => Prisma.raw(dir === 'desc' ? 'DESC' : 'ASC');
+/** A column's order; `nullable` ones keep their empty values last both ways. */
+const byColumn = (column: string, nullable = false) => (dir: SortDir) => [Prisma.sql`${Prisma.raw(column)} ${dirSql(dir)}${Prisma.raw(nullable ? ' NULLS LAST' : '')}`];
+
+/**
+ * The staff search's sortable columns (?sort=&dir=), as SQL on the offer `o`, its organisation
+ * `g` and its centre `c` (the list's joins). By default the highest number first, unless keywords
+ * rank the list.
+ */
+export const STAFF_SORT: SortSpec<'number' | 'title' | 'organisation' | 'kind' | 'status' | 'place' | 'centre', Prisma.Sql> = {
+  columns: {
+    number: byColumn('o.id'),
+    title: byColumn('o."titleKey"'),
+    organisation: byColumn('g."normalizedName"'),
+    kind: byColumn('o.kind'),
+    status: byColumn('o.status'),
+    place: (dir) => [...byColumn('o."postalCode"', true)(dir), ...byColumn('o."cityKey"', true)(dir)],
+    centre: byColumn('c.name', true),
+  },
+  tieBreaker: (dir) => Prisma.sql`o.id ${dirSql(dir)}`,
+  default: (values) => (values.q ? null : { column: 'number', dir: 'desc' }),
+};
 
 /** The student's list: visible offers (`visible`, see offers.visibility.ts), newest diffusion first. */
 export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInput, page: number) {
@@ -179,8 +216,8 @@ export async function browseOffers(db: Db, visible: Prisma.Sql, input: BrowseInp
   return { items: items.map(({ legalName, ...o }) => ({ ...o, organisation: { legalName } })), pager: p };
 }
 
-/** The staff search within the actor's reach (`reach`), highest number first. */
-export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number) {
+/** The staff search within the actor's reach (`reach`), highest number first or in `sorted` order (STAFF_SORT). */
+export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearchInput, page: number, sorted: Prisma.Sql[] | null = null) {
   const kw = await keywords(db, input);
   const { items, pager: p } = await pageOf<{
     id: number; title: string; kind: OfferKind; status: OfferStatus; city: string | null; postalCode: string | null; fromCompany: boolean; publishUntil: Date | null; legalName: string; centreName: string | null;
@@ -191,6 +228,7 @@ export async function searchOffers(db: Db, reach: Prisma.Sql, input: StaffSearch
     order: Prisma.sql`o.id DESC`,
     columns: Prisma.sql`o.id, o.title, o.kind::text AS kind, o.status::text AS status, o.city, o."postalCode", o."fromCompany", o."publishUntil", g."legalName", c.name AS "centreName"`,
     joins: Prisma.sql`${ORGANISATION} LEFT JOIN "ManagementCentre" c ON c.id = o."centreId"`,
+    sorted: sorted ? Prisma.join(sorted, ', ') : null,
   }, page);
   return { items: items.map(({ legalName, centreName, ...o }) => ({ ...o, organisation: { legalName }, centre: centreName === null ? null : { name: centreName } })), pager: p };
 }

@@ -85,8 +85,8 @@ export class OfferService extends Service {
     });
   }
 
-  async staffSearch(actor: Actor, input: StaffSearchInput, page: number) {
-    return searchOffers(this.db, reachSql(actor), input, page);
+  async staffSearch(actor: Actor, input: StaffSearchInput, page: number, sorted: Prisma.Sql[] | null = null) {
+    return searchOffers(this.db, reachSql(actor), input, page, sorted);
   }
 
   // ───────────── creation ─────────────

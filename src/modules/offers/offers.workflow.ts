@@ -64,6 +64,8 @@ export const OFFER_WORKFLOW = defineWorkflow({
   entity: 'Offer',
   i18n: 'offers',
   states,
+  // Waiting for someone: warning; diffused: success; over or set aside: neutral; cancelled: danger.
+  tones: { DRAFT: 'neutral', PENDING_COMPANY: 'warning', PENDING_SCHOOL: 'warning', PUBLISHED: 'success', EXPIRED: 'neutral', FILLED: 'info', CANCELLED: 'danger', ARCHIVED: 'neutral' },
   parties: {
     authorContact: isAuthorContact,
     companyAdmin: isCompanyAdmin,

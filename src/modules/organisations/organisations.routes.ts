@@ -20,6 +20,7 @@ import {
   type SearchInput,
   type SearchMode,
 } from './organisations.schemas.js';
+import { RESULT_SORT } from './organisations.search.js';
 import { DuplicateError } from './organisations.service.js';
 import { activityOptions, countryName } from './organisations.view.js';
 import { verificationQueueRoutes } from './queue.routes.js';
@@ -67,11 +68,11 @@ export function organisationsRoutes(ctx: Ctx) {
   r.get('/', allow('organisations.search'), async (req, res) => {
     const { by, ...rest } = req.query;
     const mode: SearchMode = (SEARCH_MODES as readonly string[]).includes(qs(by)) ? (qs(by) as SearchMode) : 'name';
-    const criteria = searchCriteria(searchSchemas[mode], { by: mode, ...rest }, { keys: ['by', ...SEARCH_FIELDS[mode]] });
+    const criteria = searchCriteria(searchSchemas[mode], { by: mode, ...rest }, { keys: ['by', ...SEARCH_FIELDS[mode]], sort: RESULT_SORT });
     // A mode's form counts as sent as soon as one of its fields is in the query, even empty.
     const submitted = SEARCH_FIELDS[mode].some((k) => k in req.query);
     const input = submitted && criteria.input ? ({ mode, ...criteria.input } as SearchInput) : null;
-    const results = input ? await svc.search(input, criteria.page) : null;
+    const results = input ? await svc.search(input, criteria.page, criteria.sort.order ?? undefined) : null;
     const { values, errors } = submitted ? criteria : { values: criteria.values, errors: {} };
     res.status(Object.keys(errors).length ? 422 : 200).render('organisations/search', {
       title: req.t('organisations.search.title'),
@@ -79,10 +80,9 @@ export function organisationsRoutes(ctx: Ctx) {
       modes: SEARCH_MODES,
       values,
       errors,
-      results,
-      items: results?.items ?? [],
-      pager: results?.pager,
+      ...{ results, items: results?.items ?? [], pager: results?.pager },
       baseUrl: criteria.url('/organisations'),
+      sorting: criteria.sortLinks('/organisations'),
       canCreate: can(req.actor, 'organisations.create'),
       createHref: createHref(input),
       ...(mode === 'activity' ? activityOptions(values.section?.toUpperCase() ?? '', values.division ?? '') : {}),

@@ -1,8 +1,9 @@
 // The directory search, one mode per tab (management-centre guide §4): legal name (+ département),
 // SIRET, NAF activity, phone or fax, address, service (+ département). Every mode pages its results
-// 25 at a time, ordered by name.
+// 25 at a time, ordered by name unless another column is chosen (RESULT_SORT).
 import type { DbOrTx } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import type { SortDir, SortSpec } from '../../http/pages.js';
 import { pager } from '../../http/pagination.js';
 import { NAF_SECTIONS, normalizeName } from './identifiers.js';
 import type { SearchInput } from './organisations.schemas.js';
@@ -86,12 +87,29 @@ function addressConditions(input: Extract<SearchInput, { mode: 'address' }>): Pr
   return conds;
 }
 
-export async function searchOrganisations(db: DbOrTx, input: SearchInput, page: number) {
+/** A column of the results' order: both forms of the search (Prisma and SQL) read it. */
+type OrderColumn = { column: 'normalizedName' | 'postalCode' | 'city' | 'country' | 'id'; dir: SortDir };
+
+/** The results' sortable columns (?sort=&dir=); by name by default. SIRET is an identifier, not an order. */
+export const RESULT_SORT: SortSpec<'name' | 'postalCode' | 'city' | 'country', OrderColumn> = {
+  columns: {
+    name: (dir) => [{ column: 'normalizedName', dir }],
+    postalCode: (dir) => [{ column: 'postalCode', dir }],
+    city: (dir) => [{ column: 'city', dir }],
+    country: (dir) => [{ column: 'country', dir }],
+  },
+  tieBreaker: (dir) => ({ column: 'id', dir }),
+  default: { column: 'name', dir: 'asc' },
+};
+const BY_NAME: OrderColumn[] = [{ column: 'normalizedName', dir: 'asc' }, { column: 'id', dir: 'asc' }];
+
+export async function searchOrganisations(db: DbOrTx, input: SearchInput, page: number, order: OrderColumn[] = BY_NAME) {
   if (input.mode === 'address') {
+    const orderBy = Prisma.join(order.map((o) => Prisma.raw(`"${o.column}" ${o.dir === 'desc' ? 'DESC' : 'ASC'}`)), ', ');
     const where = Prisma.join(addressConditions(input), ' AND ');
     const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Organisation" WHERE ${where}`;
     const p = pager(page, n);
-    const ids = (await db.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE ${where} ORDER BY "normalizedName", id LIMIT ${p.size} OFFSET ${p.skip}`).map((r) => r.id);
+    const ids = (await db.$queryRaw<{ id: number }[]>`SELECT id FROM "Organisation" WHERE ${where} ORDER BY ${orderBy} LIMIT ${p.size} OFFSET ${p.skip}`).map((r) => r.id);
     const rows = await db.organisation.findMany({ where: { id: { in: ids } }, select: RESULT_SELECT });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return { items: ids.map((id) => byId.get(id)).filter((r): r is ResultRow => !!r), pager: p };
@@ -99,6 +117,6 @@ export async function searchOrganisations(db: DbOrTx, input: SearchInput, page: 
   const where = whereFor(input);
   const total = await db.organisation.count({ where });
   const p = pager(page, total);
-  const items = await db.organisation.findMany({ where, orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }], skip: p.skip, take: p.size, select: RESULT_SELECT });
+  const items = await db.organisation.findMany({ where, orderBy: order.map((o) => ({ [o.column]: o.dir })), skip: p.skip, take: p.size, select: RESULT_SELECT });
   return { items, pager: p };
 }

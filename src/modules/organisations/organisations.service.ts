@@ -77,8 +77,8 @@ export class OrganisationService extends Service {
     throw notFound();
   }
 
-  async search(input: SearchInput, page: number) {
-    return searchOrganisations(this.db, input, page);
+  async search(input: SearchInput, page: number, order?: Parameters<typeof searchOrganisations>[3]) {
+    return searchOrganisations(this.db, input, page, order);
   }
 
   /** The detail page: every field, the NAF label and section, services with their contacts, history. */

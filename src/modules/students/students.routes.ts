@@ -12,7 +12,7 @@ import { textLimits } from '../../http/validate.js';
 import { todayIn } from '../../time/calendar.js';
 import { formatNir } from './nir.js';
 import { studentImportRoutes } from './students.import.routes.js';
-import { LIST_KEYS, listSchema, profileSchema, registrationSchema, staffStudentSchema } from './students.schemas.js';
+import { LIST_KEYS, LIST_SORT, listSchema, profileSchema, registrationSchema, staffStudentSchema } from './students.schemas.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -72,12 +72,15 @@ export function studentsRoutes(ctx: Ctx) {
 
   // ───────────── staff: list ─────────────
 
-  // The criteria stay in the query string (`q`, `year`), for the pager and for bookmarks.
+  // The criteria and the order stay in the query string (`q`, `year`, `sort`, `dir`), for the pager and for bookmarks.
   r.get('/students', allow('students.view'), async (req, res) => {
-    const criteria = searchCriteria(listSchema, req.query as Record<string, unknown>, { keys: LIST_KEYS });
+    const criteria = searchCriteria(listSchema, req.query as Record<string, unknown>, { keys: LIST_KEYS, sort: LIST_SORT });
     const filters = criteria.input ?? { q: '', studyYearId: null };
-    const [{ items, pager }, yearGroups] = await Promise.all([svc.list(req.actor!, filters, criteria.page), svc.yearGroups(req.actor!, 'READ')]);
-    res.render('students/index', { title: req.t('students.list.title'), items, pager, filters, yearGroups, filtered: criteria.searched, baseUrl: criteria.url('/students') });
+    const [{ items, pager }, yearGroups] = await Promise.all([svc.list(req.actor!, filters, criteria.page, criteria.sort.order), svc.yearGroups(req.actor!, 'READ')]);
+    res.render('students/index', {
+      title: req.t('students.list.title'), items, pager, filters, yearGroups, filtered: criteria.searched,
+      baseUrl: criteria.url('/students'), sorting: criteria.sortLinks('/students'),
+    });
   });
 
   // ───────────── staff: create ─────────────

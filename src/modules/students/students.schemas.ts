@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { SortSpec } from '../../http/pages.js';
 import { f } from '../../http/validate.js';
 import { valuesOf } from '../../nomenclatures/index.js';
 import { CalendarDate } from '../../time/calendar.js';
@@ -108,3 +110,16 @@ export const listSchema = z
   }));
 export const LIST_KEYS = ['q', 'year'] as const;
 export type ListFilters = z.infer<typeof listSchema>;
+
+/** The list's sortable columns (?sort=&dir=); by default by name, A to Z. */
+export const LIST_SORT: SortSpec<'name' | 'number' | 'email' | 'year' | 'centre', Prisma.StudentProfileOrderByWithRelationInput> = {
+  columns: {
+    name: (dir) => [{ user: { lastName: dir } }, { user: { firstName: dir } }],
+    number: (dir) => [{ studentNumber: dir }],
+    email: (dir) => [{ user: { email: dir } }],
+    year: (dir) => [{ studyYear: { name: dir } }],
+    centre: (dir) => [{ studyYear: { centre: { name: dir } } }],
+  },
+  tieBreaker: (dir) => ({ id: dir }),
+  default: { column: 'name', dir: 'asc' },
+};

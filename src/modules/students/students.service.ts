@@ -260,7 +260,8 @@ export class StudentService extends Service {
 
   // ───────────── staff: list and record ─────────────
 
-  async list(actor: Actor, filters: ListFilters, page: number) {
+  /** One page of the students in reach, in `order` (see LIST_SORT; by name by default). */
+  async list(actor: Actor, filters: ListFilters, page: number, order?: Prisma.StudentProfileOrderByWithRelationInput[] | null) {
     const and: Prisma.StudentProfileWhereInput[] = [actor.isPlatformAdmin ? {} : { studyYear: yearsWith(actor, 'READ') }];
     if (filters.studyYearId) and.push({ studyYearId: filters.studyYearId });
     for (const word of filters.q.split(/\s+/).filter(Boolean).slice(0, 5)) {
@@ -272,7 +273,7 @@ export class StudentService extends Service {
     const p = pager(page, total);
     const items = await this.db.studentProfile.findMany({
       where,
-      orderBy: [{ user: { lastName: 'asc' } }, { user: { firstName: 'asc' } }, { id: 'asc' }],
+      orderBy: order ?? [{ user: { lastName: 'asc' } }, { user: { firstName: 'asc' } }, { id: 'asc' }],
       skip: p.skip,
       take: p.size,
       select: {
