@@ -1,4 +1,3 @@
-import ejs from 'ejs';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import passport from 'passport';
@@ -12,7 +11,7 @@ import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
-import { nameErrorSummary } from './http/error-summary.js';
+import { useViews } from './http/views.js';
 import { cleanInput } from './http/input.js';
 import { localeMiddleware, requestId, viewLocals } from './http/locals.js';
 import { statusBadge } from './http/status.js';
@@ -49,18 +48,8 @@ export function createApp(deps: AppDeps): Express {
   // (errorHandler) answers every error, but should anything ever reach Express's, it says nothing.
   app.set('env', 'production');
   app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
-  app.set('view engine', 'ejs');
-  app.set('views', path.join(ROOT, 'views'));
-  // Compiled views are kept (Express otherwise looks each view up on disk, synchronously, and
-  // recompiles it on every render); only development reads an edited view at once.
-  app.set('view cache', !config.VIEWS_RELOAD);
-  // Includes name their file from the views folder ('/partials/field'): found without a disk
-  // lookup at each include (a relative include costs an existsSync per call, cache or not).
-  const views = path.join(ROOT, 'views');
-  app.engine('ejs', (file: string, data: object, done: (err: Error | null, html?: string) => void) => {
-    // The error summary names its fields from their labels, rendered after it (error-summary.ts).
-    ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: app.enabled('view cache') }, (err, html) => done(err, html && nameErrorSummary(html)));
-  });
+  // Only development reads an edited view at once.
+  useViews(app, { cache: !config.VIEWS_RELOAD });
   app.disable('x-powered-by');
 
   app.use(requestId(ctx.clock));

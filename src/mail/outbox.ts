@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { formatters } from '../i18n/format.js';
 import { translator, type LocaleCode } from '../i18n/index.js';
 import { notifyOutbox } from './notify.js';
+import { VIEWS_DIR } from '../http/views.js';
 
 export const EMAIL_VIEWS = path.resolve(import.meta.dirname, '../../views/emails');
 
@@ -22,8 +23,8 @@ export async function renderEmail(template: string, locale: LocaleCode, data: Re
   // The same formatters as the pages: one style of date everywhere ("1 mars 2027").
   const locals = { ...data, t, locale, fmt: formatters(locale) };
   const [html, text] = await Promise.all([
-    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false, cache: true }),
-    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, cache: true, escape: (s: unknown) => String(s ?? '') }),
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.html.ejs`), locals, { async: false, cache: true, root: VIEWS_DIR }),
+    ejs.renderFile(path.join(EMAIL_VIEWS, `${template}.text.ejs`), locals, { async: false, cache: true, root: VIEWS_DIR, escape: (s: unknown) => String(s ?? '') }),
   ]);
   return { subject: t(`mail.${template}.subject`, data as Record<string, string>), html, text };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { closeApp, createApp, ROOT } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import { errorHandler } from '../../src/http/errors.js';
+import { useViews } from '../../src/http/views.js';
 import { localeMiddleware, requestId } from '../../src/http/locals.js';
 import { systemClock } from '../../src/time/clock.js';
 import { testConfig } from '../helpers/app.js';
@@ -13,8 +14,7 @@ import { testDatabaseUrl, testDb } from '../helpers/db.js';
 // The app's own error handler and views, around routes that fail on purpose.
 function failingApp() {
   const app = express();
-  app.set('view engine', 'ejs');
-  app.set('views', path.join(ROOT, 'views'));
+  useViews(app, { cache: false });
   app.use(requestId(systemClock), localeMiddleware, (req, res, next) => {
     Object.assign(res.locals, { t: req.t, msg: req.t, locale: 'fr', actor: null, nav: { sections: [], items: [] }, flash: [], currentPath: req.path, csrfToken: 'x', errors: {}, values: {} });
     next();
