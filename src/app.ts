@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import passport from 'passport';
+import { Passport } from 'passport';
 import path from 'node:path';
 import type pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
@@ -96,6 +96,9 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  // One authenticator per app, never the module's: its deserializer holds this app's database
+  // (a second app in the process, as the bench makes, would otherwise read through the first's).
+  const passport = new Passport();
   configurePassport(passport, deps.db);
   app.use(passport.initialize());
   app.use(passport.session());
