@@ -81,6 +81,8 @@ export interface WorkflowDefinition<S extends string, A extends string, R extend
    * workflow whose states are shown lists them all: tests/integration/badges.test.ts checks it).
    */
   tones?: Record<S, StatusTone>;
+  /** The icon of an action's button (views/partials/icon.ejs), when it has one: the same gesture, the same icon. */
+  icons?: Partial<Record<A, string>>;
   parties: Record<P, PartyRule<R>>;
   transitions: readonly Transition<S, A, R, P, N, To>[];
   /** The schemas of the forms that transitions need, by name. */
@@ -99,6 +101,7 @@ export interface ActionView<A extends string = string, N extends string = string
   needs: N | null;
   page: boolean;
   tone: 'primary' | 'secondary' | 'danger';
+  icon: string | null;
 }
 
 export type Check<T> = { ok: true; transition: T } | { ok: false; reason: 'state' | 'role' };
@@ -204,7 +207,7 @@ export class Workflow<S extends string, A extends string, R extends { status: S 
     const out = new Map<A, ActionView<A, N>>();
     for (const t of this.def.transitions) {
       if (t.automatic || out.has(t.action) || !t.from.includes(record.status) || !this.allows(t, actor, record)) continue;
-      out.set(t.action, { action: t.action, label: this.actionLabel(t.action), needs: t.needs ?? null, page: !!t.page, tone: t.tone ?? 'secondary' });
+      out.set(t.action, { action: t.action, label: this.actionLabel(t.action), needs: t.needs ?? null, page: !!t.page, tone: t.tone ?? 'secondary', icon: this.def.icons?.[t.action] ?? null });
     }
     return [...out.values()];
   }

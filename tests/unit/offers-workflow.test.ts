@@ -108,7 +108,7 @@ describe('offers workflow (real actors)', () => {
 
   it('describes the forms and tones of the buttons', () => {
     const views = OFFER_WORKFLOW.availableActions(writer, offer('PENDING_SCHOOL', true));
-    expect(views.find((v) => v.action === 'approve')).toEqual({ action: 'approve', label: 'offers.action.approve', needs: 'period', page: false, tone: 'primary' });
+    expect(views.find((v) => v.action === 'approve')).toEqual({ action: 'approve', label: 'offers.action.approve', needs: 'period', page: false, tone: 'primary', icon: 'validate' });
     expect(views.find((v) => v.action === 'reject')).toMatchObject({ needs: 'reason', tone: 'danger' });
     expect(views.find((v) => v.action === 'transfer')).toMatchObject({ needs: 'centre', tone: 'secondary' });
     expect(OFFER_WORKFLOW.availableActions(admin, offer('DRAFT', true)).find((v) => v.action === 'edit')).toMatchObject({ page: true, needs: null });

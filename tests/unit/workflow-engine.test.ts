@@ -20,6 +20,7 @@ const DOC = defineWorkflow({
     system: (a: Actor | null) => a === null,
   },
   forms: { reason: z.object({ reason: z.string().min(1, 'errors.field.required') }) },
+  icons: { send: 'publish' },
   transitions: [
     { action: 'edit', from: ['DRAFT'], to: 'same', by: ['owner'], page: true },
     { action: 'send', from: ['DRAFT'], to: 'SENT', by: ['owner'], tone: 'primary', tell: [{ to: 'reviewers', template: 'doc-sent' }] },
@@ -51,8 +52,8 @@ describe('workflow engine', () => {
 
   it('draws the buttons of a page: not the automatic ones, with their form and tone', () => {
     expect(DOC.availableActions(actor(1), draft)).toEqual([
-      { action: 'edit', label: 'docs.action.edit', needs: null, page: true, tone: 'secondary' },
-      { action: 'send', label: 'docs.action.send', needs: null, page: false, tone: 'primary' },
+      { action: 'edit', label: 'docs.action.edit', needs: null, page: true, tone: 'secondary', icon: null },
+      { action: 'send', label: 'docs.action.send', needs: null, page: false, tone: 'primary', icon: 'publish' },
     ]);
     expect(DOC.availableActions(actor(9, { isPlatformAdmin: true }), sent).map((a) => [a.action, a.needs])).toEqual([
       ['accept', null],

@@ -34,6 +34,7 @@ export const APPLICATION_WORKFLOW = defineWorkflow({
   i18n: 'applications',
   states: Object.values(ApplicationStatus),
   // Sent (awaiting the company): info; read: neutral; an interview to prepare: warning; "Satisfaite": success.
+  icons: { accept: 'validate', cancel: 'withdraw' },
   tones: { SENT: 'info', READ: 'neutral', INTERVIEW: 'warning', ACCEPTED: 'success', CANCELLED: 'danger' },
   parties: {
     student: (actor: Actor | null, a: ApplicationRecord) => !!actor?.student && actor.student.profileId === a.studentId,

@@ -65,6 +65,7 @@ export const OFFER_WORKFLOW = defineWorkflow({
   i18n: 'offers',
   states,
   // Waiting for someone: warning; diffused: success; over or set aside: neutral; cancelled: danger.
+  icons: { submit: 'publish', publish: 'publish', renew: 'publish', approve: 'validate', companyApprove: 'validate', edit: 'edit', cancel: 'withdraw', reject: 'withdraw', companyReject: 'withdraw' },
   tones: { DRAFT: 'neutral', PENDING_COMPANY: 'warning', PENDING_SCHOOL: 'warning', PUBLISHED: 'success', EXPIRED: 'neutral', FILLED: 'info', CANCELLED: 'danger', ARCHIVED: 'neutral' },
   parties: {
     authorContact: isAuthorContact,
