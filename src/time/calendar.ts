@@ -88,7 +88,7 @@ export class CalendarDate {
 
 // One formatter per zone, built once: the parts of an instant as seen in that zone.
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function zoneParts(instant: Date, zone: string) {
+function formattedParts(instant: Date, zone: string) {
   let f = partsFormatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -97,6 +97,25 @@ function zoneParts(instant: Date, zone: string) {
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   return p as { year: number; month: number; day: number; hour: number; minute: number; second: number };
+}
+
+// formatToParts is costly and every page asks for "today": the zone's offset is kept per zone for
+// the current quarter of an hour (UTC). Zones change their offset only on quarter-hour instants,
+// so within one quarter the offset cannot change and the parts follow by arithmetic.
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, { quarter: number; offset: number }>();
+/** The wall-clock reading of an instant in a zone (year, month, day, hour, minute, second). */
+export function zoneParts(instant: Date, zone: string) {
+  const t = instant.getTime();
+  const quarter = Math.floor(t / QUARTER_MS);
+  let known = offsets.get(zone);
+  if (!known || known.quarter !== quarter) {
+    const p = formattedParts(instant, zone);
+    known = { quarter, offset: Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000 };
+    offsets.set(zone, known);
+  }
+  const local = new Date(t + known.offset);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds() };
 }
 
 /** The day an instant falls on in `zone` (Paris by default). */

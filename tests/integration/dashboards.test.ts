@@ -215,6 +215,19 @@ describe('dashboards', () => {
     expect(html).toContain('Rien ne vous attend : avec un droit de lecture');
     expect(counterOf(html, 'acceptedThisYear')!.count).toBe(2);
     expect(html).toMatch(/<tr><td><a href="\/centres\/\d+">UFR Sciences<\/a><\/td>/);
+    // Each centre's row counts its study years, staff, students and organisations to verify,
+    // as the database holds them (the row is computed in SQL, not by loading the records).
+    const centre = await t.db.managementCentre.findFirstOrThrow({ where: { name: 'UFR Sciences' } });
+    await makeOrganisation(t.db, { legalName: 'À vérifier SARL', verified: false, centreId: centre.id });
+    const expected = [
+      await t.db.studyYear.count({ where: { centreId: centre.id } }),
+      await t.db.centreStaff.count({ where: { centreId: centre.id } }),
+      await t.db.studentProfile.count({ where: { studyYear: { centreId: centre.id } } }),
+      await t.db.organisation.count({ where: { centreId: centre.id, verified: false } }),
+    ];
+    expect(expected.every((n) => n > 0)).toBe(true);
+    const row = new RegExp(`<tr><td><a href="/centres/${centre.id}">UFR Sciences</a></td><td>[^<]*</td><td>(\\d+)</td><td>(\\d+)</td><td><a href="/students">(\\d+)</a></td><td>(\\d+)</td></tr>`).exec((await a.get('/dashboard/centre')).text);
+    expect(row?.slice(1).map(Number)).toEqual(expected);
   });
 
   it('student: nothing awaits (the workflow expects nothing of them), requests, matches and applications by status', async () => {

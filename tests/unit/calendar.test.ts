@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, CalendarDate, dayOf, isPublicHoliday, isWorkingDay, publicHolidays, startOf, todayIn, workingDaysBetween } from '../../src/time/calendar.js';
+import { addWorkingDays, CalendarDate, dayOf, zoneParts, isPublicHoliday, isWorkingDay, publicHolidays, startOf, todayIn, workingDaysBetween } from '../../src/time/calendar.js';
 import { FixedClock } from '../../src/time/clock.js';
 
 const day = (s: string) => CalendarDate.parse(s)!;
@@ -54,6 +54,31 @@ describe('today in Paris', () => {
     // The days of the changes of time.
     expect(startOf(day('2026-03-29')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(startOf(day('2026-10-25')).toISOString()).toBe('2026-10-24T22:00:00.000Z');
+  });
+});
+
+describe('days of instants around the clock changes and their wall-clock reading (the offset is kept per quarter hour)', () => {
+  // The reference: what Intl itself says the day is, instant by instant.
+  const reference = (t: number, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(t));
+  const reading = (t: number, zone: string) => {
+    const p = zoneParts(new Date(t), zone);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${p.year}-${two(p.month)}-${two(p.day)}, ${two(p.hour)}:${two(p.minute)}`;
+  };
+  it.each([
+    ['Europe/Paris', '2026-03-28T20:00:00Z', '2026-03-29T04:00:00Z'], // to summer time, 01:00 UTC
+    ['Europe/Paris', '2026-10-24T20:00:00Z', '2026-10-25T04:00:00Z'], // to winter time
+    ['America/St_Johns', '2026-03-07T22:00:00Z', '2026-03-08T08:00:00Z'], // a half-hour zone
+  ])('%s from %s to %s, every 7 minutes, going forth and back', (zone, from, to) => {
+    const start = Date.parse(from);
+    const end = Date.parse(to);
+    for (let t = start; t <= end; t += 7 * 60_000) expect(reading(t, zone)).toBe(reference(t, zone));
+    for (let t = end; t >= start; t -= 11 * 60_000 + 1) expect(reading(t, zone)).toBe(reference(t, zone));
+    // Both sides of Paris midnight, in winter and in summer: the day changes at the local midnight.
+    expect(dayOf(new Date('2026-01-15T22:59:59.999Z')).toString()).toBe('2026-01-15');
+    expect(dayOf(new Date('2026-01-15T23:00:00Z')).toString()).toBe('2026-01-16');
+    expect(dayOf(new Date('2026-07-15T21:59:59.999Z')).toString()).toBe('2026-07-15');
+    expect(dayOf(new Date('2026-07-15T22:00:00Z')).toString()).toBe('2026-07-16');
   });
 });
 

@@ -51,11 +51,18 @@ export function companyApplicationsWhere(actor: Actor): Prisma.ApplicationWhereI
   return { OR: [{ organisationId: { in: admin } }, { organisationId: { in: contact }, offer: { authorId: actor.id } }] };
 }
 
+/** Whose students' applications the school sees: those of the actor's centres and of the study years they manage. */
+export function schoolScope(actor: Actor): { centres: number[]; years: number[] } {
+  return {
+    centres: [...actor.centres.keys()],
+    years: actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId).map((a) => a.studyYearId!),
+  };
+}
+
 /** Applications of the students the actor follows: their centres' (staff), their years' (year manager), all (platform admin). */
 export function schoolApplicationsWhere(actor: Actor): Prisma.ApplicationWhereInput {
   if (actor.isPlatformAdmin) return {};
-  const centres = [...actor.centres.keys()];
-  const years = actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId).map((a) => a.studyYearId!);
+  const { centres, years } = schoolScope(actor);
   return { OR: [{ student: { studyYear: { centreId: { in: centres } } } }, { student: { studyYearId: { in: years } } }] };
 }
 

@@ -1,21 +1,14 @@
 import type { Actor } from '../../authz/actor.js';
 import { centreRight, centresWith } from '../../authz/centres.js';
 import type { Db } from '../../db/client.js';
-import { Prisma } from '../../generated/prisma/client.js';
-import { schoolApplicationsWhere } from '../applications/applications.records.js';
+import { Prisma, type CentreKind } from '../../generated/prisma/client.js';
+import { schoolScope } from '../applications/applications.records.js';
 import { academicYearAt } from '../institutions/academic-years.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
-import { instantsOf } from '../../time/academic-year.js';
+import { instantsOf, type AcademicPeriod } from '../../time/academic-year.js';
 import { todayIn } from '../../time/calendar.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
-/**
- * The centre dashboard. Waiting, in the centres where the actor may act (WRITE): the offers the
- * offer workflow puts in the moderators' hands, the organisations to verify and the claims to
- * decide (the verification queue). Counters, in every centre of the actor: the applications
- * "Satisfaite" of their students this academic year, as the school list filters them. Then each
- * centre with its own counters (three grouped queries, whatever the number of centres).
- */
 /**
  * What waits for a moderator: the offers the offer workflow puts in the hands of WRITE staff of
  * their centre, the organisations to verify and the claims to decide (the verification queue).
@@ -49,32 +42,44 @@ export async function moderationAwaiting(db: Db, actor: Actor): Promise<Awaiting
 }
 
 /**
+ * The "Satisfaite" applications of the actor's students in an academic year, as the school list
+ * filters them (schoolApplicationsWhere: the students of their centres and of the study years
+ * they manage; everything for the administrator), in one statement.
+ */
+async function acceptedIn(db: Db, actor: Actor, year: AcademicPeriod): Promise<number> {
+  const { gte, lt } = instantsOf(year);
+  const { centres, years } = schoolScope(actor);
+  const whose = actor.isPlatformAdmin ? Prisma.sql`TRUE` : Prisma.sql`(sy."centreId" = ANY(${centres}) OR sp."studyYearId" = ANY(${years}))`;
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM "Application" a JOIN "StudentProfile" sp ON sp.id = a."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+    WHERE a.status = 'ACCEPTED' AND a."createdAt" >= ${gte} AND a."createdAt" < ${lt} AND ${whose}`;
+  return Number(row.n);
+}
+
+/** The actor's centres by name, each with its counters, in one statement (the page is a busy one). */
+async function centresWithCounters(db: Db, ids: number[]) {
+  const rows = await db.$queryRaw<{ id: number; name: string; kind: CentreKind; studyYears: bigint; staff: bigint; students: bigint; toVerify: bigint }[]>`
+    SELECT c.id, c.name, c.kind::text AS kind,
+      (SELECT count(*) FROM "StudyYear" sy WHERE sy."centreId" = c.id) AS "studyYears",
+      (SELECT count(*) FROM "CentreStaff" s WHERE s."centreId" = c.id) AS staff,
+      (SELECT count(*) FROM "StudentProfile" sp JOIN "StudyYear" sy ON sy.id = sp."studyYearId" WHERE sy."centreId" = c.id) AS students,
+      (SELECT count(*) FROM "Organisation" g WHERE NOT g.verified AND g."centreId" = c.id) AS "toVerify"
+    FROM "ManagementCentre" c WHERE c.id = ANY(${ids}) ORDER BY c.name, c.id`;
+  return rows.map((c) => ({ id: c.id, name: c.name, kind: c.kind, _count: { studyYears: Number(c.studyYears), staff: Number(c.staff) }, students: Number(c.students), toVerify: Number(c.toVerify) }));
+}
+
+/**
  * The centre dashboard. Waiting, in the centres where the actor may act (WRITE): moderation and
  * verification (moderationAwaiting). Counters, in every centre of the actor: the applications
  * "Satisfaite" of their students this academic year, as the school list filters them. Then each
- * centre with its own counters (three grouped queries, whatever the number of centres).
+ * centre with its own counters. Four statements, three of them at once.
  */
 export async function centreDashboard(db: Db, actor: Actor, now: Date) {
-  const ids = centresWith(actor, 'READ');
-  const year = await academicYearAt(db, todayIn(now));
-  const accepted: Prisma.ApplicationWhereInput = { AND: [schoolApplicationsWhere(actor), { status: 'ACCEPTED', createdAt: instantsOf(year) }] };
-
-  const [awaiting, acceptedCount, centres, students, queue] = await Promise.all([
+  const [[year, acceptedCount], awaiting, centres] = await Promise.all([
+    academicYearAt(db, todayIn(now)).then(async (y) => [y, await acceptedIn(db, actor, y)] as const),
     moderationAwaiting(db, actor),
-    db.application.count({ where: accepted }),
-    db.managementCentre.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, name: true, kind: true, _count: { select: { studyYears: true, staff: true } } },
-      orderBy: { name: 'asc' },
-    }),
-    db.$queryRaw<{ centreId: number; n: bigint }[]>`
-      SELECT sy."centreId", count(*) AS n FROM "StudentProfile" sp JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
-      WHERE sy."centreId" = ANY(${ids}) GROUP BY sy."centreId"`,
-    db.organisation.groupBy({ by: ['centreId'], where: { verified: false, centreId: { in: ids } }, _count: { _all: true } }),
+    centresWithCounters(db, centresWith(actor, 'READ')),
   ]);
-
-  const studentsBy = new Map(students.map((r) => [r.centreId, Number(r.n)]));
-  const queueBy = new Map(queue.map((r) => [r.centreId, r._count._all]));
   const blocks: DashboardBlocks = {
     awaiting,
     groups: [
@@ -85,8 +90,5 @@ export async function centreDashboard(db: Db, actor: Actor, now: Date) {
       },
     ],
   };
-  return {
-    ...blocks,
-    centres: centres.map((c) => ({ ...c, right: centreRight(actor, c.id), students: studentsBy.get(c.id) ?? 0, toVerify: queueBy.get(c.id) ?? 0 })),
-  };
+  return { ...blocks, centres: centres.map((c) => ({ ...c, right: centreRight(actor, c.id) })) };
 }
