@@ -3,7 +3,8 @@
 // offers, 50,000 open requests of 40,000 students), timed over HTTP through the real app, side by
 // side with GET /healthz (a bare `SELECT 1` through the same stack). Starts its own embedded
 // PostgreSQL in a temporary folder unless BENCH_DATABASE_URL is given (that database is then
-// emptied and seeded: use a scratch one; BENCH_SKIP_SEED=1 re-uses its data).
+// emptied and seeded: use a scratch one; BENCH_SKIP_SEED=1 re-uses its data). Before all that, the
+// legal engine's runs (bench/engine.ts), which need no database.
 // Only 127.0.0.1; bounded in requests (BENCH_N, default 30, after 3 warm-ups) and in time.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -16,6 +17,7 @@ import { closeDb, createDb } from '../src/db/client.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { Client } from './client.js';
+import { engineBench } from './engine.js';
 import { seed, seeded } from './seed.js';
 import { throughput } from './throughput.js';
 
@@ -23,7 +25,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=searches|throughput runs one part; BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput runs one part; BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -41,6 +43,9 @@ async function main() {
     process.exit(2);
   }, TIME_LIMIT_MS);
   timer.unref();
+
+  if (!ONLY || ONLY === 'engine') engineBench(log);
+  if (ONLY === 'engine') return;
 
   let embedded: EmbeddedDb | undefined;
   let dir: string | undefined;
