@@ -36,7 +36,7 @@ function holidaysOf(country: string, year: number): Set<number> {
   return set;
 }
 
-/** Interruptions as sorted, merged [from, to] day-number pairs (overlaps and order do not matter). */
+/** Interruptions as sorted, merged [from, to] day-number pairs (overlaps and order do not matter; a range ending before it starts is empty). */
 function mergedRanges(ranges: readonly DayRange[]): [number, number][] {
   const sorted = ranges
     .map((r): [number, number] => [dayNumber(r.from.year, r.from.month, r.from.day), dayNumber(r.to.year, r.to.month, r.to.day)])
