@@ -99,22 +99,24 @@ function formattedParts(instant: Date, zone: string) {
   return p as { year: number; month: number; day: number; hour: number; minute: number; second: number };
 }
 
-// formatToParts is costly and every page asks for "today": the zone's offset is kept per zone for
-// the current quarter of an hour (UTC). Zones change their offset only on quarter-hour instants,
-// so within one quarter the offset cannot change and the parts follow by arithmetic.
+// formatToParts is costly and every page asks for "today" (and for the instants an academic year
+// begins and ends): a zone's offset is kept per quarter of an hour (UTC). Zones change their offset
+// only on quarter-hour instants, so within one quarter the offset cannot change and the parts follow
+// by arithmetic. The memo is bounded: it is emptied when it grows past a few thousand quarters.
 const QUARTER_MS = 15 * 60_000;
-const offsets = new Map<string, { quarter: number; offset: number }>();
+const offsets = new Map<string, number>();
 /** The wall-clock reading of an instant in a zone (year, month, day, hour, minute, second). */
 export function zoneParts(instant: Date, zone: string) {
   const t = instant.getTime();
-  const quarter = Math.floor(t / QUARTER_MS);
-  let known = offsets.get(zone);
-  if (!known || known.quarter !== quarter) {
+  const key = `${zone} ${Math.floor(t / QUARTER_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
     const p = formattedParts(instant, zone);
-    known = { quarter, offset: Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000 };
-    offsets.set(zone, known);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+    if (offsets.size >= 5000) offsets.clear();
+    offsets.set(key, offset);
   }
-  const local = new Date(t + known.offset);
+  const local = new Date(t + offset);
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds() };
 }
 

@@ -205,6 +205,16 @@ describe('dashboards', () => {
     // Léa's acceptance of 15 September is before this year's first day; Zoé's of the 20th is in it.
     expect(accepted.count).toBe(1);
     expect(await listTotal(a, accepted.href, 'Candidatures')).toBe(1);
+
+    // The year begins at midnight in Paris (UTC+2 in September): the last millisecond of the 15th
+    // stays out, the first one of the 16th is in, on the dashboard as on the list.
+    const w = (await t.db.user.findUniqueOrThrow({ where: { email: 'paul@etu.test' }, select: { studentProfile: { select: { id: true } } } })).studentProfile!;
+    const globex = await t.db.organisation.findFirstOrThrow({ where: { legalName: { contains: 'Globex' } } });
+    await application(t.db, w.id, globex.id, null, 'ACCEPTED', '2026-09-15T21:59:59.999Z');
+    await application(t.db, w.id, globex.id, null, 'ACCEPTED', '2026-09-15T22:00:00.000Z');
+    const after = counterOf((await a.get('/dashboard/centre')).text, 'acceptedThisYear')!;
+    expect(after.count).toBe(2);
+    expect(await listTotal(a, after.href, 'Candidatures')).toBe(2);
   });
 
   it('centre READ staff: nothing awaits them, the counters and the centre table remain', async () => {

@@ -3,10 +3,9 @@ import { centreRight, centresWith } from '../../authz/centres.js';
 import type { Db } from '../../db/client.js';
 import { Prisma, type CentreKind } from '../../generated/prisma/client.js';
 import { schoolScope } from '../applications/applications.records.js';
-import { academicYearAt } from '../institutions/academic-years.js';
+import { academicYearRelation } from '../institutions/academic-years.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
-import { instantsOf, type AcademicPeriod } from '../../time/academic-year.js';
-import { todayIn } from '../../time/calendar.js';
+import { todayIn, type CalendarDate } from '../../time/calendar.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
 /**
@@ -42,18 +41,18 @@ export async function moderationAwaiting(db: Db, actor: Actor): Promise<Awaiting
 }
 
 /**
- * The "Satisfaite" applications of the actor's students in an academic year, as the school list
- * filters them (schoolApplicationsWhere: the students of their centres and of the study years
+ * The academic year of `today` and the "Satisfaite" applications of the actor's students in it, as
+ * the school list filters them (schoolScope: the students of their centres and of the study years
  * they manage; everything for the administrator), in one statement.
  */
-async function acceptedIn(db: Db, actor: Actor, year: AcademicPeriod): Promise<number> {
-  const { gte, lt } = instantsOf(year);
+async function acceptedThisYear(db: Db, actor: Actor, today: CalendarDate): Promise<{ label: string; count: number }> {
   const { centres, years } = schoolScope(actor);
   const whose = actor.isPlatformAdmin ? Prisma.sql`TRUE` : Prisma.sql`(sy."centreId" = ANY(${centres}) OR sp."studyYearId" = ANY(${years}))`;
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM "Application" a JOIN "StudentProfile" sp ON sp.id = a."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
-    WHERE a.status = 'ACCEPTED' AND a."createdAt" >= ${gte} AND a."createdAt" < ${lt} AND ${whose}`;
-  return Number(row.n);
+  const [row] = await db.$queryRaw<{ label: string; n: bigint }[]>`
+    SELECT y.label, (SELECT count(*) FROM "Application" a JOIN "StudentProfile" sp ON sp.id = a."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+      WHERE a.status = 'ACCEPTED' AND a."createdAt" >= y.gte AND a."createdAt" < y.lt AND ${whose}) AS n
+    FROM ${academicYearRelation(today)} y`;
+  return { label: row.label, count: Number(row.n) };
 }
 
 /** The actor's centres by name, each with its counters, in one statement (the page is a busy one). */
@@ -72,11 +71,11 @@ async function centresWithCounters(db: Db, ids: number[]) {
  * The centre dashboard. Waiting, in the centres where the actor may act (WRITE): moderation and
  * verification (moderationAwaiting). Counters, in every centre of the actor: the applications
  * "Satisfaite" of their students this academic year, as the school list filters them. Then each
- * centre with its own counters. Four statements, three of them at once.
+ * centre with its own counters. Three statements, at once.
  */
 export async function centreDashboard(db: Db, actor: Actor, now: Date) {
-  const [[year, acceptedCount], awaiting, centres] = await Promise.all([
-    academicYearAt(db, todayIn(now)).then(async (y) => [y, await acceptedIn(db, actor, y)] as const),
+  const [accepted, awaiting, centres] = await Promise.all([
+    acceptedThisYear(db, actor, todayIn(now)),
     moderationAwaiting(db, actor),
     centresWithCounters(db, centresWith(actor, 'READ')),
   ]);
@@ -85,8 +84,8 @@ export async function centreDashboard(db: Db, actor: Actor, now: Date) {
     groups: [
       {
         key: 'year',
-        params: { year: year.label },
-        counters: [{ key: 'acceptedThisYear', count: acceptedCount, href: `/applications/school?status=ACCEPTED&year=${year.label}` }],
+        params: { year: accepted.label },
+        counters: [{ key: 'acceptedThisYear', count: accepted.count, href: `/applications/school?status=ACCEPTED&year=${accepted.label}` }],
       },
     ],
   };

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { defaultAcademicYearOf, parseAcademicYearLabel, type AcademicPeriod } from '../../time/academic-year.js';
-import { CalendarDate } from '../../time/calendar.js';
+import { CalendarDate, PARIS } from '../../time/calendar.js';
 
 // Which academic year a day falls in, or a label names: the one the platform administrator
 // defined (/admin/academic-years), otherwise the default September–August year (src/time).
@@ -19,6 +20,20 @@ export async function academicYearAt(db: DbOrTx, day: CalendarDate): Promise<Aca
     select: { label: true, startDate: true, endDate: true },
   });
   return row ? periodOf(row) : defaultAcademicYearOf(day);
+}
+
+/**
+ * academicYearAt as a one-row SQL relation (label, first and last day, and the instants it covers
+ * as UTC timestamps, as Prisma stores them), for a busy page that counts within the year in the
+ * same statement instead of asking for the year first.
+ */
+export function academicYearRelation(day: CalendarDate): Prisma.Sql {
+  const d = defaultAcademicYearOf(day);
+  const iso = day.toString();
+  return Prisma.sql`(SELECT p.label, p.s, p.e, (p.s::timestamp AT TIME ZONE ${PARIS}) AT TIME ZONE 'UTC' AS gte, ((p.e + 1)::timestamp AT TIME ZONE ${PARIS}) AT TIME ZONE 'UTC' AS lt
+    FROM (SELECT COALESCE(y.label, ${d.label}) AS label, COALESCE(y."startDate", ${d.start.toString()}::date) AS s, COALESCE(y."endDate", ${d.end.toString()}::date) AS e
+      FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT label, "startDate", "endDate" FROM "AcademicYear"
+        WHERE "startDate" <= ${iso}::date AND "endDate" >= ${iso}::date ORDER BY "startDate" DESC, id DESC LIMIT 1) y ON TRUE) p)`;
 }
 
 /** The academic year a label names ("2026-2027"): the defined one, else the default one; null when it names none. */
