@@ -29,6 +29,8 @@ import { offersRoutes } from './modules/offers/offers.routes.js';
 import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { parametersRoutes } from './modules/legal/parameters.routes.js';
+import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -120,6 +122,9 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/dashboard', dashboardRoutes(ctx));
   mount(app, '/admin', institutionsRoutes(ctx));
   mount(app, '/admin/users', usersRoutes(ctx));
+  mount(app, '/admin/legal-parameters', parametersRoutes(ctx));
+  // The public tools: the stipend simulator.
+  mount(app, '/tools', simulatorRoutes(ctx));
   mount(app, '/centres', centresRoutes(ctx));
   mount(app, '/dev', mailboxRoutes(ctx));
   mount(app, '/organisations', organisationsRoutes(ctx));

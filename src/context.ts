@@ -8,6 +8,7 @@ import { RegistrationService } from './modules/companies/registration.service.js
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { CentreService } from './modules/institutions/centres.service.js';
 import { ReferenceService } from './modules/institutions/institutions.service.js';
+import { LegalParameterService } from './modules/legal/parameters.service.js';
 import { OfferService } from './modules/offers/offers.service.js';
 import { ClaimService } from './modules/organisations/claims.service.js';
 import { OrganisationService } from './modules/organisations/organisations.service.js';
@@ -46,6 +47,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     applications: new ApplicationService(deps),
     dashboard: new DashboardService(deps),
     users: new UserAdminService(deps),
+    legalParameters: new LegalParameterService(deps),
   };
 }
 

@@ -30,6 +30,8 @@ export const POLICY = {
   'dev.mailbox': ['platformAdmin'],
   // Every account of the platform: search, roles, deactivate / reactivate, resend an invitation.
   'users.manage': ['platformAdmin'],
+  // The dated parameter table of the legal rules (rates, thresholds, per-country rules): list, add, correct.
+  'legal.manage': ['platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.

@@ -32,6 +32,8 @@ export const STATUS_KINDS = {
   verification: table('status.verification', { VERIFIED: 'success', UNVERIFIED: 'warning' }),
   /** A message of the outbox (development mailbox). */
   mail: table('mailbox.status', { PENDING: 'info', SENT: 'success', FAILED: 'danger' }),
+  /** A row of the legal parameter table, today (LegalParameterService.overview). */
+  legalParameter: table('legal.parameters.status', { IN_FORCE: 'success', UPCOMING: 'info', PAST: 'neutral', SUPERSEDED: 'warning' }),
 } satisfies Record<string, StatusKind>;
 
 export type StatusKindName = keyof typeof STATUS_KINDS;

@@ -41,6 +41,10 @@ export interface Formatters {
   offerNumber: (id: number) => string;
   /** A count or a quantity: "5 000" (en "5,000"). */
   number: (n: number) => string;
+  /** An amount with its currency, always two decimals: "630,00 €" (en "€630.00"). */
+  money: (amount: number, currency: string) => string;
+  /** A calendar month given as "2026-02": "février 2026" (en "February 2026"). */
+  month: (month: string) => string;
 }
 
 // Intl formatters are costly to build: once per language, not once per request.
@@ -58,6 +62,17 @@ function build(locale: LocaleCode): Formatters {
   const count = new Intl.NumberFormat(tag(locale));
   const utc = (d: Date | CalendarDate) => (d instanceof CalendarDate ? d.toDb() : d);
   const parisDay = (d: Date) => dayOf(d).toDb();
+  const monthYear = make({ month: 'long', year: 'numeric' }, 'UTC');
+  // One currency formatter per currency met (EUR, MAD, TND…), kept with the language's others.
+  const currencies = new Map<string, Intl.NumberFormat>();
+  const money = (amount: number, currency: string) => {
+    let m = currencies.get(currency);
+    if (!m) {
+      m = new Intl.NumberFormat(tag(locale), { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      currencies.set(currency, m);
+    }
+    return m.format(amount);
+  };
   return {
     date: (d) => (d ? long.format(utc(d)) : ''),
     day: (d) => (d ? long.format(parisDay(d)) : ''),
@@ -67,5 +82,11 @@ function build(locale: LocaleCode): Formatters {
     shortDateTime: (d) => (d ? shortTime.format(d) : ''),
     offerNumber: (id) => `${NUMBER_PREFIX[locale]}${id}`,
     number: (n) => count.format(n),
+    money,
+    month: (m) => {
+      const [y, mo] = m.split('-').map(Number);
+      const d = CalendarDate.of(y, mo, 1);
+      return d ? monthYear.format(d.toDb()) : m;
+    },
   };
 }
