@@ -1,5 +1,6 @@
-import type { Actor, Role } from '../authz/actor.js';
+import { ROLES, type Actor, type Role } from '../authz/actor.js';
 import { can, type Permission } from '../authz/policy.js';
+import { PARAMETERS_PATH, SIMULATOR_PATH } from '../modules/legal/paths.js';
 
 /** Each role's dashboard, in the order used to choose where `/` lands. */
 export const DASHBOARDS: { role: Role; path: string; permission: Permission; labelKey: string }[] = [
@@ -139,9 +140,12 @@ export const MENU: readonly GroupDef[] = [
       { href: '/admin/academic-years', labelKey: 'nav.academicYears', permission: 'reference.manage' },
       { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
       { href: '/admin/users', labelKey: 'nav.users', permission: 'users.manage' },
+      { href: PARAMETERS_PATH, labelKey: 'nav.legalParameters', permission: 'legal.manage' },
       { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
     ],
   },
+  // The public tools, for every signed-in user too (a company preparing an offer, a student, the school).
+  { id: 'tools', labelKey: 'nav.group.tools', audience: ROLES, entries: [{ href: SIMULATOR_PATH, labelKey: 'nav.stipendSimulator', permission: 'public' }] },
 ];
 
 export interface NavItem {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../prisma/seed-data.js';
-import type { Actor, Role } from '../../src/authz/actor.js';
+import { ROLES, type Actor, type Role } from '../../src/authz/actor.js';
 import { currentEntry, MENU, navFor, type Nav } from '../../src/http/nav.js';
 import { translate } from '../../src/i18n/index.js';
 
@@ -54,6 +54,7 @@ describe('the menu (src/http/nav.ts)', () => {
       '/dashboard/student Mon espace étudiant',
       { 'Rechercher mon stage': ['/offers', '/requests', '/applications', '/organisations'] },
       '/profile Mon profil',
+      '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
     ]);
   });
@@ -66,6 +67,7 @@ describe('the menu (src/http/nav.ts)', () => {
         '/applications/company Candidatures reçues',
         { Profils: ['/cvbook', '/matching/offers'] },
         '/company Mon entreprise',
+        '/tools/stipend Simulateur de gratification',
         '/account Mon compte',
       ]);
       expect(labelOf(nav, '/cvbook')).toBe('CVthèque');
@@ -82,6 +84,7 @@ describe('the menu (src/http/nav.ts)', () => {
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school'] },
         '/centres Mes centres de gestion',
+        '/tools/stipend Simulateur de gratification',
         '/account Mon compte',
       ]);
       // Their list holds the offers of their centres, not "mine".
@@ -91,12 +94,13 @@ describe('the menu (src/http/nav.ts)', () => {
   });
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
-    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/organisations', '/dashboard/students', '/account']);
-    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/organisations', '/account']);
+    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/organisations', '/dashboard/students', '/tools/stipend', '/account']);
+    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/organisations', '/tools/stipend', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
       "/organisations Établissements d'accueil",
       { Étudiants: ['/dashboard/students', '/applications/school'] },
+      '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
     ]);
   });
@@ -108,7 +112,8 @@ describe('the menu (src/http/nav.ts)', () => {
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school'] },
-      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/dev/mailbox'] },
+      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/dev/mailbox'] },
+      '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
     ]);
     expect(labelOf(nav, '/offers/manage')).toBe('Toutes les offres');
@@ -125,7 +130,7 @@ describe('the menu (src/http/nav.ts)', () => {
   it('leaves the development mailbox out when an SMTP server is configured', () => {
     expect(hrefs(demo('admin@demo.test', false))).not.toContain('/dev/mailbox');
     // One entry fewer, and the group stays a group.
-    expect(shape(demo('admin@demo.test', false))[4]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users'] });
+    expect(shape(demo('admin@demo.test', false))[4]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters'] });
   });
 
   it('merges the groups of several roles without repeating an entry', () => {
@@ -156,6 +161,18 @@ describe('the menu (src/http/nav.ts)', () => {
     } finally {
       follow.entries.length = 0;
     }
+  });
+
+  it('offers the public stipend simulator to every signed-in role, as one link before the account', () => {
+    for (const role of ROLES) {
+      const nav = navFor(actor([role]));
+      expect(hrefs(nav).slice(-2), role).toEqual(['/tools/stipend', '/account']);
+      expect(nav.sections.at(-2), role).toEqual({ kind: 'link', item: { href: '/tools/stipend', labelKey: 'nav.stipendSimulator' } });
+    }
+    expect(translate('en', 'nav.stipendSimulator')).toBe('Stipend simulator');
+    // The parameter table behind it is the administrator's only.
+    expect(hrefs(demo('admin@demo.test'))).toContain('/admin/legal-parameters');
+    for (const role of ROLES.filter((r) => r !== 'platformAdmin')) expect(hrefs(navFor(actor([role]))), role).not.toContain('/admin/legal-parameters');
   });
 
   it('sends a claimant to the claim page, and nobody signed out gets a menu', () => {

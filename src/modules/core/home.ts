@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../time/clock.js';
+import { SIMULATOR_PATH } from '../legal/paths.js';
 import { visibleOfferSql } from '../offers/offers.visibility.js';
 
 /** What the public home page counts. */
@@ -15,7 +16,7 @@ export interface HomeCounts {
 /** How long the counts are kept: the home page is the busiest anonymous page, the counts move slowly. */
 export const HOME_COUNTS_TTL_MS = 60_000;
 
-/** One public tool shown on the home page (the stipend simulator of a later issue adds itself here). */
+/** One public tool shown on the home page. */
 export interface PublicTool {
   href: string;
   titleKey: string;
@@ -23,7 +24,7 @@ export interface PublicTool {
 }
 
 /** The public tools, in the order the home page lists them; the section is hidden while empty. */
-export const PUBLIC_TOOLS: readonly PublicTool[] = [];
+export const PUBLIC_TOOLS: readonly PublicTool[] = [{ href: SIMULATOR_PATH, titleKey: 'legal.tool.title', descriptionKey: 'legal.tool.description' }];
 
 /**
  * The home page's live counts: one SQL statement, kept HOME_COUNTS_TTL_MS (keyed by nothing: every

@@ -9,9 +9,9 @@ import { formatters } from '../../i18n/format.js';
 import { DEFAULT_COUNTRY } from '../../legal/rules.js';
 import { PARAMETER_KEYS, type ParameterKey } from '../../legal/types.js';
 import { label, options } from '../../nomenclatures/index.js';
+import { PARAMETERS_PATH } from './paths.js';
 import { isRulesCountry, PARAMETER_KEY_LIST, parameterCorrectionSchema, parameterCreateSchema } from './parameters.schemas.js';
 
-export const PARAMETERS_PATH = '/admin/legal-parameters';
 
 /** A figure as the list and the forms show it: an amount with its currency, hours, a count, yes or no. */
 export function parameterValueText(req: Request, key: string, value: number, currency: string | null): string {

@@ -11,9 +11,6 @@ import { todayIn } from '../../time/calendar.js';
 import { checkMessage, durationText, reasonText, simulate, simulatorJson, type CheckWords } from './simulator.js';
 import { EMPTY_PAUSE_ROWS, LIMITS, parseSimulatorQuery, type SimulatorParse, type SimulatorQuery } from './simulator.input.js';
 
-/** The simulator's address (home page, offer form, menu). */
-export const SIMULATOR_PATH = '/tools/stipend';
-
 const wordsOf = (req: Request): CheckWords => ({ t: req.t, fmt: formatters(req.locale), locale: req.locale });
 
 // The public stipend simulator (issue 11): no sign-in, a GET form that works without JavaScript,
