@@ -109,5 +109,13 @@ describe('matching offers and requests', () => {
     expect(await ids()).toEqual([best2.id, best1.id]);
     expect((await svc.offersForStudent(lea, 3)).map((o) => o.id)).toEqual([best2.id, best1.id, strongOther.id]);
     expect((await svc.offersForStudent(lea, 5)).map((o) => o.id)).toEqual([best2.id, best1.id, strongOther.id, weakB.id, weakA.id]);
+
+    // A same-domain offer below the best ones without its keywords (40 + 20 + 15 = 75 < 90, no
+    // place) that passes them with its keywords: the second pass of the same-domain tier finds it.
+    const keen = await makeOffer(t.db, org, { title: 'Développeur web TypeScript', skills: 'TypeScript, PostgreSQL, applications web', domain: 'Informatique', educationLevel: 'BAC_3', durationMonths: 4, postalCode: '13001' });
+    const top = await svc.offersForStudent(lea, 1);
+    expect(top.map((o) => o.id)).toEqual([keen.id]);
+    expect(top[0].score).toBeGreaterThan(90);
+    expect((await svc.offersForStudent(lea, 3)).map((o) => o.id)).toEqual([keen.id, best2.id, best1.id]);
   });
 });

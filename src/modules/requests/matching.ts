@@ -260,7 +260,8 @@ export class MatchingService extends Service {
         SELECT * FROM (
           SELECT * FROM tier1
           UNION ALL
-          ${ranked(Prisma.sql`${CHEAP_SCORE} < (SELECT b FROM bar1) AND ${CHEAP_SCORE} + ${MAX_KEYWORD_POINTS} >= (SELECT b FROM bar2)`)}
+          -- Below bar1 a pair scores less than bar2 (>= bar1) unless its keywords match: only those.
+          ${ranked(Prisma.sql`${CHEAP_SCORE} < (SELECT b FROM bar1) AND ${CHEAP_SCORE} + ${MAX_KEYWORD_POINTS} >= (SELECT b FROM bar2) AND ${OFFER_VECTOR} @@ req.query`)}
         ) t
         ORDER BY score DESC, id DESC, "requestId"
         LIMIT ${limit} * (SELECT count(*) FROM req)
