@@ -49,11 +49,11 @@ describe('the public home page', () => {
     for (const href of ['/login', '/register/student', '/register/company']) expect(res.text).toContain(`href="${href}"`);
     expect(res.text).toContain('Créer un compte étudiant');
     expect(res.text).toContain('Créer un compte entreprise');
-    // No public tool yet: the section is not shown at all.
-    expect(res.text).not.toContain('home-tools');
+    // The public tools: the stipend simulator, named and described.
+    expect(res.text).toMatch(/<h2 id="home-tools">Outils en accès libre<\/h2>[\s\S]*<a href="\/tools\/stipend">Simulateur de gratification<\/a><p>Durée d&#39;un stage en heures/);
     expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('stages.sid='))).toBe(false);
     // The links lead to pages that answer.
-    for (const href of ['/login', '/register/student', '/register/company']) expect((await request(t.app).get(href)).status, href).toBe(200);
+    for (const href of ['/login', '/register/student', '/register/company', '/tools/stipend']) expect((await request(t.app).get(href)).status, href).toBe(200);
   });
 
   it('keeps its counts for a minute of the clock, then reads them again', async () => {

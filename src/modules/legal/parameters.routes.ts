@@ -26,7 +26,7 @@ export function parameterValueText(req: Request, key: string, value: number, cur
 /** "France (FR)", or the defaults' name for '*'. */
 export const countryName = (req: Request, country: string) => (country === DEFAULT_COUNTRY ? req.t('legal.parameters.defaults') : `${label('country', country, req.locale)} (${country})`);
 
-/** The row a correction is posted for (set by the form's beforePost, before the body is parsed). */
+/** The row being corrected (read by the form's locals or beforePost, before its schema is asked for). */
 const correcting = (req: Request) => req.res!.locals.correcting as { key: ParameterKey; country: string };
 
 const keyOptions = (req: Request) => PARAMETER_KEY_LIST.map((k) => ({ value: k, label: `${req.t(`legal.keys.${k}`)} (${k})` }));
@@ -65,10 +65,12 @@ export function parametersRoutes(ctx: Ctx) {
 
   formPage(r, '/:id/correct', 'legal.manage', {
     view: 'admin/legal-parameters/form',
-    // What the value may be depends on the row's key (its kind), read by beforePost.
+    // What the value may be depends on the row's key (its kind): the row is read by `locals` for
+    // the page, by `beforePost` before the body is parsed.
     schema: (req) => parameterCorrectionSchema(correcting(req).key),
     locals: async (req) => {
       const row = await svc.get(idParam(req.params.id));
+      req.res!.locals.correcting = row;
       return { title: req.t('legal.parameters.correctTitle'), action: `${PARAMETERS_PATH}/${row.id}/correct`, row: { ...row, countryName: countryName(req, row.country), text: parameterValueText(req, row.key, row.value, row.currency) } };
     },
     initial: (l) => ({ value: String(l.row.value), currency: l.row.currency ?? '', validFrom: l.row.validFrom.toString() }),

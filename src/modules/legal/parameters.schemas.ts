@@ -56,8 +56,9 @@ function valueRules<T extends { value: number; currency: string | null }>(key: P
   const kind = PARAMETER_KEYS[key];
   const rule = KIND_RULES[kind];
   const scaled = v.value * 10 ** rule.decimals;
-  if (v.value > rule.max) ctx.addIssue({ code: 'custom', path: ['value'], message: `legal.parameters.errors.max|${rule.max}` });
-  else if (Math.abs(scaled - Math.round(scaled)) > 1e-9) ctx.addIssue({ code: 'custom', path: ['value'], message: `legal.parameters.errors.kind.${kind}` });
+  const wrongKind = Math.abs(scaled - Math.round(scaled)) > 1e-9 || (kind === 'flag' && v.value > 1);
+  if (wrongKind) ctx.addIssue({ code: 'custom', path: ['value'], message: `legal.parameters.errors.kind.${kind}` });
+  else if (v.value > rule.max) ctx.addIssue({ code: 'custom', path: ['value'], message: `legal.parameters.errors.max|${rule.max}` });
   if (kind === 'amount' && !v.currency) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'legal.parameters.errors.currencyRequired' });
   if (kind !== 'amount' && v.currency) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'legal.parameters.errors.currencyNotAmount' });
 }
