@@ -5,17 +5,19 @@ import { Prisma, type CentreKind } from '../../generated/prisma/client.js';
 import { schoolScope } from '../applications/applications.records.js';
 import { academicYearRelation } from '../institutions/academic-years.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
-import { todayIn, type CalendarDate } from '../../time/calendar.js';
+import { todayIn } from '../../time/calendar.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
+type Item = { id: number; label: string; note: string | null; since: string };
+type ModerationRow = { moderate: bigint; verify: bigint; claim: bigint; moderateRows: Item[] | null; verifyRows: Item[] | null; claimRows: Item[] | null };
+
 /**
- * What waits for a moderator: the offers the offer workflow puts in the hands of WRITE staff of
- * their centre, the organisations to verify and the claims to decide (the verification queue).
- * A platform administrator holds every right: everything, as their lists show.
+ * What waits for a moderator, as columns of one statement (three counts and the oldest few of
+ * each, as JSON): the offers the offer workflow puts in the hands of WRITE staff of their centre,
+ * the organisations to verify and the claims to decide (the verification queue). A platform
+ * administrator holds every right: everything, as their lists show.
  */
-export async function moderationAwaiting(db: Db, actor: Actor): Promise<AwaitingEntry[]> {
-  // One statement (three counts and the oldest few of each, as JSON) instead of six queries and
-  // Prisma's two relation reads: the centre dashboard is one of the busiest staff pages.
+function moderationColumns(actor: Actor): Prisma.Sql {
   const all = actor.isPlatformAdmin;
   const ids = all ? [] : centresWith(actor, 'WRITE');
   const mine = (col: Prisma.Sql) => (all ? Prisma.sql`TRUE` : Prisma.sql`${col} = ANY(${ids})`);
@@ -24,13 +26,14 @@ export async function moderationAwaiting(db: Db, actor: Actor): Promise<Awaiting
   const orgs = Prisma.sql`FROM "Organisation" g WHERE NOT g.verified AND ${mine(Prisma.sql`g."centreId"`)}`;
   const claims = Prisma.sql`FROM "CompanyMembership" m JOIN "Organisation" g ON g.id = m."organisationId"
     WHERE m.status = 'PENDING' AND m.role = 'ADMIN' AND ${mine(Prisma.sql`g."centreId"`)}`;
-  type Item = { id: number; label: string; note: string | null; since: string };
-  const [row] = await db.$queryRaw<{ moderate: bigint; verify: bigint; claim: bigint; moderateRows: Item[] | null; verifyRows: Item[] | null; claimRows: Item[] | null }[]>`
-    SELECT (SELECT count(*) ${offers}) AS moderate, (SELECT count(*) ${orgs}) AS verify, (SELECT count(*) ${claims}) AS claim,
+  return Prisma.sql`(SELECT count(*) ${offers}) AS moderate, (SELECT count(*) ${orgs}) AS verify, (SELECT count(*) ${claims}) AS claim,
       (SELECT json_agg(t) FROM (SELECT o.id, o.title AS label, (SELECT legal."legalName" FROM "Organisation" legal WHERE legal.id = o."organisationId") AS note, o."updatedAt" AS since
         ${offers} ORDER BY o."updatedAt", o.id LIMIT ${AWAITING_ITEMS}) t) AS "moderateRows",
       (SELECT json_agg(t) FROM (SELECT g.id, g."legalName" AS label, g.city AS note, g."createdAt" AS since ${orgs} ORDER BY g."createdAt", g.id LIMIT ${AWAITING_ITEMS}) t) AS "verifyRows",
       (SELECT json_agg(t) FROM (SELECT m.id, g."legalName" AS label, NULL AS note, m."createdAt" AS since ${claims} ORDER BY m."createdAt", m.id LIMIT ${AWAITING_ITEMS}) t) AS "claimRows"`;
+}
+
+function moderationEntries(row: ModerationRow): AwaitingEntry[] {
   // json_agg writes timestamps without their zone: they are UTC, as Prisma stores them.
   const since = (s: string) => new Date(`${s}Z`);
   return [
@@ -40,54 +43,56 @@ export async function moderationAwaiting(db: Db, actor: Actor): Promise<Awaiting
   ];
 }
 
-/**
- * The academic year of `today` and the "Satisfaite" applications of the actor's students in it, as
- * the school list filters them (schoolScope: the students of their centres and of the study years
- * they manage; everything for the administrator), in one statement.
- */
-async function acceptedThisYear(db: Db, actor: Actor, today: CalendarDate): Promise<{ label: string; count: number }> {
-  const { centres, years } = schoolScope(actor);
-  const whose = actor.isPlatformAdmin ? Prisma.sql`TRUE` : Prisma.sql`(sy."centreId" = ANY(${centres}) OR sp."studyYearId" = ANY(${years}))`;
-  const [row] = await db.$queryRaw<{ label: string; n: bigint }[]>`
-    SELECT y.label, (SELECT count(*) FROM "Application" a JOIN "StudentProfile" sp ON sp.id = a."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
-      WHERE a.status = 'ACCEPTED' AND a."createdAt" >= y.gte AND a."createdAt" < y.lt AND ${whose}) AS n
-    FROM ${academicYearRelation(today)} y`;
-  return { label: row.label, count: Number(row.n) };
+/** What waits for a moderator (moderationColumns), in one statement: the administrator's dashboard. */
+export async function moderationAwaiting(db: Db, actor: Actor): Promise<AwaitingEntry[]> {
+  const [row] = await db.$queryRaw<ModerationRow[]>`SELECT ${moderationColumns(actor)}`;
+  return moderationEntries(row);
 }
 
-/** The actor's centres by name, each with its counters, in one statement (the page is a busy one). */
-async function centresWithCounters(db: Db, ids: number[]) {
-  const rows = await db.$queryRaw<{ id: number; name: string; kind: CentreKind; studyYears: bigint; staff: bigint; students: bigint; toVerify: bigint }[]>`
-    SELECT c.id, c.name, c.kind::text AS kind,
+/**
+ * The "Satisfaite" applications of the actor's students in the academic year `y`
+ * (academicYearRelation), as the school list filters them (schoolScope: the students of their
+ * centres and of the study years they manage; everything for the administrator): a SQL count.
+ */
+function acceptedInYear(actor: Actor): Prisma.Sql {
+  const { centres, years } = schoolScope(actor);
+  const whose = actor.isPlatformAdmin ? Prisma.sql`TRUE` : Prisma.sql`(sy."centreId" = ANY(${centres}) OR sp."studyYearId" = ANY(${years}))`;
+  return Prisma.sql`(SELECT count(*) FROM "Application" a JOIN "StudentProfile" sp ON sp.id = a."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+      WHERE a.status = 'ACCEPTED' AND a."createdAt" >= y.gte AND a."createdAt" < y.lt AND ${whose})`;
+}
+
+/** The centres `ids` by name, each with its counters, as one JSON array. */
+function centresWithCounters(ids: number[]): Prisma.Sql {
+  return Prisma.sql`(SELECT json_agg(c ORDER BY c.name, c.id) FROM (SELECT c.id, c.name, c.kind::text AS kind,
       (SELECT count(*) FROM "StudyYear" sy WHERE sy."centreId" = c.id) AS "studyYears",
       (SELECT count(*) FROM "CentreStaff" s WHERE s."centreId" = c.id) AS staff,
       (SELECT count(*) FROM "StudentProfile" sp JOIN "StudyYear" sy ON sy.id = sp."studyYearId" WHERE sy."centreId" = c.id) AS students,
       (SELECT count(*) FROM "Organisation" g WHERE NOT g.verified AND g."centreId" = c.id) AS "toVerify"
-    FROM "ManagementCentre" c WHERE c.id = ANY(${ids}) ORDER BY c.name, c.id`;
-  return rows.map((c) => ({ id: c.id, name: c.name, kind: c.kind, _count: { studyYears: Number(c.studyYears), staff: Number(c.staff) }, students: Number(c.students), toVerify: Number(c.toVerify) }));
+    FROM "ManagementCentre" c WHERE c.id = ANY(${ids})) c)`;
 }
 
+type CentreRow = { id: number; name: string; kind: CentreKind; studyYears: number; staff: number; students: number; toVerify: number };
+
 /**
- * The centre dashboard. Waiting, in the centres where the actor may act (WRITE): moderation and
- * verification (moderationAwaiting). Counters, in every centre of the actor: the applications
- * "Satisfaite" of their students this academic year, as the school list filters them. Then each
- * centre with its own counters. Three statements, at once.
+ * The centre dashboard, in one statement (it is one of the busiest staff pages, and every
+ * statement is a round trip). Waiting, in the centres where the actor may act (WRITE): moderation
+ * and verification. Counters, in every centre of the actor: the applications "Satisfaite" of their
+ * students this academic year, as the school list filters them. Then each centre with its counters.
  */
 export async function centreDashboard(db: Db, actor: Actor, now: Date) {
-  const [accepted, awaiting, centres] = await Promise.all([
-    acceptedThisYear(db, actor, todayIn(now)),
-    moderationAwaiting(db, actor),
-    centresWithCounters(db, centresWith(actor, 'READ')),
-  ]);
+  const [row] = await db.$queryRaw<(ModerationRow & { year: string; accepted: bigint; centres: CentreRow[] | null })[]>`
+    SELECT ${moderationColumns(actor)}, y.label AS year, ${acceptedInYear(actor)} AS accepted, ${centresWithCounters(centresWith(actor, 'READ'))} AS centres
+    FROM ${academicYearRelation(todayIn(now))} y`;
   const blocks: DashboardBlocks = {
-    awaiting,
+    awaiting: moderationEntries(row),
     groups: [
       {
         key: 'year',
-        params: { year: accepted.label },
-        counters: [{ key: 'acceptedThisYear', count: accepted.count, href: `/applications/school?status=ACCEPTED&year=${accepted.label}` }],
+        params: { year: row.year },
+        counters: [{ key: 'acceptedThisYear', count: Number(row.accepted), href: `/applications/school?status=ACCEPTED&year=${row.year}` }],
       },
     ],
   };
-  return { ...blocks, centres: centres.map((c) => ({ ...c, right: centreRight(actor, c.id) })) };
+  const centres = (row.centres ?? []).map(({ studyYears, staff, ...c }) => ({ ...c, _count: { studyYears, staff }, right: centreRight(actor, c.id) }));
+  return { ...blocks, centres };
 }
