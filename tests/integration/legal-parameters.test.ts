@@ -88,6 +88,9 @@ describe('the legal parameter table', () => {
     expect(rate('4,50')).toBe('success');
     expect(rate('4,35')).toBe('neutral');
     expect(rate('4,05')).toBe('neutral');
+    // Each earlier value says until when it held: the day before the next one.
+    expect(res.text).toMatch(/<td>4,05\s€<\/td>[\s\S]*?Valeur antérieure<\/span>\s*<br><span class="muted">jusqu&#39;au 31\/12\/2023<\/span>/);
+    expect(res.text).toMatch(/<td>4,35\s€<\/td>[\s\S]*?Valeur antérieure<\/span>\s*<br><span class="muted">jusqu&#39;au 31\/12\/2025<\/span>/);
     expect(res.text).toContain('Gratification minimale par heure');
     expect(res.text).toContain('<td>308 h</td>');
     expect(res.text).toContain('href="/admin/legal-parameters/new?country=FR"');

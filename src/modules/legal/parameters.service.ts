@@ -49,6 +49,8 @@ export interface ParameterView {
   value: number;
   currency: string | null;
   validFrom: CalendarDate;
+  /** The last day a row holds before the next current row of its key takes over (null: no later row). */
+  until: CalendarDate | null;
   createdAt: Date;
   createdBy: string | null;
   supersededAt: Date | null;
@@ -61,23 +63,32 @@ export interface CountryParameters {
   rows: ParameterView[];
 }
 
-const present = (r: DbRow, status: ParameterStatus): ParameterView => ({
+interface Standing {
+  status: ParameterStatus;
+  until: CalendarDate | null;
+}
+
+const present = (r: DbRow, { status, until }: Standing): ParameterView => ({
   ...r,
   value: r.value.toNumber(),
   validFrom: CalendarDate.fromDb(r.validFrom),
   createdBy: r.createdBy ? `${r.createdBy.firstName} ${r.createdBy.lastName}` : null,
   status,
+  until,
 });
 
-/** The statuses of one country's rows of one key, as of `today`. */
-function statusesOf(rows: DbRow[], today: string): Map<number, ParameterStatus> {
-  const out = new Map<number, ParameterStatus>();
+/** Where each row of one country and key stands on `today` (rows sorted by validFrom). */
+function standingsOf(rows: DbRow[], today: string): Map<number, Standing> {
+  const out = new Map<number, Standing>();
   const current = rows.filter((r) => !r.supersededAt);
-  const inForce = current.filter((r) => CalendarDate.fromDb(r.validFrom).toString() <= today).at(-1);
+  const from = (r: DbRow) => CalendarDate.fromDb(r.validFrom);
+  const inForce = current.filter((r) => from(r).toString() <= today).at(-1);
   for (const r of rows) {
-    if (r.supersededAt) out.set(r.id, 'SUPERSEDED');
-    else if (r === inForce) out.set(r.id, 'IN_FORCE');
-    else out.set(r.id, CalendarDate.fromDb(r.validFrom).toString() > today ? 'UPCOMING' : 'PAST');
+    const next = r.supersededAt ? undefined : current.find((c) => from(c).isAfter(from(r)));
+    const until = next ? from(next).addDays(-1) : null;
+    if (r.supersededAt) out.set(r.id, { status: 'SUPERSEDED', until: null });
+    else if (r === inForce) out.set(r.id, { status: 'IN_FORCE', until });
+    else out.set(r.id, { status: from(r).toString() > today ? 'UPCOMING' : 'PAST', until });
   }
   return out;
 }
@@ -103,10 +114,10 @@ export class LegalParameterService extends Service {
     const countries = [...byCountry.keys()].sort((a, b) => (a === DEFAULT_COUNTRY ? -1 : b === DEFAULT_COUNTRY ? 1 : a.localeCompare(b)));
     return countries.map((country) => {
       const list = byCountry.get(country)!;
-      const statuses = new Map<number, ParameterStatus>();
-      for (const key of new Set(list.map((r) => r.key))) for (const [id, s] of statusesOf(list.filter((r) => r.key === key), today)) statuses.set(id, s);
+      const standings = new Map<number, Standing>();
+      for (const key of new Set(list.map((r) => r.key))) for (const [id, s] of standingsOf(list.filter((r) => r.key === key), today)) standings.set(id, s);
       const sorted = [...list].sort((a, b) => keyOrder(a.key) - keyOrder(b.key) || a.validFrom.getTime() - b.validFrom.getTime() || a.id - b.id);
-      return { country, rows: sorted.map((r) => present(r, statuses.get(r.id)!)) };
+      return { country, rows: sorted.map((r) => present(r, standings.get(r.id)!)) };
     });
   }
 
