@@ -61,6 +61,13 @@ export function offersManageLabelKey(roles: readonly Role[]): string {
 const OFFERS_MANAGE: EntryDef = { href: '/offers/manage', labelKey: offersManageLabelKey, permission: 'offers.manage' };
 
 /**
+ * The public stipend simulator, for every signed-in user: with the offers for companies and the
+ * school (the stipend is stated in an offer, and their menus have no room for one more link on a
+ * wide screen), a link of its own for the others ("Outils").
+ */
+const SIMULATOR: EntryDef = { href: SIMULATOR_PATH, labelKey: 'nav.stipendSimulator', permission: 'public' };
+
+/**
  * The menu, by kind of user, in display order. An actor with several roles gets the groups of each,
  * merged: an entry already shown in an earlier group is not repeated.
  */
@@ -82,7 +89,7 @@ export const MENU: readonly GroupDef[] = [
   // "Historique de mes stages" of a next issue joins the profile here.
   { id: 'profile', labelKey: 'nav.group.profile', audience: STUDENTS, entries: [{ href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' }] },
   // Companies.
-  { id: 'companyOffers', labelKey: 'nav.group.companyOffers', audience: COMPANIES, entries: [OFFERS_MANAGE] },
+  { id: 'companyOffers', labelKey: 'nav.group.companyOffers', audience: COMPANIES, entries: [OFFERS_MANAGE, SIMULATOR] },
   { id: 'companyApplications', labelKey: 'nav.group.companyApplications', audience: COMPANIES, entries: [{ href: '/applications/company', labelKey: 'nav.applicationsCompany', permission: 'applications.company' }] },
   {
     id: 'profiles',
@@ -107,6 +114,7 @@ export const MENU: readonly GroupDef[] = [
       OFFERS_MANAGE,
       { href: '/offers/moderation', labelKey: 'nav.offersModeration', permission: 'offers.moderate' },
       { href: '/offers/search', labelKey: 'nav.offersSearch', permission: 'offers.staffSearch' },
+      SIMULATOR,
     ],
   },
   {
@@ -144,8 +152,8 @@ export const MENU: readonly GroupDef[] = [
       { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
     ],
   },
-  // The public tools, for every signed-in user too (a company preparing an offer, a student, the school).
-  { id: 'tools', labelKey: 'nav.group.tools', audience: ROLES, entries: [{ href: SIMULATOR_PATH, labelKey: 'nav.stipendSimulator', permission: 'public' }] },
+  // The public tools, for every signed-in user (companies and the school have the simulator with their offers already).
+  { id: 'tools', labelKey: 'nav.group.tools', audience: ROLES, entries: [SIMULATOR] },
 ];
 
 export interface NavItem {

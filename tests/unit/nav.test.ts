@@ -63,11 +63,10 @@ describe('the menu (src/http/nav.ts)', () => {
     for (const email of ['entreprise@demo.test', 'tuteur@demo.test'] as const) {
       const nav = demo(email);
       expect(shape(nav).slice(1)).toEqual([
-        '/offers/manage Mes offres',
+        { 'Mes offres': ['/offers/manage', '/tools/stipend'] },
         '/applications/company Candidatures reçues',
         { Profils: ['/cvbook', '/matching/offers'] },
         '/company Mon entreprise',
-        '/tools/stipend Simulateur de gratification',
         '/account Mon compte',
       ]);
       expect(labelOf(nav, '/cvbook')).toBe('CVthèque');
@@ -80,11 +79,10 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = demo(email);
       expect(shape(nav)).toEqual([
         '/dashboard/centre Tableau de bord du centre',
-        { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
+        { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school'] },
         '/centres Mes centres de gestion',
-        '/tools/stipend Simulateur de gratification',
         '/account Mon compte',
       ]);
       // Their list holds the offers of their centres, not "mine".
@@ -94,13 +92,14 @@ describe('the menu (src/http/nav.ts)', () => {
   });
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
-    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/organisations', '/dashboard/students', '/tools/stipend', '/account']);
-    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/organisations', '/tools/stipend', '/account']);
+    // The simulator is the only entry of the school's offers group they have: a link.
+    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/tools/stipend', '/organisations', '/dashboard/students', '/account']);
+    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/tools/stipend', '/organisations', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
+      '/tools/stipend Simulateur de gratification',
       "/organisations Établissements d'accueil",
       { Étudiants: ['/dashboard/students', '/applications/school'] },
-      '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
     ]);
   });
@@ -109,11 +108,10 @@ describe('the menu (src/http/nav.ts)', () => {
     const nav = demo('admin@demo.test');
     expect(shape(nav)).toEqual([
       '/dashboard/admin Administration',
-      { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
+      { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school'] },
       { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/dev/mailbox'] },
-      '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
     ]);
     expect(labelOf(nav, '/offers/manage')).toBe('Toutes les offres');
@@ -163,11 +161,15 @@ describe('the menu (src/http/nav.ts)', () => {
     }
   });
 
-  it('offers the public stipend simulator to every signed-in role, as one link before the account', () => {
+  it('offers the public stipend simulator to every signed-in role, once', () => {
     for (const role of ROLES) {
       const nav = navFor(actor([role]));
-      expect(hrefs(nav).slice(-2), role).toEqual(['/tools/stipend', '/account']);
-      expect(nav.sections.at(-2), role).toEqual({ kind: 'link', item: { href: '/tools/stipend', labelKey: 'nav.stipendSimulator' } });
+      expect(hrefs(nav).filter((h) => h === '/tools/stipend'), role).toHaveLength(1);
+    }
+    // Students: a link of its own before the account; companies and the school: with their offers.
+    expect(navFor(actor(['student'])).sections.at(-2)).toEqual({ kind: 'link', item: { href: '/tools/stipend', labelKey: 'nav.stipendSimulator' } });
+    for (const [role, group] of [['companyAdmin', 'companyOffers'], ['companyContact', 'companyOffers'], ['centreRead', 'offers'], ['platformAdmin', 'offers']] as const) {
+      expect(navFor(actor([role])).sections.find((s) => s.kind === 'group' && s.id === group), role).toMatchObject({ items: expect.arrayContaining([{ href: '/tools/stipend', labelKey: 'nav.stipendSimulator' }]) });
     }
     expect(translate('en', 'nav.stipendSimulator')).toBe('Stipend simulator');
     // The parameter table behind it is the administrator's only.
