@@ -2,7 +2,8 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/time/clock.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
-import { useApp } from '../helpers/app.js';
+import { makeOfferWorld } from '../factories/offers.js';
+import { agent, useApp } from '../helpers/app.js';
 
 // The public stipend simulator (issue 11): GET /tools/stipend, HTML for a browser, JSON for a
 // client that asks for it, on the parameters of the database (seeded as the migration seeds them).
@@ -273,6 +274,14 @@ describe('the public stipend simulator', () => {
     // Lower-case countries are read, and a decimal comma in hours too.
     expect((await json('country=fr&holidays=de&start=2026-02-02&end=2026-07-31')).body.presenceHours).toBe(875);
     expect((await json('start=2026-03-02&end=2026-03-06&mon=7,5&tue=0&wed=0&thu=0&fri=0')).body.presenceHours).toBe(7.5);
+  });
+
+  it('is offered beside the pay of the offer form, in a new tab that keeps the form', async () => {
+    await makeOfferWorld(t.db);
+    const { a } = await agent(t.app, 'publisher@volcans.example');
+    const form = await a.get('/offers/manage/new');
+    expect(form.status).toBe(200);
+    expect(form.text).toMatch(/id="f-payDetails"[\s\S]*?<p class="hint">Quelle gratification minimale pour ce stage \? <a href="\/tools\/stipend" target="_blank" rel="noopener">Calculez-la avec le simulateur de gratification \(s&#39;ouvre dans un nouvel onglet\)<\/a><\/p>/);
   });
 
   it('reads the rates from the database: without the table, no country has rules', async () => {

@@ -4,7 +4,7 @@
 // that it works without JavaScript. Anything a client may send is either read or refused beside
 // its field (422): never an exception.
 import type { Fields, FieldValue } from '../../http/input.js';
-import { WEEKDAYS, type DayRange, type Weekday, type WeeklySchedule } from '../../legal/types.js';
+import { WEEKDAYS, type DayRange, type EngineInput, type Weekday, type WeeklySchedule } from '../../legal/types.js';
 import { valuesOf } from '../../nomenclatures/index.js';
 import { CalendarDate } from '../../time/calendar.js';
 
@@ -39,16 +39,8 @@ export interface SimulatorValues {
   previousHours: string;
 }
 
-export interface SimulatorQuery {
-  start: CalendarDate;
-  end: CalendarDate;
-  schedule: WeeklySchedule;
-  interruptions: DayRange[];
-  rulesCountry: string;
-  holidaysCountry: string;
-  signedOn: CalendarDate;
-  previousHours: number;
-}
+/** What the engine is asked, but the parameters (read from the database by the caller). */
+export type SimulatorQuery = Omit<EngineInput, 'parameters'>;
 
 /** Each message is a catalogue key ("key|param"); `pauseKey` names the field of an interruption's error for the page or for JSON. */
 export type SimulatorParse =
