@@ -3,8 +3,21 @@
 // "add" button appends one (up to the server's limit). Rows are renumbered so that every label
 // stays unique ("Début de l'interruption 2"); a polite live region says what was removed, and the
 // focus goes to the new row's first field or, after a removal, to the next sensible control.
+// The internship's country follows the host's while the user has not chosen another one.
 (() => {
+  function followCountry() {
+    const country = document.getElementById('f-country');
+    const holidays = document.getElementById('f-holidays');
+    if (!country || !holidays) return;
+    let last = country.value;
+    country.addEventListener('change', () => {
+      if (holidays.value === last) holidays.value = country.value;
+      last = country.value;
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
+    followCountry();
     const box = document.querySelector('[data-pauses]');
     if (!box) return;
     const list = box.querySelector('ol');

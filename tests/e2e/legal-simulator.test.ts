@@ -75,7 +75,7 @@ describeBrowser('end-to-end: the stipend simulator and the legal parameters', ()
     await expectAccessible(page, `/tools/stipend errors (${name})`);
   });
 
-  it('adds and removes interruption rows with the keyboard, labels renumbered, and they count', async () => {
+  it('adds and removes interruption rows with the keyboard, labels renumbered, and they count; the countries follow each other', async () => {
     const page = await t.newPage();
     await page.goto(t.url('/tools/stipend'));
     const from = (n: number) => field(page, fr('legal.simulator.fields.pauseFrom', { n }));
@@ -89,6 +89,13 @@ describeBrowser('end-to-end: the stipend simulator and the legal parameters', ()
     expect(await from(3).count()).toBe(1);
     expect(await from(4).count()).toBe(0);
     await expectAccessible(page, '/tools/stipend rows');
+    // The internship's country follows the host's until another is chosen.
+    await field(page, fr('legal.simulator.fields.country')).selectOption('BE');
+    expect(await field(page, fr('legal.simulator.fields.holidays')).inputValue()).toBe('BE');
+    await field(page, fr('legal.simulator.fields.holidays')).selectOption('DE');
+    await field(page, fr('legal.simulator.fields.country')).selectOption('FR');
+    expect(await field(page, fr('legal.simulator.fields.holidays')).inputValue()).toBe('DE');
+    await field(page, fr('legal.simulator.fields.holidays')).selectOption('FR');
     // A week off in March (2–6): 35 hours fewer than the example.
     await fillExample(page);
     await from(1).fill('2026-03-02');
