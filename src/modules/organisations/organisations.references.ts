@@ -98,6 +98,17 @@ export const ORGANISATION_REFERENCES: OrganisationReference[] = [
       return { moved: ids };
     },
   },
+  {
+    table: 'InternshipSheet',
+    column: 'organisationId',
+    labelKey: 'organisations.references.sheets',
+    count: (db, id) => db.internshipSheet.count({ where: { organisationId: id } }),
+    async move(tx, fromId, toId) {
+      const ids = (await tx.internshipSheet.findMany({ where: { organisationId: fromId }, select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+      await tx.internshipSheet.updateMany({ where: { organisationId: fromId }, data: { organisationId: toId } });
+      return { moved: ids };
+    },
+  },
 ];
 
 /** What refuses a service's deletion (later: conventions that name the service). */
