@@ -63,9 +63,9 @@ export const INTERNSHIPS = {
       PART_TIME: { fr: "Temps partiel", en: "Part time", de: "Teilzeit", es: "Jornada parcial", it: "Tempo parziale" },
     },
   },
-  // The type of internship an agreement states (no Prisma enum yet: the agreements come with the next issues).
+  // The type of internship an agreement states (Agreement.type).
   internshipType: {
-    enum: null,
+    enum: 'InternshipType',
     printed: true,
     labels: {
       MANDATORY: {

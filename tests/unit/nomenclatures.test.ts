@@ -20,6 +20,7 @@ const ENUM_OF: Partial<Record<NomenclatureName, Record<string, string>>> = {
   offerKind: Enums.OfferKind,
   educationLevel: Enums.EducationLevel,
   workingTime: Enums.WorkingTime,
+  internshipType: Enums.InternshipType,
 };
 
 // What an agreement prints, hence labelled in the five document languages.
