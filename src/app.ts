@@ -28,6 +28,7 @@ import { studentsRoutes } from './modules/students/students.routes.js';
 import { offersRoutes } from './modules/offers/offers.routes.js';
 import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
+import { sheetsRoutes } from './modules/sheets/sheets.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));
+  mount(app, '/sheets', sheetsRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

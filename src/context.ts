@@ -3,6 +3,7 @@ import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config/index.js';
 import type { Db } from './db/client.js';
 import { ApplicationService } from './modules/applications/applications.service.js';
+import { SheetService } from './modules/sheets/sheets.service.js';
 import { CompanyService } from './modules/companies/companies.service.js';
 import { RegistrationService } from './modules/companies/registration.service.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
@@ -45,6 +46,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     cvbook: new CvBookService(deps),
     matching: new MatchingService(deps),
     applications: new ApplicationService(deps),
+    sheets: new SheetService(deps),
     dashboard: new DashboardService(deps),
     users: new UserAdminService(deps),
     legalParameters: new LegalParameterService(deps),

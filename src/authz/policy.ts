@@ -67,6 +67,11 @@ export const POLICY = {
   'applications.apply': ['student'],
   'applications.company': ['companyAdmin', 'companyContact'],
   'applications.school': ['centreRead', 'platformAdmin', 'yearManager'],
+
+  // Internship sheets: the student fills theirs; the year manager or WRITE staff of the student's
+  // centre validates or returns it (READ staff see it). Record rules: src/modules/sheets.
+  'sheets.own': ['student'],
+  'sheets.review': ['centreRead', 'platformAdmin', 'yearManager'],
 } as const satisfies Record<string, 'anyone' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -85,7 +85,7 @@ export const MENU: readonly GroupDef[] = [
     ],
   },
   // The internship sheet, agreement, follow-up, logs, reports, feedback and evaluations of the next issues.
-  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [] },
+  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [{ href: '/sheets', labelKey: 'nav.sheets', permission: 'sheets.own' }] },
   // "Historique de mes stages" of a next issue joins the profile here.
   { id: 'profile', labelKey: 'nav.group.profile', audience: STUDENTS, entries: [{ href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' }] },
   // Companies.
@@ -134,6 +134,7 @@ export const MENU: readonly GroupDef[] = [
       { href: '/students', labelKey: 'nav.students', permission: 'students.view' },
       { href: '/dashboard/students', labelKey: 'nav.followedStudents', permission: 'students.followed' },
       { href: '/applications/school', labelKey: 'nav.applicationsSchool', permission: 'applications.school' },
+      { href: '/sheets/review', labelKey: 'nav.sheetsReview', permission: 'sheets.review' },
     ],
   },
   // The centres the staff member belongs to. A platform administrator reaches every centre from the settings ("Tous les centres de gestion").
@@ -197,6 +198,7 @@ export function navFor(actor: Actor | null, opts: { devMailbox: boolean } = { de
  */
 const BELONGS_TO: readonly { under: string; hrefs: readonly string[] }[] = [
   { under: '/applications', hrefs: ['/applications', '/applications/company', '/applications/school'] },
+  { under: '/sheets', hrefs: ['/sheets', '/sheets/review'] },
   { under: '/matching/requests', hrefs: ['/requests'] },
   { under: '/admin/programmes', hrefs: ['/admin/institutions'] },
   { under: '/admin/study-years', hrefs: ['/admin/institutions'] },

@@ -53,6 +53,8 @@ describe('the menu (src/http/nav.ts)', () => {
     expect(shape(demo('etudiant@demo.test'))).toEqual([
       '/dashboard/student Mon espace étudiant',
       { 'Rechercher mon stage': ['/offers', '/requests', '/applications', '/organisations'] },
+      // "Suivre mon stage" holds one entry so far: its link.
+      '/sheets Fiches de stage',
       '/profile Mon profil',
       '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
@@ -81,7 +83,7 @@ describe('the menu (src/http/nav.ts)', () => {
         '/dashboard/centre Tableau de bord du centre',
         { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
-        { Étudiants: ['/students', '/applications/school'] },
+        { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
         '/centres Mes centres de gestion',
         '/account Mon compte',
       ]);
@@ -99,7 +101,7 @@ describe('the menu (src/http/nav.ts)', () => {
       '/dashboard/year-manager Responsable d\'année',
       '/tools/stipend Simulateur de gratification',
       "/organisations Établissements d'accueil",
-      { Étudiants: ['/dashboard/students', '/applications/school'] },
+      { Étudiants: ['/dashboard/students', '/applications/school', '/sheets/review'] },
       '/account Mon compte',
     ]);
   });
@@ -110,7 +112,7 @@ describe('the menu (src/http/nav.ts)', () => {
       '/dashboard/admin Administration',
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
-      { Étudiants: ['/students', '/applications/school'] },
+      { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
       { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/dev/mailbox'] },
       '/account Mon compte',
     ]);
@@ -146,18 +148,18 @@ describe('the menu (src/http/nav.ts)', () => {
 
   it('shows no group without entries, and a group as soon as a later issue adds one line to it', () => {
     const groupIds = (nav: Nav) => nav.sections.flatMap((s) => (s.kind === 'group' ? [s.id] : []));
-    const student = actor(['student']);
-    expect(groupIds(navFor(student))).not.toContain('follow');
-    const follow = MENU.find((g) => g.id === 'follow')!;
-    expect(follow.entries).toEqual([]);
-    follow.entries.push({ href: '/placement', labelKey: 'nav.profile', permission: 'profile.self' }, { href: '/logbook', labelKey: 'nav.profile', permission: 'profile.self' });
+    const company = actor(['companyAdmin']);
+    expect(groupIds(navFor(company))).not.toContain('interns');
+    const interns = MENU.find((g) => g.id === 'interns')!;
+    expect(interns.entries).toEqual([]);
+    interns.entries.push({ href: '/interns', labelKey: 'nav.company', permission: 'company.view' }, { href: '/interns/logbooks', labelKey: 'nav.company', permission: 'company.view' });
     try {
-      const nav = navFor(student);
-      expect(nav.sections.find((s) => s.kind === 'group' && s.id === 'follow')).toMatchObject({ labelKey: 'nav.group.follow', items: [{ href: '/placement' }, { href: '/logbook' }] });
-      // Entries the policy refuses are not shown: a company user gets no student group.
-      expect(groupIds(navFor(actor(['companyAdmin'])))).not.toContain('follow');
+      const nav = navFor(company);
+      expect(nav.sections.find((s) => s.kind === 'group' && s.id === 'interns')).toMatchObject({ labelKey: 'nav.group.interns', items: [{ href: '/interns' }, { href: '/interns/logbooks' }] });
+      // Entries the policy refuses are not shown: a student gets no company group.
+      expect(groupIds(navFor(actor(['student'])))).not.toContain('interns');
     } finally {
-      follow.entries.length = 0;
+      interns.entries.length = 0;
     }
   });
 
