@@ -32,6 +32,7 @@ import { sheetsRoutes } from './modules/sheets/sheets.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
+import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   // /register/student, /students…, /profile…
   mount(app, '/', studentsRoutes(ctx));
   mount(app, '/offers', offersRoutes(ctx));
+  mount(app, '/agreements', agreementsRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));

@@ -1,3 +1,5 @@
+import { AgreementService } from './modules/agreements/agreements.service.js';
+import { AgreementSettingsService } from './modules/agreements/agreements.settings.js';
 import type { ServiceDeps } from './act.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config/index.js';
@@ -50,6 +52,8 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     dashboard: new DashboardService(deps),
     users: new UserAdminService(deps),
     legalParameters: new LegalParameterService(deps),
+    agreements: new AgreementService(deps),
+    agreementSettings: new AgreementSettingsService(deps),
   };
 }
 

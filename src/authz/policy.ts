@@ -33,6 +33,11 @@ export const POLICY = {
   // The dated parameter table of the legal rules (rates, thresholds, per-country rules): list, add, correct.
   'legal.manage': ['platformAdmin'],
 
+  // Agreements: who sees one (reach) and who acts on it (its workflow) are decided per record in
+  // src/modules/agreements; these let every role that may be a party reach the routes.
+  'agreements.view': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
+  'agreements.act': ['student', 'academicTutor', 'yearManager', 'programmeManager', 'centreWrite', 'platformAdmin'],
+
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.
   'organisations.search': ['student', 'centreRead', 'platformAdmin', 'yearManager', 'programmeManager', 'academicTutor'],

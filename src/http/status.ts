@@ -3,6 +3,7 @@
 // `<i18n>.status.<state>`, `tones`); the few statuses outside a workflow are declared here, once.
 import { APPLICATION_WORKFLOW } from '../modules/applications/applications.workflow.js';
 import { OFFER_WORKFLOW } from '../modules/offers/offers.workflow.js';
+import { AGREEMENT_WORKFLOW } from '../modules/agreements/agreements.workflow.js';
 import { SHEET_WORKFLOW } from '../modules/sheets/sheets.workflow.js';
 import type { StatusTone, Workflow } from '../workflow/engine.js';
 
@@ -27,6 +28,8 @@ function table(prefix: string, tones: Record<string, StatusTone>): StatusKind {
 export const STATUS_KINDS = {
   offer: fromWorkflow(OFFER_WORKFLOW),
   application: fromWorkflow(APPLICATION_WORKFLOW),
+  /** An internship agreement (Agreement.status). */
+  agreement: fromWorkflow(AGREEMENT_WORKFLOW),
   /** A student's internship sheet (InternshipSheet.status). */
   sheet: fromWorkflow(SHEET_WORKFLOW),
   /** A student's internship request (InternshipRequest.status). */

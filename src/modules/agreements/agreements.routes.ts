@@ -1,0 +1,90 @@
+import type { Request, Response } from 'express';
+import type { Ctx } from '../../context.js';
+import { allow } from '../../authz/guard.js';
+import { act } from '../../http/act.js';
+import { formatters } from '../../i18n/format.js';
+import { flash, formPage } from '../../http/forms.js';
+import { detailAction, type PageProblem } from '../../http/pages.js';
+import { idParam } from '../../http/pagination.js';
+import { newRouter } from '../../http/router.js';
+import { CalendarDate } from '../../time/calendar.js';
+import { checkMessage, durationText, reasonText, type CheckWords } from '../legal/simulator.js';
+import { agreementNumber } from './agreement.types.js';
+import { settingsSchema, stepLabel } from './agreements.settings.js';
+import type { AgreementSnapshot } from './agreements.snapshot.js';
+import { AGREEMENT_WORKFLOW, stepChain } from './agreements.workflow.js';
+
+/**
+ * Agreements ("conventions de stage").
+ *   GET /agreements/:id ('agreements.view'): the summary, the legal result, the state, the steps and
+ *     their history, the actor's actions. Reach (agreements.reach.ts): out of it, a 404.
+ *   POST /agreements/:id/<action> ('agreements.act'): one per manual action of AGREEMENT_WORKFLOW
+ *     (the edit page comes with the creation wizard); who may is the workflow's, on the record.
+ *   GET|POST /agreements/centres/:centreId/settings ('centre.manage'): the centre's agreement settings.
+ */
+export function agreementsRoutes(ctx: Ctx) {
+  const r = newRouter();
+  const svc = ctx.services.agreements;
+  const words = (req: Request): CheckWords => ({ t: req.t, fmt: formatters(req.locale), locale: req.locale });
+
+  const page = async (req: Request, response: Response, problem?: PageProblem) => {
+    const a = await svc.show(req.actor!, idParam(req.params.id));
+    const view = await svc.view(a, req.now);
+    response.status(problem?.status ?? 200).render('agreements/show', {
+      title: req.t('agreements.show.title', { number: agreementNumber(a) }),
+      a,
+      view,
+      legal: presentLegal(view, words(req)),
+      steps: stepChain(a.centre).map((k) => ({ key: k, label: stepLabel(a.centre, k, req.locale, req.t), at: k === 'pedagogical' ? a.pedagogicalAt : a.administrativeAt })),
+      history: await svc.history(a.id),
+      actions: svc.actions(req.actor!, a),
+      errors: problem?.errors ?? {},
+      formError: problem?.formError ?? null,
+      isoDay: (d: string) => CalendarDate.parse(d),
+    });
+  };
+
+  r.get('/:id', allow('agreements.view'), (req, response) => page(req, response));
+
+  for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
+    detailAction(r, `/:id/${action}`, 'agreements.act', {
+      page,
+      run: async (req, response) => {
+        const done = await svc.perform(act(req), idParam(req.params.id), action);
+        flash(req, 'success', `agreements.flash.${action}`, { number: done.number });
+        response.redirect(303, done.deleted ? '/' : `/agreements/${req.params.id}`);
+      },
+    });
+  }
+
+  formPage(r, '/centres/:centreId/settings', 'centre.manage', {
+    view: 'agreements/settings',
+    schema: settingsSchema,
+    locals: async (req) => {
+      const centre = await ctx.services.agreementSettings.get(req.actor!, idParam(req.params.centreId));
+      return { title: req.t('agreements.settings.title', { name: centre.name }), centre };
+    },
+    initial: (l) => ({ ...l.centre, order: l.centre.administrativeFirst ? 'administrativeFirst' : 'pedagogicalFirst' }),
+    action: async (req, response, data) => {
+      await ctx.services.agreementSettings.update(act(req), idParam(req.params.centreId), data);
+      flash(req, 'success', 'common.saved');
+      response.redirect(303, `/agreements/centres/${req.params.centreId}/settings`);
+    },
+  });
+
+  return r;
+}
+
+/** What the page shows of the legal result: the duration, why a stipend is (not) due, the checks in words. */
+function presentLegal(view: AgreementSnapshot, w: CheckWords) {
+  if (!view.legal) return null;
+  const { result, signedOn, previousHours } = view.legal;
+  return {
+    ...result,
+    previousHours,
+    duration: durationText(result, w),
+    reason: reasonText(result, view.internship.rulesCountry.value ?? 'FR', CalendarDate.parse(signedOn)!, w),
+    checks: result.checks.map((c) => ({ ...c, message: checkMessage(c, w) })),
+    blocking: result.checks.some((c) => c.severity === 'blocking'),
+  };
+}

@@ -1,0 +1,167 @@
+import { Service, type Act } from '../../act.js';
+import { audit } from '../../audit/audit.js';
+import type { Actor } from '../../authz/actor.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { notFound, ValidationError, WrongStateError } from '../../errors.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { isLocale, translate } from '../../i18n/index.js';
+import { todayIn } from '../../time/calendar.js';
+import type { Recipient } from '../../workflow/engine.js';
+import { agreementNumber } from './agreement.types.js';
+import { computeAgreement, isBlocking, type LegalOutcome } from './agreements.legal.js';
+import { agreementReachWhere } from './agreements.reach.js';
+import { buildSnapshot, detailInclude, legalColumns, type AgreementDetail, type AgreementSnapshot } from './agreements.snapshot.js';
+import { AGREEMENT_WORKFLOW, STEP_COLUMNS, type AgreementAction, type AgreementRecord } from './agreements.workflow.js';
+
+export { createAgreement, nextAgreementSeq } from './agreements.create.js';
+
+const stepSelect = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } as const;
+
+/** The workflow's view of an agreement row and its centre's settings. */
+export function recordOf(a: { status: AgreementRecord['status']; studentId: number; centreId: number; studyYearId: number | null; academicTutorId: number | null; pedagogicalAt: Date | null; administrativeAt: Date | null; centre: AgreementRecord['steps'] }): AgreementRecord {
+  return { status: a.status, studentId: a.studentId, centreId: a.centreId, studyYearId: a.studyYearId, academicTutorId: a.academicTutorId, pedagogicalAt: a.pedagogicalAt, administrativeAt: a.administrativeAt, steps: a.centre };
+}
+
+/** A submission refused by the law: the blocking checks are on the agreement's page. */
+export class BlockingChecksError extends ValidationError {
+  constructor(readonly legal: LegalOutcome) {
+    super({ _form: 'agreements.errors.blockingChecks' });
+  }
+}
+
+type Told = 'student' | 'academicTutor' | 'companyTutor';
+
+/**
+ * The person may take the action in this state, but not now: the centre's order puts another step
+ * first, or a step is left to undo. A 422 (the state), not a 403 (the person).
+ */
+function outOfOrder(actor: Actor, record: AgreementRecord, action: AgreementAction): boolean {
+  const rows = AGREEMENT_WORKFLOW.def.transitions.filter((t) => t.action === action && t.from.includes(record.status) && t.by.some((p) => AGREEMENT_WORKFLOW.def.parties[p](actor, record)));
+  return rows.length > 0 && !rows.some((t) => t.when?.(record) ?? true);
+}
+
+/**
+ * Agreements: reach (a 404 out of it), the page's data, the workflow's actions (submission with the
+ * legal engine and the snapshot, the validation steps and their undoing, deletion), each with its
+ * audit row and mails in one transaction. createAgreement (agreements.create.ts) makes them.
+ */
+export class AgreementService extends Service {
+  /** The agreement with everything its page shows, in the actor's reach (404 otherwise). */
+  async show(actor: Actor, id: number) {
+    const a = await this.db.agreement.findFirst({
+      where: { AND: [{ id }, agreementReachWhere(actor)] },
+      include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true } } },
+    });
+    if (!a) throw notFound();
+    return a;
+  }
+
+  /** What the page shows: the stored copy from submission on, else the live rows with the engine run now. */
+  async view(a: AgreementDetail, now: Date): Promise<AgreementSnapshot> {
+    if (a.snapshot) return a.snapshot as unknown as AgreementSnapshot;
+    return buildSnapshot(a, await computeAgreement(this.db, a, todayIn(now)));
+  }
+
+  /** The step history: the agreement's audit rows, oldest first. */
+  history(id: number) {
+    return this.db.auditLog.findMany({
+      where: { entityType: 'Agreement', entityId: String(id) },
+      orderBy: { id: 'asc' },
+      select: { action: true, createdAt: true, before: true, after: true, actor: { select: { firstName: true, lastName: true } } },
+    });
+  }
+
+  /**
+   * Locks the row, then reads it within reach (404) with its centre's step settings and what the
+   * page shows. One relation per statement: a transaction's connection runs one query at a time,
+   * and Prisma would otherwise load the relations of one `include` side by side.
+   */
+  private async lockInReach(tx: Tx, actor: Actor, id: number) {
+    await tx.$queryRaw`SELECT id FROM "Agreement" WHERE id = ${id} FOR UPDATE`;
+    const row = await tx.agreement.findFirst({ where: { AND: [{ id }, agreementReachWhere(actor)] } });
+    if (!row) throw notFound();
+    const out: Record<string, unknown> = { ...row };
+    const include = { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect } } };
+    for (const [key, select] of Object.entries(include)) {
+      const one = (await tx.agreement.findUniqueOrThrow({ where: { id }, select: { [key]: select } })) as Record<string, unknown>;
+      out[key] = one[key];
+    }
+    return out as unknown as AgreementDetail & { centre: AgreementRecord['steps'] };
+  }
+
+  /**
+   * A manual action of the agreement's page: 404 out of reach, 403 for the wrong person, 422 in the
+   * wrong state (or the wrong step for the centre's order), a BlockingChecksError when the law
+   * refuses the submission. Deletion has its own rules (remove).
+   */
+  async perform(act: Act, id: number, action: AgreementAction): Promise<{ deleted: boolean; number: string }> {
+    return this.db.$transaction(async (tx) => {
+      const a = await this.lockInReach(tx, act.actor, id);
+      const record = recordOf(a);
+      if (action === 'delete') return this.remove(tx, act, a, record);
+      if (outOfOrder(act.actor, record, action)) throw new WrongStateError(action, record.status);
+      const transition = AGREEMENT_WORKFLOW.require(act.actor, record, action);
+      const data: Prisma.AgreementUncheckedUpdateInput = {};
+      const step = STEP_COLUMNS[action as keyof typeof STEP_COLUMNS];
+      if (step) Object.assign(data, { [step.at]: step.set ? act.now : null, [step.by]: step.set ? act.actor.id : null });
+      if (action === 'submit') Object.assign(data, await this.submission(tx, a, act.now));
+      const to = AGREEMENT_WORKFLOW.target(transition, record);
+      await AGREEMENT_WORKFLOW.apply(tx, {
+        act,
+        record,
+        id,
+        action,
+        write: (status) => tx.agreement.update({ where: { id }, data: { ...data, status } }),
+        recipients: (who) => this.recipients(tx, who as Told, a),
+        mail: (_t, u) => ({
+          firstName: u.firstName,
+          number: agreementNumber(a),
+          student: `${a.student.user.firstName} ${a.student.user.lastName}`,
+          organisation: a.organisation.legalName,
+          status: to,
+          // The subject names the new state in the recipient's language.
+          state: translate(isLocale(u.locale) ? u.locale : 'fr', AGREEMENT_WORKFLOW.stateLabel(to)),
+          action,
+          by: `${act.actor.firstName} ${act.actor.lastName}`,
+          link: `${this.baseUrl}/agreements/${id}`,
+        }),
+        audit: { before: { number: agreementNumber(a) } },
+      });
+      return { deleted: false, number: agreementNumber(a) };
+    });
+  }
+
+  /** Submission: the engine (refused on a blocking check), its figures in columns, the snapshot. */
+  private async submission(tx: Tx, a: AgreementDetail, now: Date): Promise<Prisma.AgreementUncheckedUpdateInput> {
+    const legal = await computeAgreement(tx, a, todayIn(now));
+    if (legal.result.checks.some(isBlocking)) throw new BlockingChecksError(legal);
+    return { ...legalColumns(legal.result, legal.previousHours), snapshot: buildSnapshot(a, legal) as unknown as Prisma.InputJsonValue };
+  }
+
+  /** Deletion: the managing centre's WRITE staff, never a VALIDATED agreement (its validation is undone first). */
+  private async remove(tx: Tx, act: Act, a: AgreementDetail, record: AgreementRecord) {
+    if (record.status === 'VALIDATED' && AGREEMENT_WORKFLOW.def.parties.centreWriter(act.actor, record)) throw new ValidationError({ _form: 'agreements.errors.deleteValidated' });
+    AGREEMENT_WORKFLOW.require(act.actor, record, 'delete');
+    await tx.agreement.delete({ where: { id: a.id } });
+    await audit(tx, { actorId: act.actor.id, action: 'agreement.delete', entityType: 'Agreement', entityId: a.id, before: { number: agreementNumber(a), status: a.status, studentId: a.studentId, organisationId: a.organisationId }, requestId: act.requestId });
+    return { deleted: true, number: agreementNumber(a) };
+  }
+
+  /** The people a `tell` entry names: the student, the academic tutor, the company tutor (their account, else the contact's address). */
+  private async recipients(tx: DbOrTx, to: Told, a: AgreementDetail): Promise<Recipient[]> {
+    const select = { id: true, email: true, firstName: true, locale: true, active: true } as const;
+    const users = (rows: ({ id: number; email: string; firstName: string; locale: string; active: boolean } | null)[]) => rows.filter((u): u is NonNullable<typeof u> => !!u && u.active);
+    if (to === 'student') return users([(await tx.studentProfile.findUniqueOrThrow({ where: { id: a.studentId }, select: { user: { select } } })).user]);
+    if (to === 'academicTutor') return a.academicTutorId ? users([await tx.user.findUnique({ where: { id: a.academicTutorId }, select })]) : [];
+    if (!a.companyTutorId) return [];
+    const c = await tx.contact.findUnique({ where: { id: a.companyTutorId }, select: { id: true, email: true, firstName: true, user: { select } } });
+    if (c?.user) return users([c.user]);
+    // A contact without an account is written to at its address, in French (the directory keeps no language for it).
+    return c?.email ? [{ id: -c.id, email: c.email, firstName: c.firstName, locale: 'fr' }] : [];
+  }
+
+  /** The page's buttons for this actor (the edit page comes with the creation wizard). */
+  actions(actor: Actor, a: Parameters<typeof recordOf>[0]) {
+    return AGREEMENT_WORKFLOW.availableActions(actor, recordOf(a)).filter((x) => !x.page);
+  }
+}
