@@ -2,6 +2,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import type { AcademicRoleKind, Prisma } from '../../generated/prisma/client.js';
 import { APPLICATION_WORKFLOW } from '../applications/applications.workflow.js';
+import { ownSheetsToComplete, sheetsToValidate } from '../sheets/sheets.dashboard.js';
 import { instantsOf, type AcademicPeriod } from '../../time/academic-year.js';
 import { AWAITING_ITEMS, entry, type AwaitingItem, type CounterGroup, type DashboardBlocks } from './dashboard.types.js';
 
@@ -16,16 +17,18 @@ export async function studentDashboard(db: Db, actor: Actor, matching: (open: nu
   const studentId = actor.student!.profileId;
   const awaitingStates = APPLICATION_WORKFLOW.awaitingStates('student');
   const awaitingWhere: Prisma.ApplicationWhereInput = { studentId, status: { in: awaitingStates } };
-  const [open, byStatus, awaitingCount, awaitingRows] = await Promise.all([
+  const [open, byStatus, awaitingCount, awaitingRows, sheets] = await Promise.all([
     db.internshipRequest.count({ where: { studentId, status: 'OPEN' } }),
     db.application.groupBy({ by: ['status'], where: { studentId }, _count: { _all: true } }),
     awaitingStates.length ? db.application.count({ where: awaitingWhere }) : 0,
     awaitingStates.length ? db.application.findMany({ where: awaitingWhere, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: AWAITING_ITEMS, select: { id: true, title: true, createdAt: true } }) : [],
+    // Internship sheets to complete or correct (the sheet workflow's awaiting states for the student).
+    ownSheetsToComplete(db, actor),
   ]);
   const matches = open ? await matching(open) : 0;
   const apps = new Map(byStatus.map((r) => [r.status, r._count._all]));
   return {
-    awaiting: entry('ownApplications', awaitingCount, '/applications', awaitingRows.map((a): AwaitingItem => ({ label: a.title, href: `/applications/${a.id}`, since: a.createdAt }))),
+    awaiting: [...entry('ownApplications', awaitingCount, '/applications', awaitingRows.map((a): AwaitingItem => ({ label: a.title, href: `/applications/${a.id}`, since: a.createdAt }))), ...sheets],
     groups: [
       {
         key: 'requests',
@@ -87,5 +90,6 @@ export async function academicDashboard(db: Db, actor: Actor, kind: AcademicRole
       { key: 'allStudents', count: total, href: list },
     ],
   };
-  return { awaiting: [], groups: [group] };
+  // A year manager decides on the internship sheets of their years (the sheet workflow's awaiting states).
+  return { awaiting: kind === 'YEAR_MANAGER' ? await sheetsToValidate(db, actor) : [], groups: [group] };
 }
