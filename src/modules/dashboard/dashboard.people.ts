@@ -70,8 +70,8 @@ export function placedWhere(year: AcademicPeriod, placed: boolean): Prisma.Stude
 const SCOPE_OF: Partial<Record<AcademicRoleKind, FollowScope>> = { YEAR_MANAGER: 'year', PROGRAMME_MANAGER: 'programme' };
 
 /**
- * A year or programme manager's dashboard: nothing of theirs awaits in a workflow yet (the next
- * issues' internship sheets will); the students of their years or programmes with and without an
+ * A year or programme manager's dashboard: a year manager's internship sheets to validate await
+ * them (sheets.dashboard.ts); the students of their years or programmes with and without an
  * accepted application this academic year. An academic tutor has no counter yet: their
  * internships come with the next issues.
  */
