@@ -106,7 +106,7 @@ describe('agreement workflow', () => {
     expect((await post(TEACHER, 'unvalidatePedagogical')).status).toBe(303);
     expect(await state()).toBe('ADMINISTRATIVE_DONE');
 
-    const b = await makeAgreement(t.db, w);
+    const b = await makeAgreement(t.db, w, { startDate: day('2026-06-01'), endDate: day('2026-06-26') });
     await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { pedagogicalStep: false, administrativeStep: false } });
     expect((await post(STUDENT, 'submit', b.id)).status).toBe(303);
     expect((await post(TEACHER, 'validatePedagogical', b.id)).status).toBe(422);
@@ -116,6 +116,8 @@ describe('agreement workflow', () => {
   });
 
   it('refuses a submission that a blocking check stops, and counts the hours already spent with the host (same SIRET)', async () => {
+    // Several internships of Léa's on the same weeks: overlaps are not the subject here.
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { agreementOverlapAllowed: true } });
     const long = await makeAgreement(t.db, w, { schedule: schedule({ mon: 11, tue: 7, wed: 7, thu: 7, fri: 7 }) });
     const res = await post(STUDENT, 'submit', long.id);
     expect(res.status).toBe(422);

@@ -9,6 +9,7 @@ import { idParam } from '../../http/pagination.js';
 import { newRouter } from '../../http/router.js';
 import { CalendarDate } from '../../time/calendar.js';
 import { checkMessage, durationText, reasonText, type CheckWords } from '../legal/simulator.js';
+import type { Check } from '../../legal/types.js';
 import { agreementNumber } from './agreement.types.js';
 import { settingsSchema, stepLabel } from './agreements.settings.js';
 import type { AgreementSnapshot } from './agreements.snapshot.js';
@@ -35,6 +36,7 @@ export function agreementsRoutes(ctx: Ctx) {
       a,
       view,
       legal: presentLegal(view, words(req)),
+      otherChecks: (await svc.otherChecks(a)).map((c) => ({ ...c, message: otherCheckMessage(c, words(req)) })),
       steps: stepChain(a.centre).map((k) => ({ key: k, label: stepLabel(a.centre, k, req.locale, req.t), at: k === 'pedagogical' ? a.pedagogicalAt : a.administrativeAt })),
       history: await svc.history(a.id),
       actions: svc.actions(req.actor!, a),
@@ -73,6 +75,15 @@ export function agreementsRoutes(ctx: Ctx) {
   });
 
   return r;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A database check's message (agreements.checks.<code>), its numbers and days in words. */
+function otherCheckMessage(c: Check, { t, fmt }: CheckWords): string {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.params)) params[k] = typeof v === 'number' ? fmt.number(v) : ISO_DAY.test(v) ? fmt.date(CalendarDate.parse(v)) : v;
+  return t(`agreements.checks.${c.code}`, params);
 }
 
 /** What the page shows of the legal result: the duration, why a stipend is (not) due, the checks in words. */

@@ -8,6 +8,7 @@ import { isLocale, translate } from '../../i18n/index.js';
 import { todayIn } from '../../time/calendar.js';
 import type { Recipient } from '../../workflow/engine.js';
 import { agreementNumber } from './agreement.types.js';
+import { databaseChecks } from './agreements.checks.js';
 import { computeAgreement, isBlocking, type LegalOutcome } from './agreements.legal.js';
 import { agreementReachWhere } from './agreements.reach.js';
 import { buildSnapshot, detailInclude, legalColumns, type AgreementDetail, type AgreementSnapshot } from './agreements.snapshot.js';
@@ -15,7 +16,7 @@ import { AGREEMENT_WORKFLOW, STEP_COLUMNS, type AgreementAction, type AgreementR
 
 export { createAgreement, nextAgreementSeq } from './agreements.create.js';
 
-const stepSelect = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } as const;
+const stepSelect = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true, agreementOverlapAllowed: true } as const;
 
 /** The workflow's view of an agreement row and its centre's settings. */
 export function recordOf(a: { status: AgreementRecord['status']; studentId: number; centreId: number; studyYearId: number | null; academicTutorId: number | null; pedagogicalAt: Date | null; administrativeAt: Date | null; centre: AgreementRecord['steps'] }): AgreementRecord {
@@ -62,6 +63,11 @@ export class AgreementService extends Service {
     return buildSnapshot(a, await computeAgreement(this.db, a, todayIn(now)));
   }
 
+  /** The checks computed from the other agreements, now (the page shows them at every state). */
+  otherChecks(a: AgreementDetail & { centre: { agreementOverlapAllowed: boolean } }) {
+    return databaseChecks(this.db, a, a.centre.agreementOverlapAllowed);
+  }
+
   /** The step history: the agreement's audit rows, oldest first. */
   history(id: number) {
     return this.db.auditLog.findMany({
@@ -86,7 +92,7 @@ export class AgreementService extends Service {
       const one = (await tx.agreement.findUniqueOrThrow({ where: { id }, select: { [key]: select } })) as Record<string, unknown>;
       out[key] = one[key];
     }
-    return out as unknown as AgreementDetail & { centre: AgreementRecord['steps'] };
+    return out as unknown as AgreementDetail & { centre: AgreementRecord['steps'] & { agreementOverlapAllowed: boolean } };
   }
 
   /**
@@ -131,10 +137,11 @@ export class AgreementService extends Service {
     });
   }
 
-  /** Submission: the engine (refused on a blocking check), its figures in columns, the snapshot. */
-  private async submission(tx: Tx, a: AgreementDetail, now: Date): Promise<Prisma.AgreementUncheckedUpdateInput> {
+  /** Submission: the engine and the database's checks (refused on a blocking one), the figures in columns, the snapshot. */
+  private async submission(tx: Tx, a: AgreementDetail & { centre: { agreementOverlapAllowed: boolean } }, now: Date): Promise<Prisma.AgreementUncheckedUpdateInput> {
     const legal = await computeAgreement(tx, a, todayIn(now));
-    if (legal.result.checks.some(isBlocking)) throw new BlockingChecksError(legal);
+    const others = await databaseChecks(tx, a, a.centre.agreementOverlapAllowed);
+    if (legal.result.checks.some(isBlocking) || others.some(isBlocking)) throw new BlockingChecksError(legal);
     return { ...legalColumns(legal.result, legal.previousHours), snapshot: buildSnapshot(a, legal) as unknown as Prisma.InputJsonValue };
   }
 
