@@ -33,5 +33,9 @@ describe('internship sheets on the dashboards', () => {
     expect(awaitingCount(dash, 'sheetsToValidate')).toBe(1);
     expect(dash).toContain(`href="/sheets/${sheet.id}"`);
     expect(captionTotal((await manager.a.get('/sheets/review')).text)).toBe(1);
+    // The platform administrator holds every centre's rights: the sent sheet waits for them too.
+    const admin = await agent(t.app, w.platformAdmin.email);
+    expect(awaitingCount((await admin.a.get('/dashboard/admin')).text, 'sheetsToValidate')).toBe(1);
+    expect(captionTotal((await admin.a.get('/sheets/review')).text)).toBe(1);
   });
 });
