@@ -5,9 +5,10 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { notFound, ValidationError, WrongStateError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { isLocale, translate } from '../../i18n/index.js';
-import { todayIn } from '../../time/calendar.js';
+import { CalendarDate, todayIn } from '../../time/calendar.js';
 import type { Recipient } from '../../workflow/engine.js';
-import { agreementNumber } from './agreement.types.js';
+import { agreementNumber, type AgreementCreateInput } from './agreement.types.js';
+import { checkParties, internshipColumns } from './agreements.columns.js';
 import { databaseChecks } from './agreements.checks.js';
 import { computeAgreement, isBlocking, type LegalOutcome } from './agreements.legal.js';
 import { agreementReachWhere } from './agreements.reach.js';
@@ -31,6 +32,10 @@ export class BlockingChecksError extends ValidationError {
 }
 
 type Told = 'student' | 'academicTutor' | 'companyTutor';
+type PartyKey = 'serviceId' | 'companyTutorId' | 'signatoryId' | 'academicTutorId' | 'offerId';
+
+/** What an edit may change: anything but the student, the sheet and the managing centre. */
+export type AgreementChanges = Partial<Omit<AgreementCreateInput, 'studentId' | 'sheetId' | 'centreId' | 'academicYear'>>;
 
 /**
  * The person may take the action in this state, but not now: the centre's order puts another step
@@ -134,6 +139,38 @@ export class AgreementService extends Service {
         audit: { before: { number: agreementNumber(a) } },
       });
       return { deleted: false, number: agreementNumber(a) };
+    });
+  }
+
+  /**
+   * Edits an agreement (the creation wizard's edit, the sheet's corrections): who may is the
+   * workflow's `edit` rows — the student until the first validation step, staff until VALIDATED
+   * (a VALIDATED one says to undo its validation first). A sent agreement is computed again: its
+   * figures and its copy follow the edit, and a blocking check refuses it. The number stays.
+   */
+  async update(act: Act, id: number, changes: AgreementChanges) {
+    return this.db.$transaction(async (tx) => {
+      const a = await this.lockInReach(tx, act.actor, id);
+      const record = recordOf(a);
+      if (record.status === 'VALIDATED' && AGREEMENT_WORKFLOW.def.parties.centreWriter(act.actor, record)) throw new ValidationError({ _form: 'agreements.errors.editValidated' });
+      AGREEMENT_WORKFLOW.require(act.actor, record, 'edit');
+      const pick = <K extends PartyKey>(k: K) => (k in changes ? (changes[k] ?? null) : a[k]);
+      const parties = { organisationId: changes.organisationId ?? a.organisationId, serviceId: pick('serviceId'), companyTutorId: pick('companyTutorId'), signatoryId: pick('signatoryId'), academicTutorId: pick('academicTutorId'), offerId: pick('offerId') };
+      await checkParties(tx, { ...parties, startDate: changes.startDate ?? CalendarDate.fromDb(a.startDate), endDate: changes.endDate ?? CalendarDate.fromDb(a.endDate) });
+      const data = { ...internshipColumns(changes), ...parties };
+      await tx.agreement.update({ where: { id }, data });
+      if (a.status !== 'DRAFT') await tx.agreement.update({ where: { id }, data: await this.submission(tx, await this.lockInReach(tx, act.actor, id), act.now) });
+      const changed = Object.keys(data).filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((data as Record<string, unknown>)[k]));
+      await audit(tx, {
+        actorId: act.actor.id,
+        action: 'agreement.update',
+        entityType: 'Agreement',
+        entityId: id,
+        before: Object.fromEntries(changed.map((k) => [k, (a as Record<string, unknown>)[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, (data as Record<string, unknown>)[k]])),
+        requestId: act.requestId,
+      });
+      return { id, number: agreementNumber(a) };
     });
   }
 
