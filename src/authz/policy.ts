@@ -37,6 +37,12 @@ export const POLICY = {
   // src/modules/agreements; these let every role that may be a party reach the routes.
   'agreements.view': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
   'agreements.act': ['student', 'academicTutor', 'yearManager', 'programmeManager', 'centreWrite', 'platformAdmin'],
+  // Finding agreements (agreements.find.routes.ts), each list within the actor's reach: the school's
+  // search, the centre's agreement dashboard, the student's own list, a company's interns.
+  'agreements.search': ['academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
+  'agreements.dashboard': ['centreRead', 'platformAdmin'],
+  'agreements.mine': ['student'],
+  'agreements.interns': ['companyAdmin', 'companyContact'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.

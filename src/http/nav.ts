@@ -85,7 +85,7 @@ export const MENU: readonly GroupDef[] = [
     ],
   },
   // The internship sheet, agreement, follow-up, logs, reports, feedback and evaluations of the next issues.
-  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [{ href: '/sheets', labelKey: 'nav.sheets', permission: 'sheets.own' }] },
+  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [{ href: '/sheets', labelKey: 'nav.sheets', permission: 'sheets.own' }, { href: '/agreements/mine', labelKey: 'agreementsSearch.nav.mine', permission: 'agreements.mine' }] },
   // "Historique de mes stages" of a next issue joins the profile here.
   { id: 'profile', labelKey: 'nav.group.profile', audience: STUDENTS, entries: [{ href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' }] },
   // Companies.
@@ -101,11 +101,19 @@ export const MENU: readonly GroupDef[] = [
     ],
   },
   // The interns of the company, with their follow-up (next issues).
-  { id: 'interns', labelKey: 'nav.group.interns', audience: COMPANIES, entries: [] },
+  { id: 'interns', labelKey: 'nav.group.interns', audience: COMPANIES, entries: [{ href: '/agreements/interns', labelKey: 'agreementsSearch.nav.interns', permission: 'agreements.interns' }] },
   { id: 'company', labelKey: 'nav.group.company', audience: COMPANIES, entries: [{ href: '/company', labelKey: 'nav.company', permission: 'company.view' }] },
   // The school: centre staff first, then programme and year managers and tutors.
   // Agreements (conventions) of the next issues.
-  { id: 'agreements', labelKey: 'nav.group.agreements', audience: SCHOOL, entries: [] },
+  {
+    id: 'agreements',
+    labelKey: 'nav.group.agreements',
+    audience: SCHOOL,
+    entries: [
+      { href: '/agreements/dashboard', labelKey: 'agreementsSearch.nav.dashboard', permission: 'agreements.dashboard' },
+      { href: '/agreements/search', labelKey: 'agreementsSearch.nav.search', permission: 'agreements.search' },
+    ],
+  },
   {
     id: 'offers',
     labelKey: 'nav.group.offers',

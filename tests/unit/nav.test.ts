@@ -53,8 +53,7 @@ describe('the menu (src/http/nav.ts)', () => {
     expect(shape(demo('etudiant@demo.test'))).toEqual([
       '/dashboard/student Mon espace étudiant',
       { 'Rechercher mon stage': ['/offers', '/requests', '/applications', '/organisations'] },
-      // "Suivre mon stage" holds one entry so far: its link.
-      '/sheets Fiches de stage',
+      { 'Suivre mon stage': ['/sheets', '/agreements/mine'] },
       '/profile Mon profil',
       '/tools/stipend Simulateur de gratification',
       '/account Mon compte',
@@ -68,6 +67,7 @@ describe('the menu (src/http/nav.ts)', () => {
         { 'Mes offres': ['/offers/manage', '/tools/stipend'] },
         '/applications/company Candidatures reçues',
         { Profils: ['/cvbook', '/matching/offers'] },
+        '/agreements/interns Mes stagiaires',
         '/company Mon entreprise',
         '/account Mon compte',
       ]);
@@ -81,6 +81,7 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = demo(email);
       expect(shape(nav)).toEqual([
         '/dashboard/centre Tableau de bord du centre',
+        { Conventions: ['/agreements/dashboard', '/agreements/search'] },
         { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
@@ -95,10 +96,11 @@ describe('the menu (src/http/nav.ts)', () => {
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
     // The simulator is the only entry of the school's offers group they have: a link.
-    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/tools/stipend', '/organisations', '/dashboard/students', '/account']);
-    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/tools/stipend', '/organisations', '/account']);
+    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/agreements/search', '/tools/stipend', '/organisations', '/dashboard/students', '/account']);
+    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/agreements/search', '/tools/stipend', '/organisations', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
+      '/agreements/search Rechercher une convention',
       '/tools/stipend Simulateur de gratification',
       "/organisations Établissements d'accueil",
       { Étudiants: ['/dashboard/students', '/applications/school', '/sheets/review'] },
@@ -110,6 +112,7 @@ describe('the menu (src/http/nav.ts)', () => {
     const nav = demo('admin@demo.test');
     expect(shape(nav)).toEqual([
       '/dashboard/admin Administration',
+      { Conventions: ['/agreements/dashboard', '/agreements/search'] },
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
@@ -130,7 +133,7 @@ describe('the menu (src/http/nav.ts)', () => {
   it('leaves the development mailbox out when an SMTP server is configured', () => {
     expect(hrefs(demo('admin@demo.test', false))).not.toContain('/dev/mailbox');
     // One entry fewer, and the group stays a group.
-    expect(shape(demo('admin@demo.test', false))[4]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters'] });
+    expect(shape(demo('admin@demo.test', false))[5]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters'] });
   });
 
   it('merges the groups of several roles without repeating an entry', () => {
@@ -150,8 +153,10 @@ describe('the menu (src/http/nav.ts)', () => {
     const groupIds = (nav: Nav) => nav.sections.flatMap((s) => (s.kind === 'group' ? [s.id] : []));
     const company = actor(['companyAdmin']);
     expect(groupIds(navFor(company))).not.toContain('interns');
+    // The interns' group, emptied for the test (its entries are put back after).
     const interns = MENU.find((g) => g.id === 'interns')!;
-    expect(interns.entries).toEqual([]);
+    const kept = interns.entries.splice(0);
+    expect(groupIds(navFor(company))).not.toContain('interns');
     interns.entries.push({ href: '/interns', labelKey: 'nav.company', permission: 'company.view' }, { href: '/interns/logbooks', labelKey: 'nav.company', permission: 'company.view' });
     try {
       const nav = navFor(company);
@@ -159,7 +164,7 @@ describe('the menu (src/http/nav.ts)', () => {
       // Entries the policy refuses are not shown: a student gets no company group.
       expect(groupIds(navFor(actor(['student'])))).not.toContain('interns');
     } finally {
-      interns.entries.length = 0;
+      interns.entries.splice(0, interns.entries.length, ...kept);
     }
   });
 

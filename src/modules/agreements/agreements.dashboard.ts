@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Actor } from '../../authz/actor.js';
+import { centresWith } from '../../authz/centres.js';
+import type { DbOrTx } from '../../db/client.js';
+import { notFound } from '../../errors.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { AgreementStatus, InternshipType } from '../../generated/prisma/enums.js';
+import { todayIn } from '../../time/calendar.js';
+import { academicYearAt, academicYearLabels } from '../institutions/academic-years.js';
+import { PRINT_LANGUAGES } from './agreement.types.js';
+import { agreementReachWhere } from './agreements.reach.js';
+import { listSelect } from './agreements.search.js';
+import { recordOf } from './agreements.service.js';
+import { AGREEMENT_WORKFLOW, nextStep } from './agreements.workflow.js';
+
+// The centre's agreement dashboard ("Tableau de bord du centre", conventions): the counts by state of
+// the centre's agreements of an academic year, those awaiting this person (the workflow's `awaits`),
+// and the alert "not yet validated and starting within N days" (N: the centre's agreementAlertDays).
+
+const opt = <T extends z.ZodType>(s: T) => s.optional().catch(undefined);
+export const dashboardSchema = z.object({
+  centre: opt(z.string().regex(/^\d{1,9}$/).transform(Number)),
+  academicYear: opt(z.string().trim().regex(/^\d{4}-\d{4}$/)),
+  status: opt(z.enum(AgreementStatus)),
+  studyYear: opt(z.string().regex(/^\d{1,9}$/).transform(Number)),
+  country: opt(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/)),
+  type: opt(z.enum(InternshipType)),
+  language: opt(z.enum(PRINT_LANGUAGES)),
+});
+export type DashboardInput = z.infer<typeof dashboardSchema>;
+export const DASHBOARD_KEYS = Object.keys(dashboardSchema.shape);
+
+/** How many of the awaiting agreements the page lists (the count says the rest). */
+export const AWAITING_SHOWN = 20;
+
+/** The centres whose dashboard the actor may open: READ and above, every centre for a platform administrator. */
+async function dashboardCentres(db: DbOrTx, actor: Actor) {
+  const where = actor.isPlatformAdmin ? {} : { id: { in: centresWith(actor, 'READ') } };
+  return db.managementCentre.findMany({ where, select: { id: true, name: true, agreementAlertDays: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+}
+
+/**
+ * The dashboard of one centre (the one asked, else the actor's first): 404 for a centre out of the
+ * actor's reach. Three statements whatever the volume: the counts by state, the alert count, and the
+ * candidates awaiting someone (in review or draft), which the workflow filters for this actor.
+ */
+export async function centreDashboard(db: DbOrTx, actor: Actor, input: DashboardInput, now: Date) {
+  const centres = await dashboardCentres(db, actor);
+  const centre = input.centre === undefined ? centres[0] : centres.find((c) => c.id === input.centre);
+  if (!centre) throw notFound();
+  const today = todayIn(now);
+  const academicYear = input.academicYear ?? (await academicYearAt(db, today)).label;
+  const scope: Prisma.AgreementWhereInput = {
+    centreId: centre.id,
+    academicYear,
+    ...(input.studyYear ? { studyYearId: input.studyYear } : {}),
+    ...(input.type ? { type: input.type } : {}),
+    ...(input.language ? { printLanguage: input.language } : {}),
+    ...(input.country ? { organisation: { country: input.country } } : {}),
+  };
+  const filtered: Prisma.AgreementWhereInput = { ...scope, ...(input.status ? { status: input.status } : {}) };
+  const alertUntil = today.addDays(centre.agreementAlertDays);
+  const [groups, alert, awaiting, studyYears, years] = await Promise.all([
+    db.agreement.groupBy({ by: ['status'], where: scope, _count: { _all: true } }),
+    // A validated agreement is never an alert: with the VALIDATED filter the count is 0 without asking.
+    input.status === 'VALIDATED' ? 0 : db.agreement.count({ where: { ...scope, status: input.status ?? { not: 'VALIDATED' }, startDate: { gte: today.toDb(), lte: alertUntil.toDb() } } }),
+    awaitingFor(db, actor, filtered),
+    db.studyYear.findMany({ where: { centreId: centre.id }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    academicYearLabels(db, today, academicYear),
+  ]);
+  const counts = Object.fromEntries(AGREEMENT_WORKFLOW.def.states.map((s) => [s, 0])) as Record<AgreementStatus, number>;
+  for (const g of groups) counts[g.status] = g._count._all;
+  return { centres, centre, academicYear, counts, alert: { count: alert, days: centre.agreementAlertDays, from: today, to: alertUntil }, awaiting, studyYears, years };
+}
+
+/**
+ * The agreements of `where` that await this actor, by the workflow's own rule (its `awaits` rows
+ * and their `when`: the centre's order of the steps), read in one statement: the states some party
+ * awaits, with what the rule needs, then filtered here. Oldest submission first.
+ */
+async function awaitingFor(db: DbOrTx, actor: Actor, where: Prisma.AgreementWhereInput) {
+  const parties = Object.keys(AGREEMENT_WORKFLOW.def.parties) as (keyof typeof AGREEMENT_WORKFLOW.def.parties)[];
+  const states = [...new Set(parties.flatMap((p) => AGREEMENT_WORKFLOW.awaitingStates(p)))];
+  const rows = await db.agreement.findMany({
+    where: { AND: [where, { status: { in: states } }] },
+    select: { ...listSelect, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true, submittedAt: true, centre: { select: { name: true, pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } } },
+    orderBy: [{ submittedAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+  });
+  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf(a)));
+  return { total: mine.length, items: mine.slice(0, AWAITING_SHOWN) };
+}
+
+/** The search's query string for a dashboard count: the centre, the year and the dashboard's filters, plus `extra`. */
+export function searchLink(d: { centre: { id: number }; academicYear: string }, input: DashboardInput, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ centre: String(d.centre.id), academicYear: d.academicYear });
+  if (input.studyYear) q.set('studyYear', String(input.studyYear));
+  for (const k of ['country', 'type', 'language', 'status'] as const) if (input[k]) q.set(k, input[k]!);
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return `/agreements/search?${q.toString()}`;
+}
+
+/** What comes next for an agreement, as a catalogue key: the step it waits for, the submission, or nothing (validated). */
+export function nextKey(a: Parameters<typeof recordOf>[0]): string {
+  if (a.status === 'DRAFT') return 'agreementsSearch.next.submit';
+  if (a.status === 'VALIDATED') return 'agreementsSearch.next.none';
+  const step = nextStep(recordOf(a));
+  return step ? `agreementsSearch.next.${step}` : 'agreementsSearch.next.validate';
+}
+
+const nextSelect = { ...listSelect, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true, centre: { select: { name: true, pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } } } as const;
+
+/** A student's agreements ("Suivre mon stage › Conventions de stage"), latest start first, with what comes next. */
+export async function studentAgreements(db: DbOrTx, actor: Actor) {
+  if (!actor.student) return [];
+  const rows = await db.agreement.findMany({ where: { studentId: actor.student.profileId }, select: nextSelect, orderBy: [{ startDate: 'desc' }, { id: 'desc' }] });
+  return rows.map((a) => ({ ...a, next: nextKey(a) }));
+}
+
+/**
+ * A company user's interns ("Mes stagiaires"): the agreements of the organisations they administer
+ * and those they tutor, i.e. their reach (agreements.reach.ts) narrowed to their organisations.
+ */
+export async function companyAgreements(db: DbOrTx, actor: Actor) {
+  const orgs = actor.companies.map((c) => c.organisationId);
+  const where: Prisma.AgreementWhereInput = { AND: [agreementReachWhere(actor), { organisationId: { in: orgs } }] };
+  const rows = await db.agreement.findMany({ where, select: { ...nextSelect, companyTutor: { select: { firstName: true, lastName: true } } }, orderBy: [{ startDate: 'desc' }, { id: 'desc' }], take: 200 });
+  return rows.map((a) => ({ ...a, next: nextKey(a) }));
+}

@@ -1,0 +1,81 @@
+import type { Request } from 'express';
+import type { Ctx } from '../../context.js';
+import { allow } from '../../authz/guard.js';
+import { centresWith } from '../../authz/centres.js';
+import { searchCriteria } from '../../http/pages.js';
+import { newRouter } from '../../http/router.js';
+import { options } from '../../nomenclatures/index.js';
+import { todayIn } from '../../time/calendar.js';
+import { academicYearLabels } from '../institutions/academic-years.js';
+import { agreementNumber, PRINT_LANGUAGES } from './agreement.types.js';
+import { centreDashboard, companyAgreements, DASHBOARD_KEYS, dashboardSchema, searchLink, studentAgreements } from './agreements.dashboard.js';
+import { agreementSearchSchema, listQuery, SEARCH_KEYS, SEARCH_SORT, searchAgreements, SIMPLE_KEYS } from './agreements.search.js';
+import { AGREEMENT_WORKFLOW } from './agreements.workflow.js';
+
+/**
+ * Finding agreements (issue 12, "Finding them"); mounted on /agreements before the agreement's page.
+ *   GET /agreements/search ('agreements.search'): the simple and advanced search, within reach.
+ *   GET /agreements/dashboard ('agreements.dashboard'): the centre's agreement dashboard.
+ *   GET /agreements/mine ('agreements.mine'): the student's agreements ("Conventions de stage").
+ *   GET /agreements/interns ('agreements.interns'): a company user's interns ("Mes stagiaires").
+ */
+export function agreementsFindRoutes(ctx: Ctx) {
+  const r = newRouter();
+  const words = (req: Request) => ({
+    number: agreementNumber,
+    stateOptions: AGREEMENT_WORKFLOW.def.states.map((s) => ({ value: s, label: req.t(AGREEMENT_WORKFLOW.stateLabel(s)) })),
+    languageOptions: PRINT_LANGUAGES.map((l) => ({ value: l, label: req.t(`agreements.languages.${l}`) })),
+    typeOptions: options('internshipType', req.locale),
+  });
+
+  r.get('/search', allow('agreements.search'), async (req, res) => {
+    const c = searchCriteria(agreementSearchSchema, listQuery(req.query), { keys: SEARCH_KEYS, sort: SEARCH_SORT });
+    res.render('agreements/search', {
+      title: req.t('agreementsSearch.search.title'),
+      values: c.values,
+      advanced: Object.keys(c.values).some((k) => !(SIMPLE_KEYS as readonly string[]).includes(k)),
+      result: c.searched ? await searchAgreements(ctx.db, req.actor!, c.input!, c.page, c.sort.order!) : null,
+      baseUrl: c.url('/agreements/search'),
+      sorting: c.sortLinks('/agreements/search'),
+      ...(await searchChoices(ctx, req)),
+      ...words(req),
+    });
+  });
+
+  r.get('/dashboard', allow('agreements.dashboard'), async (req, res) => {
+    const c = searchCriteria(dashboardSchema, req.query, { keys: DASHBOARD_KEYS });
+    const input = c.input ?? {};
+    const d = await centreDashboard(ctx.db, req.actor!, input, req.now);
+    res.render('agreements/dashboard', { title: req.t('agreementsSearch.dashboard.title'), ...d, values: c.values, input, link: (extra?: Record<string, string>) => searchLink(d, input, extra), ...words(req) });
+  });
+
+  r.get('/mine', allow('agreements.mine'), async (req, res) => {
+    res.render('agreements/mine', { title: req.t('agreementsSearch.mine.title'), items: await studentAgreements(ctx.db, req.actor!), ...words(req) });
+  });
+
+  r.get('/interns', allow('agreements.interns'), async (req, res) => {
+    res.render('agreements/interns', { title: req.t('agreementsSearch.interns.title'), items: await companyAgreements(ctx.db, req.actor!), ...words(req) });
+  });
+
+  return r;
+}
+
+/** The search form's lists: the academic years, the centres and study years within the actor's reach. */
+async function searchChoices(ctx: Ctx, req: Request) {
+  const actor = req.actor!;
+  const centreWhere = actor.isPlatformAdmin ? {} : { id: { in: centresWith(actor, 'READ') } };
+  const [years, centres, studyYears] = await Promise.all([
+    academicYearLabels(ctx.db, todayIn(req.now)),
+    ctx.db.managementCentre.findMany({ where: centreWhere, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    ctx.db.studyYear.findMany({ where: actor.isPlatformAdmin ? {} : { centreId: { in: centresWith(actor, 'READ') } }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+  ]);
+  return {
+    yearOptions: years.map((y) => ({ value: y, label: y })),
+    centres,
+    studyYears,
+    workingTimeOptions: options('workingTime', req.locale),
+    structureTypeOptions: options('structureType', req.locale),
+    headcountOptions: options('headcountBand', req.locale),
+    countryOptions: options('country', req.locale),
+  };
+}
