@@ -33,6 +33,10 @@ describe('internship sheets on the dashboards', () => {
     expect(awaitingCount(dash, 'sheetsToValidate')).toBe(1);
     expect(dash).toContain(`href="/sheets/${sheet.id}"`);
     expect(captionTotal((await manager.a.get('/sheets/review')).text)).toBe(1);
+    // WRITE staff of the student's centre decide too; READ staff do not; another centre's staff do not see it.
+    expect(awaitingCount((await (await agent(t.app, w.write.email)).a.get('/dashboard/centre')).text, 'sheetsToValidate')).toBe(1);
+    expect(awaitingCount((await (await agent(t.app, w.read.email)).a.get('/dashboard/centre')).text, 'sheetsToValidate')).toBe(0);
+    expect(awaitingCount((await (await agent(t.app, w.writeB.email)).a.get('/dashboard/centre')).text, 'sheetsToValidate')).toBe(0);
     // The platform administrator holds every centre's rights: the sent sheet waits for them too.
     const admin = await agent(t.app, w.platformAdmin.email);
     expect(awaitingCount((await admin.a.get('/dashboard/admin')).text, 'sheetsToValidate')).toBe(1);

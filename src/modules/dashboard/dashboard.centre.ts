@@ -5,17 +5,20 @@ import { Prisma, type CentreKind } from '../../generated/prisma/client.js';
 import { schoolScope } from '../applications/applications.records.js';
 import { academicYearRelation } from '../institutions/academic-years.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
+import { SHEET_WORKFLOW } from '../sheets/sheets.workflow.js';
 import { todayIn } from '../../time/calendar.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
 type Item = { id: number; label: string; note: string | null; since: string };
-type ModerationRow = { moderate: bigint; verify: bigint; claim: bigint; moderateRows: Item[] | null; verifyRows: Item[] | null; claimRows: Item[] | null };
+type ModerationRow = { moderate: bigint; verify: bigint; claim: bigint; sheets: bigint; moderateRows: Item[] | null; verifyRows: Item[] | null; claimRows: Item[] | null; sheetRows: Item[] | null };
 
 /**
  * What waits for a moderator, as columns of one statement (three counts and the oldest few of
  * each, as JSON): the offers the offer workflow puts in the hands of WRITE staff of their centre,
- * the organisations to verify and the claims to decide (the verification queue). A platform
- * administrator holds every right: everything, as their lists show.
+ * the organisations to verify and the claims to decide (the verification queue), the internship
+ * sheets sent by the students of their centres or of the study years they manage (the sheet
+ * workflow's manager, sheets.records.ts awaitingWhere). A platform administrator holds every
+ * right: everything, as their lists show.
  */
 function moderationColumns(actor: Actor): Prisma.Sql {
   const all = actor.isPlatformAdmin;
@@ -26,11 +29,17 @@ function moderationColumns(actor: Actor): Prisma.Sql {
   const orgs = Prisma.sql`FROM "Organisation" g WHERE NOT g.verified AND ${mine(Prisma.sql`g."centreId"`)}`;
   const claims = Prisma.sql`FROM "CompanyMembership" m JOIN "Organisation" g ON g.id = m."organisationId"
     WHERE m.status = 'PENDING' AND m.role = 'ADMIN' AND ${mine(Prisma.sql`g."centreId"`)}`;
-  return Prisma.sql`(SELECT count(*) ${offers}) AS moderate, (SELECT count(*) ${orgs}) AS verify, (SELECT count(*) ${claims}) AS claim,
+  const years = actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId !== null).map((a) => a.studyYearId!);
+  const sheets = Prisma.sql`FROM "InternshipSheet" s JOIN "StudentProfile" sp ON sp.id = s."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+    WHERE s.status::text = ANY(${SHEET_WORKFLOW.awaitingStates('manager')}) AND (${mine(Prisma.sql`sy."centreId"`)} OR sp."studyYearId" = ANY(${years}))`;
+  return Prisma.sql`(SELECT count(*) ${offers}) AS moderate, (SELECT count(*) ${orgs}) AS verify, (SELECT count(*) ${claims}) AS claim, (SELECT count(*) ${sheets}) AS sheets,
       (SELECT json_agg(t) FROM (SELECT o.id, o.title AS label, (SELECT legal."legalName" FROM "Organisation" legal WHERE legal.id = o."organisationId") AS note, o."updatedAt" AS since
         ${offers} ORDER BY o."updatedAt", o.id LIMIT ${AWAITING_ITEMS}) t) AS "moderateRows",
       (SELECT json_agg(t) FROM (SELECT g.id, g."legalName" AS label, g.city AS note, g."createdAt" AS since ${orgs} ORDER BY g."createdAt", g.id LIMIT ${AWAITING_ITEMS}) t) AS "verifyRows",
-      (SELECT json_agg(t) FROM (SELECT m.id, g."legalName" AS label, NULL AS note, m."createdAt" AS since ${claims} ORDER BY m."createdAt", m.id LIMIT ${AWAITING_ITEMS}) t) AS "claimRows"`;
+      (SELECT json_agg(t) FROM (SELECT m.id, g."legalName" AS label, NULL AS note, m."createdAt" AS since ${claims} ORDER BY m."createdAt", m.id LIMIT ${AWAITING_ITEMS}) t) AS "claimRows",
+      (SELECT json_agg(t) FROM (SELECT s.id, (SELECT u."firstName" || ' ' || u."lastName" FROM "User" u WHERE u.id = sp."userId") AS label,
+          COALESCE((SELECT h."legalName" FROM "Organisation" h WHERE h.id = s."organisationId"), s.data->'fields'->>'orgLegalName') AS note, COALESCE(s."sentAt", s."updatedAt") AS since
+        ${sheets} ORDER BY s."sentAt", s.id LIMIT ${AWAITING_ITEMS}) t) AS "sheetRows"`;
 }
 
 function moderationEntries(row: ModerationRow): AwaitingEntry[] {
@@ -40,6 +49,7 @@ function moderationEntries(row: ModerationRow): AwaitingEntry[] {
     ...entry('offersToModerate', Number(row.moderate), '/offers/moderation', (row.moderateRows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/offers/manage/${o.id}`, since: since(o.since) }))),
     ...entry('organisationsToVerify', Number(row.verify), '/organisations/queue', (row.verifyRows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/organisations/${o.id}`, since: since(o.since) }))),
     ...entry('claims', Number(row.claim), '/organisations/queue', (row.claimRows ?? []).map((m): AwaitingItem => ({ label: m.label, href: '/organisations/queue', since: since(m.since) }))),
+    ...entry('sheetsToValidate', Number(row.sheets), '/sheets/review', (row.sheetRows ?? []).map((s): AwaitingItem => ({ label: s.label, note: { text: s.note ?? '' }, href: `/sheets/${s.id}`, since: since(s.since) }))),
   ];
 }
 

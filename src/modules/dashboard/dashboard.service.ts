@@ -9,7 +9,6 @@ import { MatchingService } from '../requests/matching.js';
 import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
 import { companyDashboard } from './dashboard.company.js';
 import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
-import { sheetsToValidate } from '../sheets/sheets.dashboard.js';
 
 /**
  * What each dashboard shows: what waits for the person first (the workflows' awaiting states),
@@ -26,16 +25,15 @@ export class DashboardService extends Service {
 
   /** The platform administrator: moderation, verification and the sent internship sheets wait for them too (they hold every centre right), then the platform's counts. */
   async admin(actor: Actor) {
-    const [awaiting, sheets, institutions, programmes, studyYears, centres, users] = await Promise.all([
+    const [awaiting, institutions, programmes, studyYears, centres, users] = await Promise.all([
       moderationAwaiting(this.db, actor),
-      sheetsToValidate(this.db, actor),
       this.db.institution.count(),
       this.db.programme.count(),
       this.db.studyYear.count(),
       this.db.managementCentre.count(),
       this.db.user.count(),
     ]);
-    return { awaiting: [...awaiting, ...sheets], stats: { institutions, programmes, studyYears, centres, users } };
+    return { awaiting, stats: { institutions, programmes, studyYears, centres, users } };
   }
 
   centre(actor: Actor, now: Date) {
