@@ -35,14 +35,17 @@ describe('internship sheet form', () => {
     expect(await t.db.internshipSheet.count()).toBe(0);
   });
 
-  it('marks the fields required for sending and offers the default week, 7 hours Monday to Friday', async () => {
+  it('marks the fields required for sending and offers the default week, 7 hours Monday to Friday, and the profile\'s data', async () => {
     const w = await makeSheetWorld(t.db);
+    await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { healthFund: 'CPAM 69' } });
     const lea = await agent(t.app, w.lea.user.email);
     const page = (await lea.a.get('/sheets/new')).text;
     expect(page).toMatch(/id="f-tutorLastName-hint">Champ requis pour demander la validation de votre fiche de stage/);
     expect(page).not.toMatch(/id="f-skills-hint">Champ requis/);
     expect(page).toContain('name="mon" value="7"');
     expect(page).toContain('name="sat" value="0"');
+    expect(page).toContain('name="healthFund" value="CPAM 69"');
+    expect(page).toContain('name="payCurrency" value="EUR"');
     expect(page).toContain('milieu socio-économique');
   });
 

@@ -97,7 +97,7 @@ export function sheetsRoutes(ctx: Ctx) {
   };
 
   r.get('/new', allow('sheets.own'), async (req, res) => {
-    await renderForm(req, res, { sheetId: null, form: contentValues({ data: { payCurrency: 'EUR' }, pauses: [] }, null) });
+    await renderForm(req, res, { sheetId: null, form: contentValues(await svc.blank(req.actor!), null) });
   });
 
   r.post('/new', allow('sheets.own'), async (req, res) => {

@@ -119,6 +119,11 @@ export class SheetService extends Service {
 
   // ───────────── the student ─────────────
 
+  /** The first values of a new sheet: the default week, the euro, what the student's profile holds. */
+  blank(actor: Actor) {
+    return prefillFrom(this.db, this.ownProfileId(actor), null);
+  }
+
   /** A new sheet ("Nouvelle fiche"), saved as a draft or sent at once. */
   async create(act: Act, input: DraftInput, intent: SaveIntent) {
     const studentId = this.ownProfileId(act.actor);
