@@ -33,6 +33,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
+import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
 import { agreementsFindRoutes } from './modules/agreements/agreements.find.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -138,6 +139,8 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/offers', offersRoutes(ctx));
   // Before the agreement's page: /agreements/search is not an agreement's id.
   mount(app, '/agreements', agreementsFindRoutes(ctx));
+  // /agreements/new/…, before /agreements/:id: the creation wizard's screens.
+  mount(app, '/', agreementWizardRoutes(ctx));
   mount(app, '/agreements', agreementsRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));

@@ -1,5 +1,6 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
 import { AgreementSettingsService } from './modules/agreements/agreements.settings.js';
+import { AgreementWizardService } from './modules/agreements/wizard/wizard.service.js';
 import type { ServiceDeps } from './act.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config/index.js';
@@ -54,6 +55,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     legalParameters: new LegalParameterService(deps),
     agreements: new AgreementService(deps),
     agreementSettings: new AgreementSettingsService(deps),
+    agreementWizard: new AgreementWizardService(deps),
   };
 }
 

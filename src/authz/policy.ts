@@ -37,6 +37,9 @@ export const POLICY = {
   // src/modules/agreements; these let every role that may be a party reach the routes.
   'agreements.view': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
   'agreements.act': ['student', 'academicTutor', 'yearManager', 'programmeManager', 'centreWrite', 'platformAdmin'],
+  // The creation wizard: WRITE staff for their centres' students, a student for themselves when
+  // their centre allows it (anyone else holding it: 404; src/modules/agreements/wizard).
+  'agreements.create': ['student', 'centreWrite', 'platformAdmin'],
   // Finding agreements (agreements.find.routes.ts), each list within the actor's reach: the school's
   // search, the centre's agreement dashboard, the student's own list, a company's interns.
   'agreements.search': ['academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],

@@ -52,6 +52,8 @@ export interface InternshipDetails {
 export interface AgreementParties {
   /** StudentProfile id. */
   studentId: number;
+  /** The academic year it counts for, when the centre lets the creator choose near a year's start; default: the year of the first day. */
+  academicYear?: string | null;
   /** The managing centre; default: the centre of the student's study year. */
   centreId?: number;
   offerId?: number | null;

@@ -60,7 +60,7 @@ export async function createAgreement(tx: Tx, act: Act<Actor | null>, input: Agr
   if (!centreId) throw new ValidationError({ centreId: 'agreements.errors.centre' });
   const { orgCountry, placeCountry } = await checkParties(tx, input);
 
-  const academicYear = (await academicYearAt(tx, input.startDate)).label;
+  const academicYear = input.academicYear || (await academicYearAt(tx, input.startDate)).label;
   const seq = await nextAgreementSeq(tx, student.institutionId, academicYear);
   const days = WEEKDAYS.filter((d) => input.schedule[d] > 0).length;
   const created = await tx.agreement.create({

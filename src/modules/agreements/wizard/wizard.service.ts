@@ -1,0 +1,253 @@
+// What the agreement creation wizard reads and finally writes: who may create (WRITE staff of a
+// centre, a student when their centre allows it), the searches of its screens within the
+// creator's reach, the centre's rules, the law on the internship, and the creation itself.
+import { Service, type Act } from '../../../act.js';
+import type { Actor } from '../../../authz/actor.js';
+import { centresWith, hasCentreRight } from '../../../authz/centres.js';
+import type { DbOrTx, Tx } from '../../../db/client.js';
+import { notFound, ValidationError } from '../../../errors.js';
+import type { Civility, InsuranceAffiliation, InternshipType } from '../../../generated/prisma/enums.js';
+import { computeInternship } from '../../../legal/engine.js';
+import { WEEKDAYS, type WeeklySchedule } from '../../../legal/types.js';
+import { CalendarDate, todayIn } from '../../../time/calendar.js';
+import { academicYearAt } from '../../institutions/academic-years.js';
+import { loadParameters } from '../../legal/parameters.service.js';
+import { departmentOf, normalizeName } from '../../organisations/identifiers.js';
+import type { AgreementCreateInput, PrintLanguage } from '../agreement.types.js';
+import { databaseChecks } from '../agreements.checks.js';
+import { createAgreement } from '../agreements.create.js';
+import type { AgreementWizardState, PersonChoice } from './wizard.state.js';
+import type { InternshipForm } from './wizard.schemas.js';
+
+const RESULTS = 20;
+
+export const CENTRE_RULES = {
+  id: true,
+  name: true,
+  academicTutorRequired: true,
+  companyTutorRequired: true,
+  studentsMayEnterTutor: true,
+  studentsMayCreateAgreements: true,
+  agreementOverlapAllowed: true,
+  yearChoiceMonthBefore: true,
+  yearChoiceMonthAfter: true,
+} as const;
+
+export class AgreementWizardService extends Service {
+  /** Whether the actor may open the wizard at all: WRITE somewhere, or a student whose centre allows it. */
+  async mayCreate(actor: Actor): Promise<boolean> {
+    if (actor.isPlatformAdmin || centresWith(actor, 'WRITE').length) return true;
+    if (!actor.student?.studyYearId) return false;
+    const year = await this.db.studyYear.findUnique({ where: { id: actor.student.studyYearId }, select: { centre: { select: { studentsMayCreateAgreements: true } } } });
+    return !!year?.centre.studentsMayCreateAgreements;
+  }
+
+  /** Students within reach (WRITE staff of their year's centre) by number or name. */
+  async searchStudents(actor: Actor, q: string) {
+    const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 4);
+    if (!words.length) return [];
+    const reach = actor.isPlatformAdmin ? {} : { studyYear: { centreId: { in: centresWith(actor, 'WRITE') } } };
+    return this.db.studentProfile.findMany({
+      where: {
+        ...reach,
+        AND: words.map((w) => ({ OR: [{ studentNumber: w }, { user: { lastName: { contains: w, mode: 'insensitive' as const } } }, { user: { firstName: { contains: w, mode: 'insensitive' as const } } }] })),
+      },
+      select: { id: true, studentNumber: true, user: { select: { firstName: true, lastName: true } }, studyYear: { select: { name: true } } },
+      orderBy: [{ user: { lastName: 'asc' } }, { id: 'asc' }],
+      take: RESULTS,
+    });
+  }
+
+  /** A student the actor may create an agreement for (themselves, or within their WRITE centres); 404 otherwise. */
+  async student(actor: Actor, studentId: number) {
+    const s = await this.db.studentProfile.findUnique({
+      where: { id: studentId },
+      select: {
+        id: true, userId: true, studentNumber: true, institutionId: true, insurance: true, healthFund: true,
+        user: { select: { firstName: true, lastName: true } },
+        studyYear: { select: { name: true, centre: { select: CENTRE_RULES } } },
+        programme: { select: { name: true } },
+      },
+    });
+    const centre = s?.studyYear?.centre;
+    if (!s || !centre) throw notFound();
+    const own = actor.student?.profileId === s.id && centre.studentsMayCreateAgreements;
+    if (!own && !hasCentreRight(actor, centre.id, 'WRITE')) throw notFound();
+    return { ...s, centre };
+  }
+
+  /** The offer an agreement follows, by its number or its title (the student's institution's centres' offers). */
+  async findOffer(q: string) {
+    const n = /^\d{1,9}$/.test(q) ? Number(q) : null;
+    return this.db.offer.findFirst({
+      where: n ? { id: n } : { title: { contains: q, mode: 'insensitive' } },
+      select: { id: true, title: true, organisationId: true, serviceId: true },
+      orderBy: { id: 'desc' },
+    });
+  }
+
+  /** The directory's organisations by name and département, or by SIRET. */
+  async searchOrganisations(q: { name: string; department: string; siret: string }) {
+    const siret = q.siret.replace(/\s/g, '');
+    const name = normalizeName(q.name);
+    if (!siret && !name) return [];
+    return this.db.organisation.findMany({
+      where: siret ? { siret } : { normalizedName: { contains: name }, ...(q.department ? { department: q.department.toUpperCase() } : {}) },
+      select: { id: true, legalName: true, siret: true, nafCode: true, phone: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true },
+      orderBy: [{ legalName: 'asc' }, { id: 'asc' }],
+      take: RESULTS,
+    });
+  }
+
+  async organisation(id: number) {
+    const o = await this.db.organisation.findUnique({ where: { id }, select: { id: true, legalName: true, siret: true, nafCode: true, phone: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true } });
+    if (!o) throw new ValidationError({ organisationId: 'agreements.errors.organisation' });
+    return o;
+  }
+
+  services(organisationId: number) {
+    return this.db.service.findMany({ where: { organisationId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true, sameAddress: true, city: true } });
+  }
+
+  /** The organisation's contacts, those of the chosen service first (the signatory may be in another). */
+  contacts(organisationId: number) {
+    return this.db.contact.findMany({
+      where: { organisationId },
+      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
+      select: { id: true, civility: true, firstName: true, lastName: true, function: true, email: true, serviceId: true, service: { select: { name: true } } },
+    });
+  }
+
+  /** The institution's teachers: users holding an academic role on one of its programmes or study years. */
+  teachers(institutionId: number) {
+    return this.db.user.findMany({
+      where: {
+        active: true,
+        academicRoles: { some: { OR: [{ programme: { institutionId } }, { studyYear: { programme: { institutionId } } }] } },
+      },
+      select: { id: true, firstName: true, lastName: true, email: true },
+      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** The academic years the internship may count for: the one it starts in, and the neighbour the centre allows near the year's start. */
+  async yearChoices(db: DbOrTx, centre: { yearChoiceMonthBefore: boolean; yearChoiceMonthAfter: boolean }, start: CalendarDate): Promise<string[]> {
+    const own = await academicYearAt(db, start);
+    const years = [own.label];
+    // Within the year's first month: the previous year too; within the month before the next year: that one.
+    if (centre.yearChoiceMonthAfter && start.isBefore(own.start.addMonths(1))) years.unshift((await academicYearAt(db, own.start.addDays(-1))).label);
+    const nextStart = own.end.addDays(1);
+    if (centre.yearChoiceMonthBefore && !start.isBefore(nextStart.addMonths(-1))) years.push((await academicYearAt(db, nextStart)).label);
+    return years;
+  }
+
+  /** The legal engine on the internship as typed, with the host's country (the agreement's page recomputes it at submission). */
+  async legal(draft: AgreementWizardState, i: InternshipForm, now: Date) {
+    const org = draft.host ? await this.db.organisation.findUnique({ where: { id: draft.host.organisationId }, select: { country: true } }) : null;
+    const country = org?.country ?? 'FR';
+    return computeInternship({
+      start: CalendarDate.parse(i.startDate)!,
+      end: CalendarDate.parse(i.endDate)!,
+      schedule: scheduleOf(i),
+      interruptions: i.pauses.map((p) => ({ from: CalendarDate.parse(p.from)!, to: CalendarDate.parse(p.to)! })),
+      rulesCountry: country,
+      holidaysCountry: country,
+      signedOn: todayIn(now),
+      previousHours: 0,
+      parameters: await loadParameters(this.db),
+    });
+  }
+
+  /** The checks on the other agreements (overlaps, tutors' and host's loads), as if this one existed. */
+  async otherChecks(draft: AgreementWizardState, overlapAllowed: boolean) {
+    const i = draft.internship!;
+    return databaseChecks(this.db, {
+      id: 0,
+      studentId: draft.student!.studentId,
+      organisationId: draft.host!.organisationId,
+      companyTutorId: draft.companyTutor && 'contactId' in draft.companyTutor ? draft.companyTutor.contactId : null,
+      academicTutorId: draft.academicTutor && 'userId' in draft.academicTutor ? draft.academicTutor.userId : null,
+      startDate: CalendarDate.parse(i.startDate)!.toDb(),
+      endDate: CalendarDate.parse(i.endDate)!.toDb(),
+    }, overlapAllowed);
+  }
+
+  /** "Créer": the new service and contacts, then the DRAFT agreement with its number, in one transaction. */
+  async create(act: Act, draft: AgreementWizardState, discard: (tx: Tx) => Promise<void>) {
+    const s = await this.student(act.actor, draft.student!.studentId);
+    return this.db.$transaction(async (tx) => {
+      const organisationId = draft.host!.organisationId;
+      const serviceId = await this.placeId(tx, organisationId, draft);
+      const companyTutorId = await this.contactId(tx, organisationId, serviceId, draft.companyTutor);
+      const signatoryId = await this.contactId(tx, organisationId, null, draft.signatory);
+      await tx.studentProfile.update({ where: { id: s.id }, data: { insurance: draft.student!.insurance as InsuranceAffiliation, healthFund: draft.student!.healthFund } });
+      const created = await createAgreement(tx, act, {
+        studentId: s.id,
+        centreId: s.centre.id,
+        offerId: draft.student!.offerId,
+        organisationId,
+        serviceId,
+        companyTutorId,
+        signatoryId,
+        academicTutorId: draft.academicTutor && 'userId' in draft.academicTutor ? draft.academicTutor.userId : null,
+        ...detailsOf(draft.internship!),
+        academicYear: draft.internship!.academicYear ?? undefined,
+      });
+      await discard(tx);
+      return created;
+    });
+  }
+
+  private async placeId(tx: Tx, organisationId: number, draft: AgreementWizardState) {
+    const p = draft.place!;
+    if ('serviceId' in p) return p.serviceId;
+    if ('none' in p) return null;
+    const c = p.create;
+    const service = await tx.service.create({
+      data: { organisationId, name: c.name, normalizedName: normalizeName(c.name), sameAddress: c.sameAddress, addressLine1: c.addressLine1, postalCode: c.postalCode, city: c.city, country: c.country, department: c.sameAddress ? null : departmentOf(c.postalCode ?? '', c.country ?? 'FR') },
+      select: { id: true },
+    });
+    return service.id;
+  }
+
+  private async contactId(tx: Tx, organisationId: number, serviceId: number | null, choice: PersonChoice | undefined) {
+    if (!choice || 'none' in choice) return null;
+    if ('contactId' in choice) return choice.contactId;
+    const c = choice.create;
+    const created = await tx.contact.create({ data: { organisationId, serviceId, civility: (c.civility ?? 'NONE') as Civility, firstName: c.firstName, lastName: c.lastName, function: c.function, email: c.email, phone: c.phone }, select: { id: true } });
+    return created.id;
+  }
+}
+
+export function scheduleOf(i: InternshipForm): WeeklySchedule {
+  return Object.fromEntries(WEEKDAYS.map((d) => [d, Number(i[d]) || 0])) as WeeklySchedule;
+}
+
+/** The internship as typed, in the agreement's types. */
+function detailsOf(i: InternshipForm): Omit<AgreementCreateInput, 'studentId' | 'organisationId'> {
+  return {
+    type: i.type as InternshipType,
+    subject: i.subject,
+    theme: i.theme,
+    activities: i.activities,
+    skills: i.skills,
+    startDate: CalendarDate.parse(i.startDate)!,
+    endDate: CalendarDate.parse(i.endDate)!,
+    interruptions: i.pauses.map((p) => ({ from: CalendarDate.parse(p.from)!, to: CalendarDate.parse(p.to)! })),
+    schedule: scheduleOf(i),
+    nightPresence: i.nightPresence,
+    sundayPresence: i.sundayPresence,
+    holidayPresence: i.holidayPresence,
+    payAmount: i.payAmount === null ? null : Number(i.payAmount),
+    payUnit: i.payUnit,
+    currency: i.currency,
+    paymentMethod: i.paymentMethod,
+    benefitsMeals: i.benefitsMeals,
+    benefitsTransport: i.benefitsTransport,
+    benefitsOther: i.benefitsOther,
+    leaveTerms: i.leaveTerms,
+    supervisionTerms: i.supervisionTerms,
+    confidential: i.confidential,
+    printLanguage: i.printLanguage as PrintLanguage,
+  };
+}
