@@ -198,9 +198,11 @@ describe('creating an agreement in 8 steps', () => {
     expect((await s.post('student', { insurance: 'GENERAL', healthFund: 'CPAM' })).status).toBe(404);
     await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { studentsMayCreateAgreements: true, studentsMayEnterTutor: false, academicTutorRequired: true } });
     s = await wizardAs(t.app, 'lea.dubois@etu.test');
+    await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { healthFund: 'CPAM de Lyon' } });
     const page = await s.get('student');
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('name="q"');
+    expect(page.text).toContain('value="CPAM de Lyon"');
     // Another student's id is ignored: a student is always themselves.
     await fillTo(s, w, 'internship', { student: { studentId: String(w.hugo.profile.id), insurance: 'GENERAL', healthFund: 'CPAM' } });
     expect((await s.get('academic-tutor')).text).not.toContain(`value="${w.teacher.id}"`);
@@ -215,6 +217,8 @@ describe('creating an agreement in 8 steps', () => {
     const s = await wizardAs(t.app, 'a.write@test.example');
     expect((await s.a.get(`${P}/student?q=Bernard`)).text).not.toContain('21900456');
     expect((await s.post('student', { studentId: String(w.hugo.profile.id), insurance: 'GENERAL', healthFund: 'CPAM' })).status).toBe(404);
+    expect((await s.a.get('/agreements/dashboard')).text).toContain('href="/agreements/new"');
+    expect((await (await wizardAs(t.app, 'a.read@test.example')).a.get('/agreements/dashboard')).text).not.toContain('href="/agreements/new"');
     const b = await wizardAs(t.app, 'b.write@test.example');
     expect((await b.a.get(`${P}/student?q=Bernard`)).text).toContain('21900456');
     // READ staff hold no WRITE right anywhere: 403 by the policy.

@@ -39,12 +39,12 @@ export function agreementWizardRoutes(ctx: Ctx) {
   const isStudent = (req: Request) => !req.actor!.isPlatformAdmin && !!req.actor!.student && req.actor!.centres.size === 0;
 
   /** One screen: GET shows the draft's values, POST parses the schema and `store`s into the draft, then goes on. */
-  const step = <S extends z.ZodType>(key: string, opts: { locals: (req: Request, d: AgreementWizardState) => Promise<Locals>; values: (d: AgreementWizardState, req: Request) => Locals; store: (req: Request, d: AgreementWizardState, data: z.infer<S>) => Promise<void | false>; schema?: S }) => {
+  const step = <S extends z.ZodType>(key: string, opts: { locals: (req: Request, d: AgreementWizardState) => Promise<Locals>; values: (d: AgreementWizardState, req: Request) => Locals | Promise<Locals>; store: (req: Request, d: AgreementWizardState, data: z.infer<S>) => Promise<void | false>; schema?: S }) => {
     const def = agreementWizardDef.steps.find((s) => s.key === key)!;
     const path = def.path as string;
     const locals = async (req: Request) => ({ ...wizard.progress(req, await draft(req), key), ...(await opts.locals(req, await draft(req))), paths: WIZARD_PATHS, stepKey: key });
     r.get(path, perm, gate, wizard.guard(key), async (req, res) => {
-      res.render(def.view!, { ...(await locals(req)), values: opts.values(await draft(req), req), errors: {} });
+      res.render(def.view!, { ...(await locals(req)), values: await opts.values(await draft(req), req), errors: {} });
     });
     const handler = formHandler({
       schema: (opts.schema ?? def.schema) as S,

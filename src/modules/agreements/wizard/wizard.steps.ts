@@ -20,7 +20,13 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
       const chosen = chosenId ? await svc.student(req.actor!, chosenId).catch(() => null) : null;
       return { self, q, results: self ? [] : await svc.searchStudents(req.actor!, q), chosen, searched: !!q.trim() };
     },
-    values: (d: AgreementWizardState) => (d.student ? { studentId: d.student.studentId, insurance: d.student.insurance, healthFund: d.student.healthFund, offer: d.student.offer ?? '' } : {}),
+    values: async (d: AgreementWizardState, req: Request): Promise<Record<string, unknown>> => {
+      if (d.student) return { studentId: d.student.studentId, insurance: d.student.insurance, healthFund: d.student.healthFund, offer: d.student.offer ?? '' };
+      // A student starts from their profile's affiliation.
+      if (!isStudent(req)) return {};
+      const me = await svc.student(req.actor!, req.actor!.student!.profileId);
+      return { insurance: me.insurance ?? '', healthFund: me.healthFund ?? '' };
+    },
     store: async (req: Request, d: AgreementWizardState, data: z.infer<typeof studentSchema>) => {
       const id = isStudent(req) ? req.actor!.student!.profileId : data.studentId;
       if (!id) throw new ValidationError({ studentId: 'agreementWizard.errors.chooseStudent' });
