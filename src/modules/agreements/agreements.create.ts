@@ -7,6 +7,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { WEEKDAYS } from '../../legal/types.js';
 import { academicYearAt } from '../institutions/academic-years.js';
 import { agreementNumber, type AgreementCreateInput } from './agreement.types.js';
+import { checkParties } from './agreements.columns.js';
 
 /**
  * The next number of an institution's academic year. The counter row is created or incremented in
@@ -20,28 +21,6 @@ export async function nextAgreementSeq(tx: Tx, institutionId: number, academicYe
     ON CONFLICT ("institutionId", "academicYear") DO UPDATE SET "last" = "AgreementCounter"."last" + 1
     RETURNING "last"`;
   return rows[0].last;
-}
-
-/** Checks that the parties exist and belong together (a service and contacts of the organisation). */
-async function checkParties(tx: Tx, input: AgreementCreateInput) {
-  const errors: Record<string, string> = {};
-  // One statement after the other: a transaction's connection runs one query at a time.
-  const org = await tx.organisation.findUnique({ where: { id: input.organisationId }, select: { id: true, country: true } });
-  const service = input.serviceId ? await tx.service.findUnique({ where: { id: input.serviceId }, select: { organisationId: true, sameAddress: true, country: true } }) : null;
-  const contactIds = [input.companyTutorId, input.signatoryId].filter((v): v is number => !!v);
-  const contacts = contactIds.length ? await tx.contact.findMany({ where: { id: { in: contactIds } }, select: { id: true, organisationId: true } }) : [];
-  const tutor = input.academicTutorId ? await tx.user.findFirst({ where: { id: input.academicTutorId, active: true }, select: { id: true } }) : null;
-  if (!org) errors.organisationId = 'agreements.errors.organisation';
-  if (input.serviceId && service?.organisationId !== input.organisationId) errors.serviceId = 'agreements.errors.service';
-  for (const key of ['companyTutorId', 'signatoryId'] as const) {
-    const id = input[key];
-    if (id && contacts.find((c) => c.id === id)?.organisationId !== input.organisationId) errors[key] = 'agreements.errors.contact';
-  }
-  if (input.academicTutorId && !tutor) errors.academicTutorId = 'agreements.errors.academicTutor';
-  if (input.endDate.isBefore(input.startDate)) errors.endDate = 'agreements.errors.endBeforeStart';
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  const placeCountry = service && !service.sameAddress && service.country ? service.country : org!.country;
-  return { orgCountry: org!.country, placeCountry };
 }
 
 /**
