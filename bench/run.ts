@@ -17,6 +17,7 @@ import { closeDb, createDb } from '../src/db/client.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { Client } from './client.js';
+import { agreementsBench } from './agreements.js';
 import { engineBench } from './engine.js';
 import { seed, seeded } from './seed.js';
 import { throughput } from './throughput.js';
@@ -25,7 +26,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=engine|searches|throughput runs one part; BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput|agreements runs one part; BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -61,6 +62,7 @@ async function main() {
       url = embedded.url;
       log(`embedded PostgreSQL in ${dir}`);
     }
+    if (ONLY === 'agreements') return await agreementsBench(url, log, N);
     if (ONLY !== 'searches') await throughput(url);
     if (ONLY === 'throughput') return;
 
@@ -128,6 +130,7 @@ async function main() {
     log(`${N} sequential requests per scenario after ${WARMUP} warm-ups, 127.0.0.1, ${counts.offers} offers / ${counts.requests} open requests`);
     log(`${'scenario'.padEnd(w)}  ${'n'.padStart(3)}  ${'median ms'.padStart(9)}  ${'p95 ms'.padStart(8)}  ${'× healthz'.padStart(9)}`);
     for (const r of results) log(`${r.name.padEnd(w)}  ${String(r.n).padStart(3)}  ${r.median.toFixed(1).padStart(9)}  ${r.p95.toFixed(1).padStart(8)}  ${(r.median / base0).toFixed(1).padStart(9)}`);
+    if (!ONLY) await agreementsBench(url, log, N);
     log(`\ntotal ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
