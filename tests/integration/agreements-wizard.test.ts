@@ -3,7 +3,7 @@ import { FixedClock } from '../../src/time/clock.js';
 import { makeAgreementWorld, type AgreementWorld } from '../factories/agreements.js';
 import { makeOffer } from '../factories/applications.js';
 import { auditRows } from '../factories/institutions.js';
-import { fieldError } from '../factories/students.js';
+import { fieldError, SSN } from '../factories/students.js';
 import { agent, useApp } from '../helpers/app.js';
 
 const P = '/agreements/new';
@@ -62,6 +62,9 @@ describe('creating an agreement in 8 steps', () => {
     expect((await s.a.get(`${P}/host?name=acme`)).text).toContain('ACME Lyon');
     expect((await s.a.get(`${P}/host?name=acme&department=75`)).text).not.toContain('ACME Lyon');
     expect((await s.a.get(`${P}/host?siret=73282932000074`)).text).toContain('ACME Lyon');
+    expect((await s.a.get(`${P}/host?naf=62.01&city=lyon`)).text).toContain('ACME Lyon');
+    expect((await s.a.get(`${P}/host?phone=0472000000`)).text).toContain('ACME Lyon');
+    expect((await s.a.get(`${P}/host?department=69`)).text).not.toContain('ACME Lyon');
     await fillTo(s, w, 'signatory');
     const summary = await s.get('summary');
     expect(summary.status).toBe(200);
@@ -81,7 +84,15 @@ describe('creating an agreement in 8 steps', () => {
 
   it('refuses each screen with its message beside the field, the values kept (422)', async () => {
     const s = await wizardAs(t.app, 'a.write@test.example');
-    let res = await s.post('student', { insurance: 'GENERAL', healthFund: '' });
+    await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { ssn: null } });
+    let res = await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM' });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'ssn')).toBeTruthy();
+    res = await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: '294037512000592' });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'ssn')).toBeTruthy();
+    await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { ssn: SSN } });
+    res = await s.post('student', { insurance: 'GENERAL', healthFund: '' });
     expect(res.status).toBe(422);
     expect(fieldError(res.text, 'healthFund')).toBeTruthy();
     res = await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', offer: 'no such offer' });
@@ -153,13 +164,20 @@ describe('creating an agreement in 8 steps', () => {
   });
 
   it('lets the offer fill the host, and creates the new service and contacts with the agreement', async () => {
-    const offer = await makeOffer(t.db, w.acme.id, { title: 'Développeur web' });
+    const offer = await makeOffer(t.db, w.acme.id, { title: 'Développeur web', missions: 'Écrire les écrans du portail' });
+    await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { ssn: null } });
     const s = await wizardAs(t.app, 'a.write@test.example');
-    await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', offer: String(offer.id) });
+    // A title is searched from five characters on.
+    expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: 'Dév' })).status).toBe(422);
+    expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: 'développeur' })).status).toBe(303);
+    await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: String(offer.id) });
     expect((await s.get('host')).text).toMatch(new RegExp(`value="${w.acme.id}" checked`));
     await s.post('host', { organisationId: String(w.acme.id) });
     await s.post('place', { choice: 'new', name: 'Laboratoire', sameAddress: 'on' });
     await s.post('company-tutor', { choice: 'new', civility: 'MR', firstName: 'Jean', lastName: 'Neuf', function: 'Chef de projet', email: 'jean@acme.test' });
+    const prefilled = await s.get('internship');
+    expect(prefilled.text).toContain('value="Développeur web"');
+    expect(prefilled.text).toContain('Écrire les écrans du portail');
     await s.post('internship', internshipForm());
     await s.post('academic-tutor', { choice: String(w.teacher.id) });
     await s.post('signatory', { choice: 'new', firstName: 'Anne', lastName: 'Signe', function: 'Gérante' });
@@ -170,6 +188,7 @@ describe('creating an agreement in 8 steps', () => {
     expect(a.service).toMatchObject({ name: 'Laboratoire', organisationId: w.acme.id, sameAddress: true });
     expect(a.companyTutor).toMatchObject({ lastName: 'Neuf', serviceId: a.serviceId, organisationId: w.acme.id });
     expect(a.signatory).toMatchObject({ lastName: 'Signe', organisationId: w.acme.id });
+    expect((await t.db.studentProfile.findUniqueOrThrow({ where: { id: w.lea.profile.id } })).ssn).toBe(SSN);
   });
 
   it('follows the centre: tutors required or optional', async () => {
@@ -187,9 +206,10 @@ describe('creating an agreement in 8 steps', () => {
     await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { companyTutorRequired: false, academicTutorRequired: false } });
     expect((await s.post('academic-tutor', { choice: 'none' })).status).toBe(303);
     expect((await s.post('company-tutor', { choice: 'none' })).status).toBe(303);
-    await s.post('signatory', { choice: String(w.signatory.id) });
+    // The signatory may be told later.
+    expect((await s.post('signatory', { choice: 'none' })).status).toBe(303);
     await s.post('summary');
-    expect(await t.db.agreement.findFirstOrThrow()).toMatchObject({ companyTutorId: null, academicTutorId: null });
+    expect(await t.db.agreement.findFirstOrThrow()).toMatchObject({ companyTutorId: null, academicTutorId: null, signatoryId: null });
   });
 
   it('lets a student create their own agreement only when the centre allows it, and the tutor entry follows the centre', async () => {

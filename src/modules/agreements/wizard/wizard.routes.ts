@@ -13,6 +13,7 @@ import { agreementWizard, agreementWizardDef, BASE, WIZARD_PATHS, type Agreement
 import { academicTutorSchema, companyTutorSchema, hostSchema, internshipSchema, internshipValues, placeSchema, signatorySchema, type InternshipForm } from './wizard.schemas.js';
 import { personChoice, personValues, placeChoice, placeValues, studentStep } from './wizard.steps.js';
 import { legalLocals, summaryLocals } from './wizard.present.js';
+import { ORG_QUERY_KEYS, type OrgQuery } from './wizard.service.js';
 
 type Locals = Record<string, unknown>;
 
@@ -75,9 +76,9 @@ export function agreementWizardRoutes(ctx: Ctx) {
   step('host', {
     schema: hostSchema,
     locals: async (req) => {
-      const q = { name: String(req.query.name ?? ''), department: String(req.query.department ?? ''), siret: String(req.query.siret ?? '') };
+      const q = Object.fromEntries(ORG_QUERY_KEYS.map((k) => [k, String(req.query[k] ?? '')])) as OrgQuery;
       const d = await draft(req);
-      return { q, results: await svc.searchOrganisations(q), chosen: d.host ? await svc.organisation(d.host.organisationId) : null, searched: !!(q.name || q.siret) };
+      return { q, results: await svc.searchOrganisations(q), chosen: d.host ? await svc.organisation(d.host.organisationId) : null, searched: Object.values(q).some(Boolean) };
     },
     values: (d) => ({ organisationId: d.host?.organisationId ?? '' }),
     store: async (_req, d, data: z.infer<typeof hostSchema>) => {
@@ -117,7 +118,8 @@ export function agreementWizardRoutes(ctx: Ctx) {
   step('internship', {
     schema: internshipSchema,
     locals: internshipLocals,
-    values: (d) => internshipValues(d.internship),
+    // A new internship following an offer starts from the offer's title and missions.
+    values: async (d) => ({ ...internshipValues(d.internship), ...(!d.internship && d.student?.offerId ? await svc.offerPrefill(d.student.offerId) : {}) }),
     store: async (req, d, data: InternshipForm) => {
       const result = await svc.legal(d, data, req.now);
       req.res!.locals.legal = await legalLocals(req, result);
@@ -160,13 +162,14 @@ export function agreementWizardRoutes(ctx: Ctx) {
     },
   });
 
-  // 7 ─ the host's signatory: any contact of the organisation (it may be in another service), or a new one.
+  // 7 ─ the host's signatory: any contact of the organisation (it may be in another service), a new one, or none yet.
   step('signatory', {
     schema: signatorySchema,
-    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(d.host!.organisationId), optional: false }),
+    // The guide lets the signatory be told later ("passer à l'étape suivante").
+    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(d.host!.organisationId), optional: true }),
     values: (d) => personValues(d.signatory),
     store: async (_req, d, data) => {
-      d.signatory = personChoice(data, await svc.contacts(d.host!.organisationId), false);
+      d.signatory = personChoice(data, await svc.contacts(d.host!.organisationId), true);
     },
   });
 

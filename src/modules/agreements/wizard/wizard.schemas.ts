@@ -5,6 +5,7 @@ import { f } from '../../../http/validate.js';
 import { WEEKDAYS, type Weekday } from '../../../legal/types.js';
 import { valuesOf } from '../../../nomenclatures/index.js';
 import { CalendarDate } from '../../../time/calendar.js';
+import { checkNir } from '../../students/nir.js';
 import { PRINT_LANGUAGES } from '../agreement.types.js';
 
 const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -16,6 +17,16 @@ const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
 /** Screen 1: the student chosen (staff; a student is themselves), their insurance, the offer followed. */
 export const studentSchema = z.object({
   studentId: f.optionalId(),
+  // Required on the agreement: asked when the profile has none, kept otherwise (empty).
+  ssn: z
+    .string()
+    .max(40, 'errors.field.tooLong|40')
+    .optional()
+    .transform((v, ctx) => {
+      const r = v?.trim() ? checkNir(v) : null;
+      if (r && !r.ok) ctx.addIssue({ code: 'custom', message: `students.ssn.errors.${r.error}` });
+      return r?.ok ? r.value : null;
+    }),
   insurance: f.enumOf(valuesOf('insuranceAffiliation')),
   healthFund: f.text(200),
   offer: f.optionalText(200),

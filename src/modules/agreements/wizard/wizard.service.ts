@@ -6,6 +6,7 @@ import type { Actor } from '../../../authz/actor.js';
 import { centresWith, hasCentreRight } from '../../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../../db/client.js';
 import { notFound, ValidationError } from '../../../errors.js';
+import type { Prisma } from '../../../generated/prisma/client.js';
 import type { Civility, InsuranceAffiliation, InternshipType } from '../../../generated/prisma/enums.js';
 import { computeInternship } from '../../../legal/engine.js';
 import { WEEKDAYS, type WeeklySchedule } from '../../../legal/types.js';
@@ -20,6 +21,9 @@ import type { AgreementWizardState, PersonChoice } from './wizard.state.js';
 import type { InternshipForm } from './wizard.schemas.js';
 
 const RESULTS = 20;
+
+export const ORG_QUERY_KEYS = ['name', 'department', 'siret', 'naf', 'phone', 'city'] as const;
+export type OrgQuery = Record<(typeof ORG_QUERY_KEYS)[number], string>;
 
 export const CENTRE_RULES = {
   id: true,
@@ -63,7 +67,7 @@ export class AgreementWizardService extends Service {
     const s = await this.db.studentProfile.findUnique({
       where: { id: studentId },
       select: {
-        id: true, userId: true, studentNumber: true, institutionId: true, insurance: true, healthFund: true,
+        id: true, userId: true, studentNumber: true, institutionId: true, insurance: true, healthFund: true, ssn: true,
         user: { select: { firstName: true, lastName: true } },
         studyYear: { select: { name: true, centre: { select: CENTRE_RULES } } },
         programme: { select: { name: true } },
@@ -79,6 +83,8 @@ export class AgreementWizardService extends Service {
   /** The offer an agreement follows, by its number or its title (the student's institution's centres' offers). */
   async findOffer(q: string) {
     const n = /^\d{1,9}$/.test(q) ? Number(q) : null;
+    // A title is searched from 5 characters on, as the guide says (fewer would match anything).
+    if (n === null && q.trim().length < 5) return null;
     return this.db.offer.findFirst({
       where: n ? { id: n } : { title: { contains: q, mode: 'insensitive' } },
       select: { id: true, title: true, organisationId: true, serviceId: true },
@@ -86,13 +92,28 @@ export class AgreementWizardService extends Service {
     });
   }
 
-  /** The directory's organisations by name and département, or by SIRET. */
-  async searchOrganisations(q: { name: string; department: string; siret: string }) {
+  /** What the offer followed says of the internship: its title and missions ("Fonction et tâches"). */
+  async offerPrefill(offerId: number) {
+    const o = await this.db.offer.findUnique({ where: { id: offerId }, select: { title: true, missions: true } });
+    return o ? { subject: o.title, activities: o.missions ?? '' } : {};
+  }
+
+  /** The directory's organisations by name (and département), SIRET, activity (NAF), phone or city: the criteria given, all of them. */
+  async searchOrganisations(q: OrgQuery) {
+    const and: Prisma.OrganisationWhereInput[] = [];
     const siret = q.siret.replace(/\s/g, '');
     const name = normalizeName(q.name);
-    if (!siret && !name) return [];
+    const phone = q.phone.replace(/\D/g, '');
+    if (siret) and.push({ siret });
+    if (name) and.push({ normalizedName: { contains: name } });
+    if (q.department.trim()) and.push({ department: q.department.trim().toUpperCase() });
+    if (q.naf.trim()) and.push({ nafCode: { startsWith: q.naf.trim().toUpperCase() } });
+    if (phone) and.push({ phoneDigits: { contains: phone } });
+    if (q.city.trim()) and.push({ city: { contains: q.city.trim(), mode: 'insensitive' } });
+    // A département alone would list half the directory: it narrows a search, it is none.
+    if (!siret && !name && !phone && !q.naf.trim() && !q.city.trim()) return [];
     return this.db.organisation.findMany({
-      where: siret ? { siret } : { normalizedName: { contains: name }, ...(q.department ? { department: q.department.toUpperCase() } : {}) },
+      where: { AND: and },
       select: { id: true, legalName: true, siret: true, nafCode: true, phone: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true },
       orderBy: [{ legalName: 'asc' }, { id: 'asc' }],
       take: RESULTS,
@@ -180,7 +201,7 @@ export class AgreementWizardService extends Service {
       const serviceId = await this.placeId(tx, organisationId, draft);
       const companyTutorId = await this.contactId(tx, organisationId, serviceId, draft.companyTutor);
       const signatoryId = await this.contactId(tx, organisationId, null, draft.signatory);
-      await tx.studentProfile.update({ where: { id: s.id }, data: { insurance: draft.student!.insurance as InsuranceAffiliation, healthFund: draft.student!.healthFund } });
+      await tx.studentProfile.update({ where: { id: s.id }, data: { insurance: draft.student!.insurance as InsuranceAffiliation, healthFund: draft.student!.healthFund, ...(draft.student!.ssn ? { ssn: draft.student!.ssn } : {}) } });
       const created = await createAgreement(tx, act, {
         studentId: s.id,
         centreId: s.centre.id,

@@ -21,7 +21,7 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
       return { self, q, results: self ? [] : await svc.searchStudents(req.actor!, q), chosen, searched: !!q.trim() };
     },
     values: async (d: AgreementWizardState, req: Request): Promise<Record<string, unknown>> => {
-      if (d.student) return { studentId: d.student.studentId, insurance: d.student.insurance, healthFund: d.student.healthFund, offer: d.student.offer ?? '' };
+      if (d.student) return { studentId: d.student.studentId, ssn: d.student.ssn ?? '', insurance: d.student.insurance, healthFund: d.student.healthFund, offer: d.student.offer ?? '' };
       // A student starts from their profile's affiliation.
       if (!isStudent(req)) return {};
       const me = await svc.student(req.actor!, req.actor!.student!.profileId);
@@ -31,6 +31,7 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
       const id = isStudent(req) ? req.actor!.student!.profileId : data.studentId;
       if (!id) throw new ValidationError({ studentId: 'agreementWizard.errors.chooseStudent' });
       const s = await svc.student(req.actor!, id);
+      if (!data.ssn && !s.ssn) throw new ValidationError({ ssn: 'agreementWizard.errors.ssnRequired' });
       const offer = data.offer ? await svc.findOffer(data.offer) : null;
       if (data.offer && !offer) throw new ValidationError({ offer: 'agreementWizard.errors.offer' });
       // Another student: another institution's teachers, another centre's rules.
@@ -41,7 +42,7 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
         d.host = { organisationId: offer.organisationId };
         if (offer.serviceId) d.place = { serviceId: offer.serviceId };
       }
-      d.student = { studentId: s.id, centreId: s.centre.id, insurance: data.insurance, healthFund: data.healthFund, offer: data.offer, offerId: offer?.id ?? null };
+      d.student = { studentId: s.id, centreId: s.centre.id, ssn: data.ssn, insurance: data.insurance, healthFund: data.healthFund, offer: data.offer, offerId: offer?.id ?? null };
     },
   };
 }
