@@ -10,6 +10,14 @@ const fr = (key: string, params?: Record<string, string | number>) => translate(
 const PHONE = { width: 390, height: 844 };
 const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
+/** A long walk on a shared machine: waits of a minute rather than 30 s. */
+async function patient(p: Promise<Page>): Promise<Page> {
+  const page = await p;
+  page.setDefaultTimeout(60_000);
+  page.setDefaultNavigationTimeout(60_000);
+  return page;
+}
+
 async function checkPage(page: Page, label: string) {
   await expectAccessible(page, `${label} (desktop)`);
   await page.setViewportSize(PHONE);
@@ -54,19 +62,19 @@ describeBrowser('end-to-end: an agreement through its validation steps', () => {
     );
     const path = t.url(`/agreements/${a.id}`);
 
-    const studentPage = await t.newPage({ as: 'etudiant@demo.test' });
+    const studentPage = await patient(t.newPage({ as: 'etudiant@demo.test' }));
     await studentPage.goto(path);
     expect((await studentPage.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(fr('agreements.show.title', { number: a.number }));
     await checkPage(studentPage, 'agreement-draft');
     await act(studentPage, path, fr('agreements.action.submit'));
     expect(await studentPage.locator('[data-status="SUBMITTED"]').count()).toBeGreaterThan(0);
 
-    const teacherPage = await t.newPage({ as: 'enseignant@demo.test' });
+    const teacherPage = await patient(t.newPage({ as: 'enseignant@demo.test' }));
     await teacherPage.goto(path);
     await checkPage(teacherPage, 'agreement-submitted');
     await act(teacherPage, path, fr('agreements.action.validatePedagogical'));
 
-    const staff = await t.newPage({ as: 'gestionnaire@demo.test' });
+    const staff = await patient(t.newPage({ as: 'gestionnaire@demo.test' }));
     await act(staff, path, fr('agreements.action.verifyAdministrative'));
     await act(staff, path, fr('agreements.action.validate'));
     expect(await staff.locator('[data-status="VALIDATED"]').count()).toBeGreaterThan(0);
@@ -75,7 +83,7 @@ describeBrowser('end-to-end: an agreement through its validation steps', () => {
     expect(await staff.getByRole('button', { name: fr('agreements.action.delete'), exact: true }).count()).toBe(0);
     expect(await staff.getByRole('button', { name: fr('agreements.action.unvalidate'), exact: true }).count()).toBe(1);
 
-    const admin = await t.newPage({ as: 'resp.centre@demo.test' });
+    const admin = await patient(t.newPage({ as: 'resp.centre@demo.test' }));
     const centre = await t.db.studyYear.findUniqueOrThrow({ where: { id: student.studyYearId! }, select: { centreId: true } });
     const settings = t.url(`/agreements/centres/${centre.centreId}/settings`);
     await admin.goto(settings);
