@@ -143,6 +143,11 @@ describe('creating an agreement in 8 steps', () => {
   it('keeps the values going back, and resumes the draft from another session of the same user', async () => {
     const s = await wizardAs(t.app, 'a.write@test.example');
     await fillTo(s, w, 'internship', { internship: internshipForm({ subject: 'Un sujet repris', pauseFrom: ['2026-04-06', ''], pauseTo: ['2026-04-10', ''] }) });
+    // The teachers searched by name: the institution's only.
+    const found = await s.a.get(`${P}/academic-tutor?q=paul`);
+    expect(found.text).toContain(`value="${w.teacher.id}"`);
+    expect(found.text).not.toContain(`value="${w.otherTeacher.id}"`);
+    expect((await s.a.get(`${P}/academic-tutor`)).text).toContain(`value="${w.otherTeacher.id}"`);
     const back = await s.get('internship');
     expect(back.text).toContain('value="Un sujet repris"');
     expect(back.text).toContain('value="2026-04-06"');

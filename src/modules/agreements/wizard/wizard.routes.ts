@@ -144,7 +144,12 @@ export function agreementWizardRoutes(ctx: Ctx) {
       const centre = await centreOf(req);
       const s = await svc.student(req.actor!, d.student!.studentId);
       const mayChoose = !isStudent(req) || centre.studentsMayEnterTutor;
-      return { teachers: mayChoose ? await svc.teachers(s.institutionId) : [], mayChoose, optional: !centre.academicTutorRequired || !mayChoose };
+      const q = String(req.query.q ?? '');
+      let teachers = mayChoose ? await svc.teachers(s.institutionId, q) : [];
+      // The one chosen stays on the list whatever the search.
+      const chosen = d.academicTutor && 'userId' in d.academicTutor ? d.academicTutor.userId : null;
+      if (chosen && !teachers.some((x) => x.id === chosen)) teachers = [...(await svc.teachers(s.institutionId)).filter((x) => x.id === chosen), ...teachers];
+      return { teachers, q, mayChoose, optional: !centre.academicTutorRequired || !mayChoose };
     },
     values: (d) => ({ choice: d.academicTutor ? ('userId' in d.academicTutor ? String(d.academicTutor.userId) : 'none') : '' }),
     store: async (req, d, data: { choice: string }) => {

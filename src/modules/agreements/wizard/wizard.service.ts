@@ -139,11 +139,13 @@ export class AgreementWizardService extends Service {
     });
   }
 
-  /** The institution's teachers: users holding an academic role on one of its programmes or study years. */
-  teachers(institutionId: number) {
+  /** The institution's teachers (users holding an academic role on one of its programmes or study years), by name when `q` is given. */
+  teachers(institutionId: number, q = '') {
+    const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 3);
     return this.db.user.findMany({
       where: {
         active: true,
+        AND: words.map((w) => ({ OR: [{ lastName: { contains: w, mode: 'insensitive' as const } }, { firstName: { contains: w, mode: 'insensitive' as const } }] })),
         academicRoles: { some: { OR: [{ programme: { institutionId } }, { studyYear: { programme: { institutionId } } }] } },
       },
       select: { id: true, firstName: true, lastName: true, email: true },
