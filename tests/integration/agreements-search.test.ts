@@ -96,11 +96,16 @@ describe('agreement search', () => {
     // Several values of a multiple select: both centres, both agreements; criteria combine (AND).
     expect(await search(`centre=${w.centreA.id}&centre=${w.centreB.id}`)).toEqual(both);
     expect(await search('validated=yes&country=FR')).toEqual([]);
+    // Names are matched folded (accents, case), from the agreement's copy, which follows a renamed student.
+    expect(await search('firstName=LEA&lastName=dubo')).toEqual([x]);
+    await t.db.user.update({ where: { id: w.lea.user.id }, data: { lastName: 'Lefèvre' } });
+    expect(await search('lastName=lefevre')).toEqual([x]);
+    expect(await search('lastName=dub')).toEqual([]);
     // The criteria stay in the form, the pager's and the sort's links; the reset button is a plain link.
-    const page = await admin.a.get(`/agreements/search?lastName=dub&centre=${w.centreA.id}&centre=${w.centreB.id}`);
-    expect(page.text).toContain('name="lastName" value="dub"');
+    const page = await admin.a.get(`/agreements/search?lastName=lef&centre=${w.centreA.id}&centre=${w.centreB.id}`);
+    expect(page.text).toContain('name="lastName" value="lef"');
     expect(page.text).toMatch(new RegExp(`<option value="${w.centreB.id}" selected>`));
-    expect(page.text).toContain(`href="/agreements/search?lastName=dub&amp;centre=${w.centreA.id}%2C${w.centreB.id}&amp;sort=student&amp;dir=asc"`);
+    expect(page.text).toContain(`href="/agreements/search?lastName=lef&amp;centre=${w.centreA.id}%2C${w.centreB.id}&amp;sort=student&amp;dir=asc"`);
     expect(page.text).toContain('<a href="/agreements/search">Réinitialiser le formulaire</a>');
   });
 

@@ -11,7 +11,7 @@ import { PRINT_LANGUAGES } from './agreement.types.js';
 import { agreementReachWhere } from './agreements.reach.js';
 import { listSelect } from './agreements.search.js';
 import { recordOf } from './agreements.service.js';
-import { AGREEMENT_WORKFLOW, nextStep } from './agreements.workflow.js';
+import { AGREEMENT_WORKFLOW, nextStep, type AgreementRecord } from './agreements.workflow.js';
 
 // The centre's agreement dashboard ("Tableau de bord du centre", conventions): the counts by state of
 // the centre's agreements of an academic year, those awaiting this person (the workflow's `awaits`),
@@ -75,19 +75,26 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
 
 /**
  * The agreements of `where` that await this actor, by the workflow's own rule (its `awaits` rows
- * and their `when`: the centre's order of the steps), read in one statement: the states some party
- * awaits, with what the rule needs, then filtered here. Oldest submission first.
+ * and their `when`: the centre's order of the steps): the states some party awaits are read with
+ * only what the rule needs (one statement, no relation), filtered here, and the page's rows then
+ * read with what the list shows. Oldest submission first.
  */
 async function awaitingFor(db: DbOrTx, actor: Actor, where: Prisma.AgreementWhereInput) {
   const parties = Object.keys(AGREEMENT_WORKFLOW.def.parties) as (keyof typeof AGREEMENT_WORKFLOW.def.parties)[];
   const states = [...new Set(parties.flatMap((p) => AGREEMENT_WORKFLOW.awaitingStates(p)))];
+  const centres = new Map<number, AgreementRecord['steps']>();
   const rows = await db.agreement.findMany({
     where: { AND: [where, { status: { in: states } }] },
-    select: { ...listSelect, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true, submittedAt: true, centre: { select: { name: true, pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } } },
+    select: { id: true, status: true, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true },
     orderBy: [{ submittedAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
   });
-  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf(a)));
-  return { total: mine.length, items: mine.slice(0, AWAITING_SHOWN) };
+  for (const id of new Set(rows.map((r) => r.centreId)))
+    centres.set(id, await db.managementCentre.findUniqueOrThrow({ where: { id }, select: { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } }));
+  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf({ ...a, centre: centres.get(a.centreId)! })));
+  const shown = mine.slice(0, AWAITING_SHOWN).map((a) => a.id);
+  const items = await db.agreement.findMany({ where: { id: { in: shown } }, select: listSelect });
+  items.sort((x, y) => shown.indexOf(x.id) - shown.indexOf(y.id));
+  return { total: mine.length, items };
 }
 
 /** The search's query string for a dashboard count: the centre, the year and the dashboard's filters, plus `extra`. */

@@ -6,6 +6,7 @@ import { AgreementStatus, HeadcountBand, InternshipType, StructureType, WorkingT
 import type { SortSpec } from '../../http/pages.js';
 import { pager } from '../../http/pagination.js';
 import { CalendarDate } from '../../time/calendar.js';
+import { foldText } from '../offers/offers.search.js';
 import { normalizeName } from '../organisations/identifiers.js';
 import { PRINT_LANGUAGES } from './agreement.types.js';
 import { agreementReachWhere } from './agreements.reach.js';
@@ -93,8 +94,10 @@ export function criteriaWhere(c: AgreementSearchInput): Prisma.AgreementWhereInp
   if (c.academicYear) and.push({ academicYear: c.academicYear });
   const student: Prisma.StudentProfileWhereInput = {};
   if (c.studentNumber) student.studentNumber = c.studentNumber;
-  if (c.lastName || c.firstName) student.user = { ...(c.lastName ? { lastName: startsWith(c.lastName) } : {}), ...(c.firstName ? { firstName: startsWith(c.firstName) } : {}) };
   if (Object.keys(student).length) and.push({ student });
+  // The student's names as the agreement keeps them folded (agreement_student_names migration): an index range.
+  if (c.lastName) and.push({ studentLastNameKey: { startsWith: foldText(c.lastName) } });
+  if (c.firstName) and.push({ studentFirstNameKey: { startsWith: foldText(c.firstName) } });
   if (c.subject) and.push({ subject: { contains: c.subject, mode: 'insensitive' } });
   if (c.type) and.push({ type: c.type });
   if (c.theme) and.push({ theme: { contains: c.theme, mode: 'insensitive' } });
@@ -131,7 +134,7 @@ type Order = Prisma.AgreementOrderByWithRelationInput;
 export const SEARCH_SORT: SortSpec<SortColumn, Order> = {
   columns: {
     number: (dir) => [{ academicYear: dir }, { seq: dir }],
-    student: (dir) => [{ student: { user: { lastName: dir } } }, { student: { user: { firstName: dir } } }],
+    student: (dir) => [{ studentLastNameKey: dir }, { studentFirstNameKey: dir }],
     organisation: (dir) => [{ organisation: { normalizedName: dir } }],
     startDate: (dir) => [{ startDate: dir }],
     status: (dir) => [{ status: dir }],
