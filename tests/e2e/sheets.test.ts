@@ -41,7 +41,7 @@ describeBrowser('end-to-end: an internship sheet from the accepted application t
   let sheetId = 0;
   beforeEach(async () => {
     if (!(await t.db.legalParameter.count())) await seedLegalParameters(t.db);
-  });
+  }, 180_000);
 
   it('the student opens "Remplir ma fiche de stage" on the accepted application, fills the sheet and sends it', async () => {
     // The demo application, answered "Satisfaite" by the company.
@@ -85,7 +85,7 @@ describeBrowser('end-to-end: an internship sheet from the accepted application t
     await page.goto(t.url('/sheets'));
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(fr('sheets.own.title'));
     await checkPage(page, 'sheet list');
-  });
+  }, 180_000);
 
   it('the year manager finds it in their list and returns it with a comment', async () => {
     const page = patient(await t.newPage({ as: 'resp.annee@demo.test' }));
@@ -96,7 +96,7 @@ describeBrowser('end-to-end: an internship sheet from the accepted application t
     await field(page, fr('sheets.fields.comment')).fill('Précisez le sujet du stage.');
     await clickButton(page, fr('sheets.action.return'), /^\/sheets\/\d+$/);
     expect(await page.locator('[data-status="RETURNED"]').first().isVisible()).toBe(true);
-  });
+  }, 180_000);
 
   it('the student reads the comment, corrects the subject and sends the sheet again', async () => {
     const page = patient(await t.newPage({ as: 'etudiant@demo.test' }));
@@ -106,7 +106,7 @@ describeBrowser('end-to-end: an internship sheet from the accepted application t
     await fill(page, 'subject', 'Application de gestion des subventions');
     await clickButton(page, fr('sheets.form.send'), /^\/sheets\/\d+$/);
     expect(await page.locator('[data-status="SUBMITTED"]').first().isVisible()).toBe(true);
-  });
+  }, 180_000);
 
   it('the year manager sees what changed and validates it: the agreement is created', async () => {
     const page = patient(await t.newPage({ as: 'resp.annee@demo.test' }));
@@ -119,5 +119,5 @@ describeBrowser('end-to-end: an internship sheet from the accepted application t
     const agreement = await t.db.agreement.findUniqueOrThrow({ where: { sheetId } });
     expect(agreement.subject).toBe('Application de gestion des subventions');
     await checkPage(page, 'sheet validated');
-  });
+  }, 180_000);
 });
