@@ -111,6 +111,9 @@ describe('internship sheet', () => {
     const agreement = await t.db.agreement.findUniqueOrThrow({ where: { sheetId: sheet.id } });
     expect(agreement).toMatchObject({ studentId: w.lea.profile.id, organisationId: w.acme.id, offerId: w.offer.id, status: 'DRAFT', subject: 'Application web de suivi des stages' });
     expect(await mails(w.lea.user.email, 'sheet-validated')).toHaveLength(1);
+    // The sheet's page leads to its agreement, for the student and the manager.
+    for (const s of [lea, manager]) expect((await s.a.get(`/sheets/${sheet.id}`)).text).toContain(`href="/agreements/${agreement.id}"`);
+    expect((await lea.a.get(`/agreements/${agreement.id}`)).status).toBe(200);
     // Validated: nothing more to decide, nothing to edit.
     expect((await manager.a.post(`/sheets/${sheet.id}/validate`).type('form').send({ _csrf: manager.csrf })).status).toBe(422);
   });
