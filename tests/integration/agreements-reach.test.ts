@@ -77,5 +77,7 @@ describe('agreement reach and the centre settings', () => {
     // The renamed step is how the agreement's page names it.
     const a = await makeAgreement(t.db, w);
     expect((await admin.a.get(`/agreements/${a.id}`)).text).toContain('Avis du jury : pas encore');
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'SUBMITTED' } });
+    expect((await admin.a.get(`/agreements/${a.id}`)).text).toContain('Prochaine étape : Avis du jury.');
   });
 });

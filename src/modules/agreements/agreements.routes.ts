@@ -13,7 +13,8 @@ import type { Check } from '../../legal/types.js';
 import { agreementNumber } from './agreement.types.js';
 import { settingsSchema, stepLabel } from './agreements.settings.js';
 import type { AgreementSnapshot } from './agreements.snapshot.js';
-import { AGREEMENT_WORKFLOW, stepChain } from './agreements.workflow.js';
+import { recordOf } from './agreements.service.js';
+import { AGREEMENT_WORKFLOW, nextStep, stepChain } from './agreements.workflow.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -38,6 +39,7 @@ export function agreementsRoutes(ctx: Ctx) {
       legal: presentLegal(view, words(req)),
       otherChecks: (await svc.otherChecks(a)).map((c) => ({ ...c, message: otherCheckMessage(c, words(req)) })),
       steps: stepChain(a.centre).map((k) => ({ key: k, label: stepLabel(a.centre, k, req.locale, req.t), at: k === 'pedagogical' ? a.pedagogicalAt : a.administrativeAt })),
+      next: nextLabel(a, req),
       history: await svc.history(a.id),
       actions: svc.actions(req.actor!, a),
       errors: problem?.errors ?? {},
@@ -75,6 +77,15 @@ export function agreementsRoutes(ctx: Ctx) {
   });
 
   return r;
+}
+
+/** What the agreement waits for, in words: sending, the centre's next step, the validation; null once validated. */
+function nextLabel(a: Parameters<typeof recordOf>[0] & { centre: Parameters<typeof stepLabel>[0] }, req: Request): string | null {
+  const r = recordOf(a);
+  if (r.status === 'DRAFT') return req.t('agreements.show.nextSubmit');
+  if (r.status === 'VALIDATED') return null;
+  const step = nextStep(r);
+  return step ? stepLabel(a.centre, step, req.locale, req.t) : req.t('agreements.show.validated');
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
