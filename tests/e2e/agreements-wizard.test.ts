@@ -50,6 +50,11 @@ describeBrowser('end-to-end: creating an agreement in eight steps', () => {
     await checkPage(page, 'agreement wizard student');
     await clickButton(page, w('continue'), /^\/agreements\/new\/host$/);
 
+    // 2: the new-host form (the directory's), checked, left; then the host searched by name.
+    await page.getByRole('link', { name: w('host.create') }).click();
+    await page.waitForURL((u) => u.pathname === '/agreements/new/host/create');
+    await checkPage(page, 'agreement wizard new host');
+    await page.goto(t.url('/agreements/new/host'));
     // 2: the host searched by name.
     await field(page, w('host.name')).fill('Auvergne Logiciels');
     await clickButton(page, w('search'), /^\/agreements\/new\/host\?/);

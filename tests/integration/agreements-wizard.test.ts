@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/time/clock.js';
 import { makeAgreementWorld, type AgreementWorld } from '../factories/agreements.js';
 import { makeOffer } from '../factories/applications.js';
+import { orgForm } from '../factories/organisations.js';
 import { auditRows } from '../factories/institutions.js';
 import { fieldError, SSN } from '../factories/students.js';
 import { agent, useApp } from '../helpers/app.js';
@@ -194,6 +195,36 @@ describe('creating an agreement in 8 steps', () => {
     expect(a.companyTutor).toMatchObject({ lastName: 'Neuf', serviceId: a.serviceId, organisationId: w.acme.id });
     expect(a.signatory).toMatchObject({ lastName: 'Signe', organisationId: w.acme.id });
     expect((await t.db.studentProfile.findUniqueOrThrow({ where: { id: w.lea.profile.id } })).ssn).toBe(SSN);
+  });
+
+  it('creates a new host with the agreement, unverified, in the queue of the student\'s centre', async () => {
+    const s = await wizardAs(t.app, 'a.write@test.example');
+    await fillTo(s, w, 'student');
+    expect((await s.a.get(`${P}/host/create`)).status).toBe(200);
+    let res = await s.post('host/create', orgForm({ nafCode: '' }));
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'nafCode')).toBeTruthy();
+    res = await s.post('host/create', orgForm({ siret: '73282932000074' }));
+    expect(res.status).toBe(422);
+    // ACME's SIRET: the directory's rule, refused with the candidate shown.
+    expect(fieldError(res.text, 'siret')).toBeTruthy();
+    expect(res.text).toContain('ACME Lyon');
+    res = await s.post('host/create', orgForm());
+    expect(res.headers.location).toBe(`${P}/place`);
+    expect(await t.db.organisation.count({ where: { legalName: 'Volcans Numériques' } })).toBe(0);
+    expect((await s.get('host')).text).toContain('data-new-host');
+    expect((await s.get('host/create')).text).toContain('value="Volcans Numériques"');
+    await s.post('place', { choice: 'new', name: 'Atelier', sameAddress: 'on' });
+    await s.post('company-tutor', { choice: 'new', firstName: 'Jean', lastName: 'Neuf', function: 'Chef' });
+    await s.post('internship', internshipForm());
+    await s.post('academic-tutor', { choice: String(w.teacher.id) });
+    await s.post('signatory', { choice: 'new', firstName: 'Anne', lastName: 'Signe', function: 'Gérante' });
+    expect((await s.get('summary')).text).toContain('Volcans Numériques');
+    expect((await s.post('summary')).status).toBe(303);
+    const a = await t.db.agreement.findFirstOrThrow({ include: { organisation: true, service: true } });
+    expect(a.organisation).toMatchObject({ legalName: 'Volcans Numériques', verified: false, centreId: w.centreA.id, siret: '44306184100047' });
+    expect(a.service?.organisationId).toBe(a.organisationId);
+    expect(await auditRows(t.db, 'organisation.create')).toHaveLength(1);
   });
 
   it('follows the centre: tutors required or optional', async () => {

@@ -5,7 +5,8 @@ import type { Check, EngineResult } from '../../../legal/types.js';
 import { CalendarDate, todayIn } from '../../../time/calendar.js';
 import { checkMessage, durationText, reasonText, type CheckWords } from '../../legal/simulator.js';
 import type { AgreementWizardService, CENTRE_RULES } from './wizard.service.js';
-import type { AgreementWizardState } from './wizard.state.js';
+import { hostId, type AgreementWizardState } from './wizard.state.js';
+import type { OrganisationInput } from '../../organisations/organisations.schemas.js';
 
 const words = (req: Request): CheckWords => ({ t: req.t, fmt: formatters(req.locale), locale: req.locale });
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -34,9 +35,10 @@ type Centre = { [K in keyof typeof CENTRE_RULES]: unknown } & { agreementOverlap
 /** Everything the summary shows: each screen's choice, the law and every check; `blocking` stops "Créer". */
 export async function summaryLocals(req: Request, svc: AgreementWizardService, d: AgreementWizardState, centre: Centre) {
   const student = await svc.student(req.actor!, d.student!.studentId);
-  const org = await svc.organisation(d.host!.organisationId);
-  const services = await svc.services(org.id);
-  const contacts = await svc.contacts(org.id);
+  const id = hostId(d);
+  const org = id ? await svc.organisation(id) : { ...(d.host as { create: OrganisationInput }).create, verified: false, isNew: true };
+  const services = await svc.services(id);
+  const contacts = await svc.contacts(id);
   const teachers = d.academicTutor && 'userId' in d.academicTutor ? await svc.teachers(student.institutionId) : [];
   const person = (p: AgreementWizardState['companyTutor']) => (!p || 'none' in p ? null : 'contactId' in p ? contacts.find((c) => c.id === p.contactId) ?? null : { ...p.create, isNew: true });
   const place = d.place && 'serviceId' in d.place ? services.find((s) => s.id === (d.place as { serviceId: number }).serviceId) : d.place && 'create' in d.place ? { ...d.place.create, isNew: true } : null;

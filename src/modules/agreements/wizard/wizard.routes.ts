@@ -9,10 +9,11 @@ import { detailAction } from '../../../http/pages.js';
 import { newRouter } from '../../../http/router.js';
 import { WEEKDAYS } from '../../../legal/types.js';
 import { CalendarDate } from '../../../time/calendar.js';
-import { agreementWizard, agreementWizardDef, BASE, WIZARD_PATHS, type AgreementWizardState } from './wizard.state.js';
+import { agreementWizard, agreementWizardDef, BASE, hostId, WIZARD_PATHS, type AgreementWizardState } from './wizard.state.js';
 import { academicTutorSchema, companyTutorSchema, hostSchema, internshipSchema, internshipValues, placeSchema, signatorySchema, type InternshipForm } from './wizard.schemas.js';
 import { personChoice, personValues, placeChoice, placeValues, studentStep } from './wizard.steps.js';
 import { legalLocals, summaryLocals } from './wizard.present.js';
+import { hostCreateRoutes } from './wizard.host.js';
 import { ORG_QUERY_KEYS, type OrgQuery } from './wizard.service.js';
 
 type Locals = Record<string, unknown>;
@@ -78,34 +79,37 @@ export function agreementWizardRoutes(ctx: Ctx) {
     locals: async (req) => {
       const q = Object.fromEntries(ORG_QUERY_KEYS.map((k) => [k, String(req.query[k] ?? '')])) as OrgQuery;
       const d = await draft(req);
-      return { q, results: await svc.searchOrganisations(q), chosen: d.host ? await svc.organisation(d.host.organisationId) : null, searched: Object.values(q).some(Boolean) };
+      const newHost = d.host && 'create' in d.host ? d.host.create : null;
+      return { q, results: await svc.searchOrganisations(q), chosen: hostId(d) ? await svc.organisation(hostId(d)!) : null, newHost, searched: Object.values(q).some(Boolean) };
     },
-    values: (d) => ({ organisationId: d.host?.organisationId ?? '' }),
+    values: (d) => ({ organisationId: hostId(d) ?? '' }),
     store: async (_req, d, data: z.infer<typeof hostSchema>) => {
       await svc.organisation(data.organisationId);
       // Another host: its services and contacts no longer apply.
-      if (d.host?.organisationId !== data.organisationId) for (const k of ['place', 'companyTutor', 'signatory'] as const) delete d[k];
+      if (hostId(d) !== data.organisationId) for (const k of ['place', 'companyTutor', 'signatory'] as const) delete d[k];
       d.host = { organisationId: data.organisationId };
     },
   });
 
+  hostCreateRoutes(r, svc, wizard, [perm, gate, wizard.guard('host')]);
+
   // 3 ─ the service: one of the organisation's, a new one (own address or the organisation's), or none.
   step('place', {
     schema: placeSchema,
-    locals: async (_req, d) => ({ services: await svc.services(d.host!.organisationId) }),
+    locals: async (_req, d) => ({ services: await svc.services(hostId(d)) }),
     values: placeValues,
     store: async (_req, d, data) => {
-      d.place = placeChoice(data, await svc.services(d.host!.organisationId));
+      d.place = placeChoice(data, await svc.services(hostId(d)));
     },
   });
 
   // 4 ─ the company tutor: a contact of the organisation (its service's first), a new one, or none when optional.
   step('companyTutor', {
     schema: companyTutorSchema,
-    locals: async (req, d) => ({ role: 'companyTutor', contacts: await svc.contacts(d.host!.organisationId), optional: !(await centreOf(req)).companyTutorRequired }),
+    locals: async (req, d) => ({ role: 'companyTutor', contacts: await svc.contacts(hostId(d)), optional: !(await centreOf(req)).companyTutorRequired }),
     values: (d) => personValues(d.companyTutor),
     store: async (req, d, data) => {
-      d.companyTutor = personChoice(data, await svc.contacts(d.host!.organisationId), !(await centreOf(req)).companyTutorRequired);
+      d.companyTutor = personChoice(data, await svc.contacts(hostId(d)), !(await centreOf(req)).companyTutorRequired);
     },
   });
 
@@ -171,10 +175,10 @@ export function agreementWizardRoutes(ctx: Ctx) {
   step('signatory', {
     schema: signatorySchema,
     // The guide lets the signatory be told later ("passer à l'étape suivante").
-    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(d.host!.organisationId), optional: true }),
+    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(hostId(d)), optional: true }),
     values: (d) => personValues(d.signatory),
     store: async (_req, d, data) => {
-      d.signatory = personChoice(data, await svc.contacts(d.host!.organisationId), true);
+      d.signatory = personChoice(data, await svc.contacts(hostId(d)), true);
     },
   });
 

@@ -17,7 +17,10 @@ import { departmentOf, normalizeName } from '../../organisations/identifiers.js'
 import type { AgreementCreateInput, PrintLanguage } from '../agreement.types.js';
 import { databaseChecks } from '../agreements.checks.js';
 import { createAgreement } from '../agreements.create.js';
-import type { AgreementWizardState, PersonChoice } from './wizard.state.js';
+import { hostId, type AgreementWizardState, type PersonChoice } from './wizard.state.js';
+import { createOrganisation, findPossibleDuplicates } from '../../organisations/organisations.core.js';
+import type { OrganisationInput } from '../../organisations/organisations.schemas.js';
+import { lockIdentity } from '../../organisations/organisations.service.js';
 import type { InternshipForm } from './wizard.schemas.js';
 
 const RESULTS = 20;
@@ -126,12 +129,14 @@ export class AgreementWizardService extends Service {
     return o;
   }
 
-  services(organisationId: number) {
+  services(organisationId: number | null) {
+    if (organisationId === null) return Promise.resolve([]);
     return this.db.service.findMany({ where: { organisationId }, orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true, sameAddress: true, city: true } });
   }
 
   /** The organisation's contacts, those of the chosen service first (the signatory may be in another). */
-  contacts(organisationId: number) {
+  contacts(organisationId: number | null) {
+    if (organisationId === null) return Promise.resolve([]);
     return this.db.contact.findMany({
       where: { organisationId },
       orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }],
@@ -166,8 +171,9 @@ export class AgreementWizardService extends Service {
 
   /** The legal engine on the internship as typed, with the host's country (the agreement's page recomputes it at submission). */
   async legal(draft: AgreementWizardState, i: InternshipForm, now: Date) {
-    const org = draft.host ? await this.db.organisation.findUnique({ where: { id: draft.host.organisationId }, select: { country: true } }) : null;
-    const country = org?.country ?? 'FR';
+    const id = hostId(draft);
+    const org = id ? await this.db.organisation.findUnique({ where: { id }, select: { country: true } }) : null;
+    const country = org?.country ?? (draft.host && 'create' in draft.host ? draft.host.create.country : 'FR');
     return computeInternship({
       start: CalendarDate.parse(i.startDate)!,
       end: CalendarDate.parse(i.endDate)!,
@@ -187,7 +193,8 @@ export class AgreementWizardService extends Service {
     return databaseChecks(this.db, {
       id: 0,
       studentId: draft.student!.studentId,
-      organisationId: draft.host!.organisationId,
+      // A new host has no other interns yet (id 0 matches nothing).
+      organisationId: hostId(draft) ?? 0,
       companyTutorId: draft.companyTutor && 'contactId' in draft.companyTutor ? draft.companyTutor.contactId : null,
       academicTutorId: draft.academicTutor && 'userId' in draft.academicTutor ? draft.academicTutor.userId : null,
       startDate: CalendarDate.parse(i.startDate)!.toDb(),
@@ -199,7 +206,7 @@ export class AgreementWizardService extends Service {
   async create(act: Act, draft: AgreementWizardState, discard: (tx: Tx) => Promise<void>) {
     const s = await this.student(act.actor, draft.student!.studentId);
     return this.db.$transaction(async (tx) => {
-      const organisationId = draft.host!.organisationId;
+      const organisationId = hostId(draft) ?? (await this.createHost(tx, act, draft, s.centre.id));
       const serviceId = await this.placeId(tx, organisationId, draft);
       const companyTutorId = await this.contactId(tx, organisationId, serviceId, draft.companyTutor);
       const signatoryId = await this.contactId(tx, organisationId, null, draft.signatory);
@@ -219,6 +226,20 @@ export class AgreementWizardService extends Service {
       await discard(tx);
       return created;
     });
+  }
+
+  /** A new host: unverified, in the verification queue of the student's centre; refused if its SIRET was taken meanwhile. */
+  private async createHost(tx: Tx, act: Act, draft: AgreementWizardState, centreId: number) {
+    const input = (draft.host as { create: OrganisationInput }).create;
+    await lockIdentity(tx, [input.siret ? `siret:${input.siret}` : null, `name:${normalizeName(input.legalName)}|${input.postalCode}`]);
+    const same = (await findPossibleDuplicates(tx, input)).filter((c) => input.siret && c.siret === input.siret);
+    if (same.length) throw new ValidationError({ _form: 'agreementWizard.errors.hostTaken' });
+    return (await createOrganisation(tx, act, input, { verified: false, centreId })).id;
+  }
+
+  /** The duplicates of a new host (same SIRET: refused; same name in the postal code: to confirm). */
+  duplicates(input: OrganisationInput) {
+    return findPossibleDuplicates(this.db, input);
   }
 
   private async placeId(tx: Tx, organisationId: number, draft: AgreementWizardState) {

@@ -6,6 +6,7 @@ import type { Db } from '../../../db/client.js';
 import { Wizard, type WizardDef } from '../../../http/wizard.js';
 import { academicTutorSchema, companyTutorSchema, internshipSchema, placeSchema, signatorySchema, studentSchema } from './wizard.schemas.js';
 import type { InternshipForm, PersonForm, PlaceForm, StudentForm } from './wizard.schemas.js';
+import type { OrganisationInput } from '../../organisations/organisations.schemas.js';
 
 export const BASE = '/agreements/new';
 
@@ -26,8 +27,8 @@ export type PersonChoice = { contactId: number } | { create: PersonForm } | { no
 export interface AgreementWizardState {
   /** 1: the student (StudentProfile id), their insurance, and the offer it follows, if any. */
   student?: StudentForm & { studentId: number; centreId: number };
-  /** 2: the host organisation, from the directory. */
-  host?: { organisationId: number };
+  /** 2: the host organisation, from the directory, or a new one (created unverified with the agreement, in the centre's verification queue). */
+  host?: { organisationId: number } | { create: OrganisationInput };
   /** 3: an existing service, a new one, or none (the organisation's own address). */
   place?: { serviceId: number } | { create: PlaceForm } | { none: true };
   /** 4. */
@@ -39,6 +40,9 @@ export interface AgreementWizardState {
   /** 7. */
   signatory?: PersonChoice;
 }
+
+/** The chosen host's id; null for a new one (it has no services nor contacts yet). */
+export const hostId = (d: AgreementWizardState): number | null => (d.host && 'organisationId' in d.host ? d.host.organisationId : null);
 
 export const agreementWizardDef: WizardDef<AgreementWizardState> = {
   kind: 'agreement-create',

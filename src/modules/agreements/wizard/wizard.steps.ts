@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../../../errors.js';
 import { studentSchema, type PersonForm, type PlaceForm } from './wizard.schemas.js';
 import type { AgreementWizardService } from './wizard.service.js';
-import type { AgreementWizardState, PersonChoice } from './wizard.state.js';
+import { hostId, type AgreementWizardState, type PersonChoice } from './wizard.state.js';
 
 type Choice = { choice: string } & Record<string, unknown>;
 
@@ -37,7 +37,7 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
       // Another student: another institution's teachers, another centre's rules.
       if (d.student && d.student.studentId !== s.id) delete d.academicTutor;
       // The offer fills the host (and its service) unless one was already chosen.
-      if (offer && d.host?.organisationId !== offer.organisationId) {
+      if (offer && hostId(d) !== offer.organisationId) {
         for (const k of ['place', 'companyTutor', 'signatory'] as const) delete d[k];
         d.host = { organisationId: offer.organisationId };
         if (offer.serviceId) d.place = { serviceId: offer.serviceId };
