@@ -59,6 +59,11 @@ describe('the centre\'s agreement dashboard', () => {
     expect(counter((await s.a.get('/agreements/dashboard?status=VALIDATED')).text, 'total')!.count).toBe(6); // the state filter keeps one card
     expect(counter((await s.a.get('/agreements/dashboard?status=VALIDATED')).text, 'DRAFT')).toBeNull();
     expect(counter((await s.a.get('/agreements/dashboard?country=BE')).text, 'total')!.count).toBe(0);
+    expect(counter((await s.a.get('/agreements/dashboard?country=FR')).text, 'total')!.count).toBe(6);
+    expect(counter((await s.a.get('/agreements/dashboard?language=en')).text, 'total')!.count).toBe(0);
+    expect(counter((await s.a.get(`/agreements/dashboard?studyYear=${w.l3.id}`)).text, 'total')!.count).toBe(6);
+    expect(counter((await s.a.get(`/agreements/dashboard?studyYear=${w.l2.id}`)).text, 'DRAFT')!.href).toContain(`studyYear=${w.l2.id}`);
+    expect(counter((await s.a.get(`/agreements/dashboard?studyYear=${w.l2.id}`)).text, 'total')!.count).toBe(0);
     // Another year holds none of them.
     expect(counter((await s.a.get('/agreements/dashboard?academicYear=2026-2027')).text, 'total')!.count).toBe(0);
   });

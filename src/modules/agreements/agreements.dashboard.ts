@@ -3,9 +3,9 @@ import type { Actor } from '../../authz/actor.js';
 import { centresWith } from '../../authz/centres.js';
 import type { DbOrTx } from '../../db/client.js';
 import { notFound } from '../../errors.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { AgreementStatus, InternshipType } from '../../generated/prisma/enums.js';
-import { todayIn } from '../../time/calendar.js';
+import { todayIn, type CalendarDate } from '../../time/calendar.js';
 import { academicYearAt, academicYearLabels } from '../institutions/academic-years.js';
 import { PRINT_LANGUAGES } from './agreement.types.js';
 import { agreementReachWhere } from './agreements.reach.js';
@@ -33,16 +33,19 @@ export const DASHBOARD_KEYS = Object.keys(dashboardSchema.shape);
 /** How many of the awaiting agreements the page lists (the count says the rest). */
 export const AWAITING_SHOWN = 20;
 
+const STEP_SELECT = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } as const;
+
 /** The centres whose dashboard the actor may open: READ and above, every centre for a platform administrator. */
 async function dashboardCentres(db: DbOrTx, actor: Actor) {
   const where = actor.isPlatformAdmin ? {} : { id: { in: centresWith(actor, 'READ') } };
-  return db.managementCentre.findMany({ where, select: { id: true, name: true, agreementAlertDays: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  return db.managementCentre.findMany({ where, select: { id: true, name: true, agreementAlertDays: true, ...STEP_SELECT }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
 }
 
 /**
  * The dashboard of one centre (the one asked, else the actor's first): 404 for a centre out of the
- * actor's reach. Three statements whatever the volume: the counts by state, the alert count, and the
- * candidates awaiting someone (in review or draft), which the workflow filters for this actor.
+ * actor's reach. Whatever the volume, one statement counts by state and the alerts, one reads the
+ * candidates awaiting someone (in review or draft), which the workflow filters for this actor, and
+ * one reads the rows shown.
  */
 export async function centreDashboard(db: DbOrTx, actor: Actor, input: DashboardInput, now: Date) {
   const centres = await dashboardCentres(db, actor);
@@ -60,17 +63,37 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
   };
   const filtered: Prisma.AgreementWhereInput = { ...scope, ...(input.status ? { status: input.status } : {}) };
   const alertUntil = today.addDays(centre.agreementAlertDays);
-  const [groups, alert, awaiting, studyYears, years] = await Promise.all([
-    db.agreement.groupBy({ by: ['status'], where: scope, _count: { _all: true } }),
-    // A validated agreement is never an alert: with the VALIDATED filter the count is 0 without asking.
-    input.status === 'VALIDATED' ? 0 : db.agreement.count({ where: { ...scope, status: input.status ?? { not: 'VALIDATED' }, startDate: { gte: today.toDb(), lte: alertUntil.toDb() } } }),
-    awaitingFor(db, actor, filtered),
+  const [groups, awaiting, studyYears, years] = await Promise.all([
+    countsByState(db, centre.id, academicYear, input, today, alertUntil),
+    awaitingFor(db, actor, filtered, centre),
     db.studyYear.findMany({ where: { centreId: centre.id }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     academicYearLabels(db, today, academicYear),
   ]);
   const counts = Object.fromEntries(AGREEMENT_WORKFLOW.def.states.map((s) => [s, 0])) as Record<AgreementStatus, number>;
-  for (const g of groups) counts[g.status] = g._count._all;
+  let alert = 0;
+  for (const g of groups) {
+    counts[g.status] = g.n;
+    if (!input.status || input.status === g.status) alert += g.alert;
+  }
   return { centres, centre, academicYear, counts, alert: { count: alert, days: centre.agreementAlertDays, from: today, to: alertUntil }, awaiting, studyYears, years };
+}
+
+/**
+ * The counts by state of the centre's agreements of the year under the dashboard's filters (all
+ * states: the state filter only chooses the cards shown), each with its alerts: not validated,
+ * starting between `from` and `to` (both included). One statement (a round trip each).
+ */
+async function countsByState(db: DbOrTx, centreId: number, academicYear: string, input: DashboardInput, from: CalendarDate, to: CalendarDate) {
+  const and: Prisma.Sql[] = [];
+  if (input.studyYear) and.push(Prisma.sql`AND a."studyYearId" = ${input.studyYear}`);
+  if (input.type) and.push(Prisma.sql`AND a.type = ${input.type}::"InternshipType"`);
+  if (input.language) and.push(Prisma.sql`AND a."printLanguage" = ${input.language}`);
+  if (input.country) and.push(Prisma.sql`AND a."organisationId" IN (SELECT id FROM "Organisation" WHERE country = ${input.country})`);
+  return db.$queryRaw<{ status: AgreementStatus; n: number; alert: number }[]>`
+    SELECT a.status::text AS status, count(*)::int AS n,
+      (count(*) FILTER (WHERE a.status <> 'VALIDATED' AND a."startDate" BETWEEN ${from.toString()}::date AND ${to.toString()}::date))::int AS alert
+    FROM "Agreement" a WHERE a."centreId" = ${centreId} AND a."academicYear" = ${academicYear} ${and.length ? Prisma.join(and, ' ') : Prisma.empty}
+    GROUP BY a.status`;
 }
 
 /**
@@ -79,18 +102,16 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
  * only what the rule needs (one statement, no relation), filtered here, and the page's rows then
  * read with what the list shows. Oldest submission first.
  */
-async function awaitingFor(db: DbOrTx, actor: Actor, where: Prisma.AgreementWhereInput) {
+async function awaitingFor(db: DbOrTx, actor: Actor, where: Prisma.AgreementWhereInput, centre: AgreementRecord['steps']) {
   const parties = Object.keys(AGREEMENT_WORKFLOW.def.parties) as (keyof typeof AGREEMENT_WORKFLOW.def.parties)[];
   const states = [...new Set(parties.flatMap((p) => AGREEMENT_WORKFLOW.awaitingStates(p)))];
-  const centres = new Map<number, AgreementRecord['steps']>();
   const rows = await db.agreement.findMany({
     where: { AND: [where, { status: { in: states } }] },
     select: { id: true, status: true, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true },
     orderBy: [{ submittedAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
   });
-  for (const id of new Set(rows.map((r) => r.centreId)))
-    centres.set(id, await db.managementCentre.findUniqueOrThrow({ where: { id }, select: { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } }));
-  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf({ ...a, centre: centres.get(a.centreId)! })));
+  // `where` is one centre's: its settings decide the order of the steps.
+  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf({ ...a, centre })));
   const shown = mine.slice(0, AWAITING_SHOWN).map((a) => a.id);
   const items = await db.agreement.findMany({ where: { id: { in: shown } }, select: listSelect });
   items.sort((x, y) => shown.indexOf(x.id) - shown.indexOf(y.id));
