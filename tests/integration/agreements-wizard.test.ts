@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/time/clock.js';
-import { makeAgreementWorld, type AgreementWorld } from '../factories/agreements.js';
+import { makeAgreement, makeAgreementWorld, type AgreementWorld } from '../factories/agreements.js';
 import { makeOffer } from '../factories/applications.js';
 import { orgForm } from '../factories/organisations.js';
 import { auditRows } from '../factories/institutions.js';
+import { day } from '../factories/legal.js';
 import { fieldError, SSN } from '../factories/students.js';
 import { agent, useApp } from '../helpers/app.js';
 
@@ -13,7 +14,7 @@ const P = '/agreements/new';
 export function internshipForm(over: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   return {
     type: 'MANDATORY', subject: 'Refonte du site web', activities: 'Développement, tests', startDate: '2026-03-02', endDate: '2026-05-29',
-    mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', payAmount: '4,50', payUnit: 'HOUR', currency: 'EUR',
+    mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', daysPerWeek: '5', workingTime: 'FULL_TIME', payAmount: '4,50', payUnit: 'HOUR', currency: 'EUR',
     paymentMethod: 'BANK_TRANSFER', leaveTerms: '2 jours par mois', printLanguage: 'fr', pauseFrom: ['', ''], pauseTo: ['', ''], ...over,
   };
 }
@@ -66,6 +67,7 @@ describe('creating an agreement in 8 steps', () => {
     expect((await s.a.get(`${P}/host?naf=62.01&city=lyon`)).text).toContain('ACME Lyon');
     expect((await s.a.get(`${P}/host?phone=0472000000`)).text).toContain('ACME Lyon');
     expect((await s.a.get(`${P}/host?department=69`)).text).not.toContain('ACME Lyon');
+    expect((await s.a.get(`${P}/host?service=etudes`)).text).toContain('ACME Lyon');
     await fillTo(s, w, 'signatory');
     const summary = await s.get('summary');
     expect(summary.status).toBe(200);
@@ -75,7 +77,8 @@ describe('creating an agreement in 8 steps', () => {
     expect(done.status).toBe(303);
     const a = await t.db.agreement.findFirstOrThrow();
     expect(done.headers.location).toBe(`/agreements/${a.id}`);
-    expect(a).toMatchObject({ status: 'DRAFT', seq: 1, academicYear: '2025-2026', studentId: w.lea.profile.id, organisationId: w.acme.id, serviceId: w.service.id, companyTutorId: w.companyTutor.id, signatoryId: w.signatory.id, academicTutorId: w.teacher.id, centreId: w.centreA.id });
+    expect(a).toMatchObject({ status: 'DRAFT', seq: 1, academicYear: '2025-2026', studentId: w.lea.profile.id, organisationId: w.acme.id, serviceId: w.service.id, companyTutorId: w.companyTutor.id, signatoryId: w.signatory.id, academicTutorId: w.teacher.id, centreId: w.centreA.id, workingTime: 'FULL_TIME' });
+    expect(Number(a.daysPerWeek)).toBe(5);
     expect(Number(a.payAmount)).toBe(4.5);
     expect(await auditRows(t.db, 'agreement.create')).toHaveLength(1);
     expect(await t.db.wizardDraft.count()).toBe(0);
@@ -129,6 +132,20 @@ describe('creating an agreement in 8 steps', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('data-check="no_presence"');
     expect(await t.db.wizardDraft.findFirstOrThrow().then((d) => (d.data as Record<string, unknown>).internship)).toBeUndefined();
+  });
+
+  it('counts the hours already spent with the host this academic year (over 924 h: blocking)', async () => {
+    await makeAgreement(t.db, w, { startDate: day('2025-09-01'), endDate: day('2026-02-20') }, { status: 'SUBMITTED', presenceHours: 800 });
+    const s = await wizardAs(t.app, 'a.write@test.example');
+    await fillTo(s, w, 'company-tutor');
+    const res = await s.post('internship', internshipForm());
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('data-check="host_year_cap"');
+    // With another host, the same internship goes on.
+    await s.post('host', { organisationId: String(w.globex.id) });
+    await s.post('place', { choice: 'none' });
+    await s.post('company-tutor', { choice: 'none' });
+    expect((await s.post('internship', internshipForm())).status).toBe(303);
   });
 
   it('"Vérifier" shows the legal result on the internship screen without going on', async () => {

@@ -106,6 +106,8 @@ export const internshipSchema = z.preprocess(
       pauseFrom: z.array(z.string()),
       pauseTo: z.array(z.string()),
       ...(Object.fromEntries(WEEKDAYS.map((d) => [d, hours])) as Record<Weekday, typeof hours>),
+      daysPerWeek: z.string().trim().regex(/^[1-7]([.,]5)?$/, 'agreementWizard.errors.daysPerWeek').transform((v) => v.replace(',', '.')),
+      workingTime: f.enumOf(valuesOf('workingTime')),
       nightPresence: f.optionalText(500),
       sundayPresence: f.optionalText(500),
       holidayPresence: f.optionalText(500),
@@ -157,6 +159,6 @@ function pauseRows(froms: string[], tos: string[]) {
 /** The form's values from the draft (going back): the pauses as rows, two empty ones added. */
 export function internshipValues(i: InternshipForm | undefined): Record<string, unknown> {
   const week: Record<Weekday, string> = { mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0' };
-  if (!i) return { ...week, currency: 'EUR', printLanguage: 'fr', pauseFrom: ['', ''], pauseTo: ['', ''] };
+  if (!i) return { ...week, daysPerWeek: '5', workingTime: 'FULL_TIME', currency: 'EUR', printLanguage: 'fr', pauseFrom: ['', ''], pauseTo: ['', ''] };
   return { ...i, pauseFrom: [...i.pauses.map((p) => p.from), '', ''], pauseTo: [...i.pauses.map((p) => p.to), '', ''] };
 }

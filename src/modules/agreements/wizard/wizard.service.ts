@@ -7,7 +7,7 @@ import { centresWith, hasCentreRight } from '../../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../../db/client.js';
 import { notFound, ValidationError } from '../../../errors.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
-import type { Civility, InsuranceAffiliation, InternshipType } from '../../../generated/prisma/enums.js';
+import type { Civility, InsuranceAffiliation, InternshipType, WorkingTime } from '../../../generated/prisma/enums.js';
 import { computeInternship } from '../../../legal/engine.js';
 import { WEEKDAYS, type WeeklySchedule } from '../../../legal/types.js';
 import { CalendarDate, todayIn } from '../../../time/calendar.js';
@@ -17,6 +17,7 @@ import { departmentOf, normalizeName } from '../../organisations/identifiers.js'
 import type { AgreementCreateInput, PrintLanguage } from '../agreement.types.js';
 import { databaseChecks } from '../agreements.checks.js';
 import { createAgreement } from '../agreements.create.js';
+import { previousHoursWithHost, type LegalSubject } from '../agreements.legal.js';
 import { hostId, type AgreementWizardState, type PersonChoice } from './wizard.state.js';
 import { createOrganisation, findPossibleDuplicates } from '../../organisations/organisations.core.js';
 import type { OrganisationInput } from '../../organisations/organisations.schemas.js';
@@ -25,7 +26,7 @@ import type { InternshipForm } from './wizard.schemas.js';
 
 const RESULTS = 20;
 
-export const ORG_QUERY_KEYS = ['name', 'department', 'siret', 'naf', 'phone', 'city'] as const;
+export const ORG_QUERY_KEYS = ['name', 'department', 'siret', 'naf', 'phone', 'city', 'service'] as const;
 export type OrgQuery = Record<(typeof ORG_QUERY_KEYS)[number], string>;
 
 export const CENTRE_RULES = {
@@ -101,7 +102,7 @@ export class AgreementWizardService extends Service {
     return o ? { subject: o.title, activities: o.missions ?? '' } : {};
   }
 
-  /** The directory's organisations by name (and département), SIRET, activity (NAF), phone or city: the criteria given, all of them. */
+  /** The directory's organisations by name (and département), SIRET, activity (NAF), phone, city or a service's name: the criteria given, all of them. */
   async searchOrganisations(q: OrgQuery) {
     const and: Prisma.OrganisationWhereInput[] = [];
     const siret = q.siret.replace(/\s/g, '');
@@ -113,8 +114,10 @@ export class AgreementWizardService extends Service {
     if (q.naf.trim()) and.push({ nafCode: { startsWith: q.naf.trim().toUpperCase() } });
     if (phone) and.push({ phoneDigits: { contains: phone } });
     if (q.city.trim()) and.push({ city: { contains: q.city.trim(), mode: 'insensitive' } });
+    const service = normalizeName(q.service);
+    if (service) and.push({ services: { some: { normalizedName: { contains: service } } } });
     // A département alone would list half the directory: it narrows a search, it is none.
-    if (!siret && !name && !phone && !q.naf.trim() && !q.city.trim()) return [];
+    if (!siret && !name && !phone && !service && !q.naf.trim() && !q.city.trim()) return [];
     return this.db.organisation.findMany({
       where: { AND: and },
       select: { id: true, legalName: true, siret: true, nafCode: true, phone: true, addressLine1: true, postalCode: true, city: true, country: true, verified: true },
@@ -174,15 +177,20 @@ export class AgreementWizardService extends Service {
     const id = hostId(draft);
     const org = id ? await this.db.organisation.findUnique({ where: { id }, select: { country: true } }) : null;
     const country = org?.country ?? (draft.host && 'create' in draft.host ? draft.host.create.country : 'FR');
+    const start = CalendarDate.parse(i.startDate)!;
+    // The hours already spent with this host this academic year (a new host has none).
+    const previousHours = id && draft.student
+      ? await previousHoursWithHost(this.db, { id: 0, studentId: draft.student.studentId, organisationId: id, academicYear: i.academicYear || (await academicYearAt(this.db, start)).label, startDate: start.toDb() } as LegalSubject)
+      : 0;
     return computeInternship({
-      start: CalendarDate.parse(i.startDate)!,
+      start,
       end: CalendarDate.parse(i.endDate)!,
       schedule: scheduleOf(i),
       interruptions: i.pauses.map((p) => ({ from: CalendarDate.parse(p.from)!, to: CalendarDate.parse(p.to)! })),
       rulesCountry: country,
       holidaysCountry: country,
       signedOn: todayIn(now),
-      previousHours: 0,
+      previousHours,
       parameters: await loadParameters(this.db),
     });
   }
@@ -279,6 +287,8 @@ function detailsOf(i: InternshipForm): Omit<AgreementCreateInput, 'studentId' | 
     endDate: CalendarDate.parse(i.endDate)!,
     interruptions: i.pauses.map((p) => ({ from: CalendarDate.parse(p.from)!, to: CalendarDate.parse(p.to)! })),
     schedule: scheduleOf(i),
+    daysPerWeek: Number(i.daysPerWeek),
+    workingTime: i.workingTime as WorkingTime,
     nightPresence: i.nightPresence,
     sundayPresence: i.sundayPresence,
     holidayPresence: i.holidayPresence,
