@@ -155,6 +155,9 @@ describe('creating an agreement in 8 steps', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('data-legal="duration"');
     expect(res.text).toContain('data-legal="stipend"');
+    // Three months at 7 h a day: a stipend is due, month by month.
+    expect(res.text).toContain('data-legal="total"');
+    expect(res.text).toContain('data-month="2026-03"');
     expect((await s.get('academic-tutor')).headers.location).toBe(`${P}/internship`);
   });
 
