@@ -109,15 +109,29 @@ export const ORGANISATION_REFERENCES: OrganisationReference[] = [
       return { moved: ids };
     },
   },
+  {
+    // The agreement keeps its own copy of the host from submission on (snapshot): moving it to the
+    // kept organisation changes what searches and counts group it under, not what it prints.
+    table: 'Agreement',
+    column: 'organisationId',
+    labelKey: 'organisations.references.agreements',
+    count: (db, id) => db.agreement.count({ where: { organisationId: id } }),
+    async move(tx, fromId, toId) {
+      const ids = (await tx.agreement.findMany({ where: { organisationId: fromId }, select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+      await tx.agreement.updateMany({ where: { organisationId: fromId }, data: { organisationId: toId } });
+      return { moved: ids };
+    },
+  },
 ];
 
-/** What refuses a service's deletion (later: conventions that name the service). */
+/** What refuses a service's deletion: its contacts, offers and agreements that name it. */
 export const SERVICE_REFERENCES: Reference[] = [
+  { table: 'Agreement', column: 'serviceId', labelKey: 'organisations.references.agreements', count: (db, id) => db.agreement.count({ where: { serviceId: id } }) },
   { table: 'Contact', column: 'serviceId', labelKey: 'organisations.references.contacts', count: (db, id) => db.contact.count({ where: { serviceId: id } }) },
   { table: 'Offer', column: 'serviceId', labelKey: 'organisations.references.offers', count: (db, id) => db.offer.count({ where: { serviceId: id } }) },
 ];
 
-/** What refuses a contact's deletion: a user account linked to it (later: conventions where it is tutor or signatory). */
+/** What refuses a contact's deletion: a user account linked to it, offers, agreements where it is tutor or signatory. */
 export const CONTACT_REFERENCES: Reference[] = [
   {
     table: 'Contact',
@@ -130,6 +144,12 @@ export const CONTACT_REFERENCES: Reference[] = [
     column: 'applicationContactId',
     labelKey: 'organisations.references.offers',
     count: (db, id) => db.offer.count({ where: { OR: [{ applicationContactId: id }, { infoContactId: id }] } }),
+  },
+  {
+    table: 'Agreement',
+    column: 'companyTutorId',
+    labelKey: 'organisations.references.agreements',
+    count: (db, id) => db.agreement.count({ where: { OR: [{ companyTutorId: id }, { signatoryId: id }] } }),
   },
 ];
 
