@@ -129,6 +129,8 @@ describe('agreement search', () => {
     expect(first.text).toContain('Conventions trouvées : 31');
     expect(first.text).toContain('href="/agreements/search?lastName=dubois&amp;page=2"');
     expect(listed((await admin.a.get('/agreements/search?lastName=dubois&page=2')).text)).toHaveLength(6);
+    // A page past the end shows the last one.
+    expect(listed((await admin.a.get('/agreements/search?lastName=dubois&page=9')).text)).toHaveLength(6);
   });
 
   it('lists nothing out of the actor\'s reach, whatever the criteria; students and companies get a 403', async () => {

@@ -30,14 +30,16 @@ export function agreementsFindRoutes(ctx: Ctx) {
 
   r.get('/search', allow('agreements.search'), async (req, res) => {
     const c = searchCriteria(agreementSearchSchema, listQuery(req.query), { keys: SEARCH_KEYS, sort: SEARCH_SORT });
+    // The form's lists and the results are read side by side.
+    const [result, choices] = await Promise.all([c.searched ? searchAgreements(ctx.db, req.actor!, c.input!, c.page, c.sort.order!) : null, searchChoices(ctx, req)]);
     res.render('agreements/search', {
       title: req.t('agreementsSearch.search.title'),
       values: c.values,
       advanced: Object.keys(c.values).some((k) => !(SIMPLE_KEYS as readonly string[]).includes(k)),
-      result: c.searched ? await searchAgreements(ctx.db, req.actor!, c.input!, c.page, c.sort.order!) : null,
+      result,
       baseUrl: c.url('/agreements/search'),
       sorting: c.sortLinks('/agreements/search'),
-      ...(await searchChoices(ctx, req)),
+      ...choices,
       ...words(req),
     });
   });

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { AgreementStatus, HeadcountBand, InternshipType, StructureType, WorkingTime } from '../../generated/prisma/enums.js';
 import type { SortSpec } from '../../http/pages.js';
-import { pager } from '../../http/pagination.js';
+import { PAGE_SIZE, pager } from '../../http/pagination.js';
 import { CalendarDate } from '../../time/calendar.js';
 import { foldText } from '../offers/offers.search.js';
 import { normalizeName } from '../organisations/identifiers.js';
@@ -161,8 +161,11 @@ export const listSelect = {
 /** One page of the agreements matching `c` within the actor's reach, in `order`, and their total. */
 export async function searchAgreements(db: DbOrTx, actor: Actor, c: AgreementSearchInput, page: number, order: Order[]) {
   const where: Prisma.AgreementWhereInput = { AND: [agreementReachWhere(actor), criteriaWhere(c)] };
-  const total = await db.agreement.count({ where });
+  const read = (skip: number) => db.agreement.findMany({ where, select: listSelect, orderBy: order, skip, take: PAGE_SIZE });
+  // The page asked for is read beside the count (two round trips at once); only a page past the
+  // end is read again, as the last one.
+  const asked = pager(page, Number.MAX_SAFE_INTEGER);
+  const [total, items] = await Promise.all([db.agreement.count({ where }), read(asked.skip)]);
   const p = pager(page, total);
-  const items = await db.agreement.findMany({ where, select: listSelect, orderBy: order, skip: p.skip, take: p.size });
-  return { items, pager: p };
+  return { items: p.skip === asked.skip ? items : await read(p.skip), pager: p };
 }
