@@ -148,6 +148,22 @@ describe('creating an agreement in 8 steps', () => {
     expect((await s.post('internship', internshipForm())).status).toBe(303);
   });
 
+  it('stops "Créer" on a blocking check of the summary (an overlapping agreement), and creates with it as a warning when the centre allows overlaps', async () => {
+    await makeAgreement(t.db, w, { startDate: day('2026-04-01'), endDate: day('2026-06-30') }, { status: 'SUBMITTED', presenceHours: 100 });
+    const s = await wizardAs(t.app, 'a.write@test.example');
+    await fillTo(s, w, 'signatory', { host: { organisationId: String(w.globex.id) }, place: { choice: 'none' }, 'company-tutor': { choice: 'none' }, signatory: { choice: 'none' } });
+    const summary = await s.get('summary');
+    expect(summary.text).toContain('data-check="overlap"');
+    const refused = await s.post('summary');
+    expect(refused.status).toBe(422);
+    expect(await t.db.agreement.count()).toBe(1);
+    expect(await t.db.wizardDraft.count()).toBe(1);
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { agreementOverlapAllowed: true } });
+    expect((await s.get('summary')).text).toContain('simulator-check-warning" data-check="overlap"');
+    expect((await s.post('summary')).status).toBe(303);
+    expect(await t.db.agreement.count()).toBe(2);
+  });
+
   it('"Vérifier" shows the legal result on the internship screen without going on', async () => {
     const s = await wizardAs(t.app, 'a.write@test.example');
     await fillTo(s, w, 'company-tutor');
