@@ -48,11 +48,11 @@ async function dashboardCentres(db: DbOrTx, actor: Actor) {
  * one reads the rows shown.
  */
 export async function centreDashboard(db: DbOrTx, actor: Actor, input: DashboardInput, now: Date) {
-  const centres = await dashboardCentres(db, actor);
+  const today = todayIn(now);
+  const [centres, current] = await Promise.all([dashboardCentres(db, actor), input.academicYear ?? academicYearAt(db, today).then((y) => y.label)]);
   const centre = input.centre === undefined ? centres[0] : centres.find((c) => c.id === input.centre);
   if (!centre) throw notFound();
-  const today = todayIn(now);
-  const academicYear = input.academicYear ?? (await academicYearAt(db, today)).label;
+  const academicYear = current;
   const scope: Prisma.AgreementWhereInput = {
     centreId: centre.id,
     academicYear,
