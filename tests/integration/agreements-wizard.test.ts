@@ -222,14 +222,18 @@ describe('creating an agreement in 8 steps', () => {
     expect(prefilled.text).toContain('Écrire les écrans du portail');
     await s.post('internship', internshipForm());
     await s.post('academic-tutor', { choice: String(w.teacher.id) });
-    await s.post('signatory', { choice: 'new', firstName: 'Anne', lastName: 'Signe', function: 'Gérante' });
+    // The signatory in another service of the organisation (one of another organisation is refused).
+    const direction = await t.db.service.create({ data: { organisationId: w.acme.id, name: 'Direction', normalizedName: 'direction' } });
+    const globexService = await t.db.service.create({ data: { organisationId: w.globex.id, name: 'Ailleurs', normalizedName: 'ailleurs' } });
+    expect((await s.post('signatory', { choice: 'new', firstName: 'Anne', lastName: 'Signe', function: 'Gérante', service: String(globexService.id) })).status).toBe(422);
+    await s.post('signatory', { choice: 'new', firstName: 'Anne', lastName: 'Signe', function: 'Gérante', service: String(direction.id) });
     expect(await t.db.contact.count({ where: { lastName: 'Neuf' } })).toBe(0);
     expect((await s.post('summary')).status).toBe(303);
     const a = await t.db.agreement.findFirstOrThrow({ include: { service: true, companyTutor: true, signatory: true } });
     expect(a.offerId).toBe(offer.id);
     expect(a.service).toMatchObject({ name: 'Laboratoire', organisationId: w.acme.id, sameAddress: true });
     expect(a.companyTutor).toMatchObject({ lastName: 'Neuf', serviceId: a.serviceId, organisationId: w.acme.id });
-    expect(a.signatory).toMatchObject({ lastName: 'Signe', organisationId: w.acme.id });
+    expect(a.signatory).toMatchObject({ lastName: 'Signe', organisationId: w.acme.id, serviceId: direction.id });
     expect((await t.db.studentProfile.findUniqueOrThrow({ where: { id: w.lea.profile.id } })).ssn).toBe(SSN);
   });
 

@@ -175,10 +175,10 @@ export function agreementWizardRoutes(ctx: Ctx) {
   step('signatory', {
     schema: signatorySchema,
     // The guide lets the signatory be told later ("passer à l'étape suivante").
-    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(hostId(d)), optional: true }),
+    locals: async (_req, d) => ({ role: 'signatory', contacts: await svc.contacts(hostId(d)), services: await svc.services(hostId(d)), withPlace: !!d.place && !('none' in d.place), optional: true }),
     values: (d) => personValues(d.signatory),
     store: async (_req, d, data) => {
-      d.signatory = personChoice(data, await svc.contacts(hostId(d)), true);
+      d.signatory = personChoice(data, await svc.contacts(hostId(d)), true, await svc.services(hostId(d)));
     },
   });
 

@@ -64,12 +64,14 @@ const personSchema = z
     function: f.optionalText(200),
     email: f.optionalEmail(),
     phone: f.optionalPhone(),
+    // The signatory's service (it may be another than the internship's): '' none, 'place' the internship's, or a service id.
+    service: z.string().trim().max(12).optional().transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.choice !== 'new') return;
     for (const k of ['firstName', 'lastName', 'function'] as const) if (!v[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'errors.field.required' });
   });
-export type PersonForm = { civility: string | null; firstName: string; lastName: string; function: string; email: string | null; phone: string | null };
+export type PersonForm = { civility: string | null; firstName: string; lastName: string; function: string; email: string | null; phone: string | null; service?: string | null };
 export const companyTutorSchema = personSchema;
 export const signatorySchema = personSchema;
 

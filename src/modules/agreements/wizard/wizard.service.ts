@@ -217,7 +217,7 @@ export class AgreementWizardService extends Service {
       const organisationId = hostId(draft) ?? (await this.createHost(tx, act, draft, s.centre.id));
       const serviceId = await this.placeId(tx, organisationId, draft);
       const companyTutorId = await this.contactId(tx, organisationId, serviceId, draft.companyTutor);
-      const signatoryId = await this.contactId(tx, organisationId, null, draft.signatory);
+      const signatoryId = await this.contactId(tx, organisationId, signatoryService(draft.signatory, serviceId), draft.signatory);
       await tx.studentProfile.update({ where: { id: s.id }, data: { insurance: draft.student!.insurance as InsuranceAffiliation, healthFund: draft.student!.healthFund, ...(draft.student!.ssn ? { ssn: draft.student!.ssn } : {}) } });
       const created = await createAgreement(tx, act, {
         studentId: s.id,
@@ -269,6 +269,12 @@ export class AgreementWizardService extends Service {
     const created = await tx.contact.create({ data: { organisationId, serviceId, civility: (c.civility ?? 'NONE') as Civility, firstName: c.firstName, lastName: c.lastName, function: c.function, email: c.email, phone: c.phone }, select: { id: true } });
     return created.id;
   }
+}
+
+/** A new signatory's service: the internship's ('place'), another of the organisation's, or none. */
+function signatoryService(choice: PersonChoice | undefined, placeServiceId: number | null): number | null {
+  if (!choice || !('create' in choice) || !choice.create.service) return null;
+  return choice.create.service === 'place' ? placeServiceId : Number(choice.create.service);
 }
 
 export function scheduleOf(i: InternshipForm): WeeklySchedule {

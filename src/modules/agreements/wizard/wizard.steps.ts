@@ -68,14 +68,16 @@ export function placeValues(d: AgreementWizardState): Record<string, unknown> {
 }
 
 /** Screens 4 and 7: a contact of the organisation, "new" with the person, or "none" when allowed. */
-export function personChoice(data: Choice, contacts: { id: number }[], optional: boolean): PersonChoice {
+export function personChoice(data: Choice, contacts: { id: number }[], optional: boolean, services: { id: number }[] = []): PersonChoice {
   if (data.choice === 'none') {
     if (!optional) throw new ValidationError({ choice: 'agreementWizard.errors.personRequired' });
     return { none: true };
   }
   if (data.choice === 'new') {
     const p = data as unknown as PersonForm;
-    return { create: { civility: p.civility, firstName: p.firstName, lastName: p.lastName, function: p.function, email: p.email, phone: p.phone } };
+    const service = p.service ?? null;
+    if (service && service !== 'place' && !services.some((x) => String(x.id) === service)) throw new ValidationError({ service: 'agreementWizard.errors.choose' });
+    return { create: { civility: p.civility, firstName: p.firstName, lastName: p.lastName, function: p.function, email: p.email, phone: p.phone, service } };
   }
   const c = contacts.find((x) => String(x.id) === data.choice);
   if (!c) throw new ValidationError({ choice: 'agreementWizard.errors.choose' });
