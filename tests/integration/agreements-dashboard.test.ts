@@ -115,6 +115,10 @@ describe('the centre\'s agreement dashboard', () => {
     expect(await awaiting('a.write@test.example')).toEqual(ids(a.inN, a.inN1, a.started, a.pedagogical));
     expect(await awaiting('a.read@test.example')).toEqual([]);
     expect(await awaiting('platform.admin@test.example', `?centre=${w.centreA.id}`)).toEqual(ids(a.inN, a.inN1, a.started, a.pedagogical));
+    // READ staff who also manage Léa's year: the submitted one awaits their pedagogical validation.
+    await t.db.academicRole.create({ data: { userId: w.read.id, kind: 'YEAR_MANAGER', studyYearId: w.l3.id } });
+    expect(await awaiting('a.read@test.example')).toEqual(ids(a.submitted));
+    expect(await awaiting('a.read@test.example', '?status=DRAFT')).toEqual([]);
     // The centre's order: administrative verification first, then the submitted one awaits WRITE staff.
     await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { administrativeFirst: true } });
     expect(await awaiting('a.write@test.example', '?status=SUBMITTED')).toEqual(ids(a.submitted));

@@ -11,7 +11,8 @@ import { PRINT_LANGUAGES } from './agreement.types.js';
 import { agreementReachWhere } from './agreements.reach.js';
 import { listSelect } from './agreements.search.js';
 import { recordOf } from './agreements.service.js';
-import { AGREEMENT_WORKFLOW, nextStep, type AgreementRecord } from './agreements.workflow.js';
+import { awaitingFor } from './agreements.awaiting.js';
+import { AGREEMENT_WORKFLOW, nextStep } from './agreements.workflow.js';
 
 // The centre's agreement dashboard ("Tableau de bord du centre", conventions): the counts by state of
 // the centre's agreements of an academic year, those awaiting this person (the workflow's `awaits`),
@@ -29,9 +30,6 @@ export const dashboardSchema = z.object({
 });
 export type DashboardInput = z.infer<typeof dashboardSchema>;
 export const DASHBOARD_KEYS = Object.keys(dashboardSchema.shape);
-
-/** How many of the awaiting agreements the page lists (the count says the rest). */
-export const AWAITING_SHOWN = 20;
 
 const STEP_SELECT = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } as const;
 
@@ -62,10 +60,11 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
     ...(input.country ? { organisation: { country: input.country } } : {}),
   };
   const filtered: Prisma.AgreementWhereInput = { ...scope, ...(input.status ? { status: input.status } : {}) };
+  const filters = scopeSql(centre.id, academicYear, input);
   const alertUntil = today.addDays(centre.agreementAlertDays);
   const [groups, awaiting, studyYears, years] = await Promise.all([
-    countsByState(db, centre.id, academicYear, input, today, alertUntil),
-    awaitingFor(db, actor, filtered, centre),
+    countsByState(db, filters, today, alertUntil),
+    awaitingFor(db, actor, { sql: input.status ? Prisma.sql`${filters} AND a.status = ${input.status}::"AgreementStatus"` : filters, where: filtered }, centre),
     db.studyYear.findMany({ where: { centreId: centre.id }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     academicYearLabels(db, today, academicYear),
   ]);
@@ -83,39 +82,22 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
  * states: the state filter only chooses the cards shown), each with its alerts: not validated,
  * starting between `from` and `to` (both included). One statement (a round trip each).
  */
-async function countsByState(db: DbOrTx, centreId: number, academicYear: string, input: DashboardInput, from: CalendarDate, to: CalendarDate) {
-  const and: Prisma.Sql[] = [];
+async function countsByState(db: DbOrTx, filters: Prisma.Sql, from: CalendarDate, to: CalendarDate) {
+  return db.$queryRaw<{ status: AgreementStatus; n: number; alert: number }[]>`
+    SELECT a.status::text AS status, count(*)::int AS n,
+      (count(*) FILTER (WHERE a.status <> 'VALIDATED' AND a."startDate" BETWEEN ${from.toString()}::date AND ${to.toString()}::date))::int AS alert
+    FROM "Agreement" a WHERE ${filters}
+    GROUP BY a.status`;
+}
+
+/** The centre, the year and the dashboard's filters but the state, as SQL conditions on `a` (the Prisma `scope` of centreDashboard). */
+function scopeSql(centreId: number, academicYear: string, input: DashboardInput): Prisma.Sql {
+  const and: Prisma.Sql[] = [Prisma.sql`a."centreId" = ${centreId} AND a."academicYear" = ${academicYear}`];
   if (input.studyYear) and.push(Prisma.sql`AND a."studyYearId" = ${input.studyYear}`);
   if (input.type) and.push(Prisma.sql`AND a.type = ${input.type}::"InternshipType"`);
   if (input.language) and.push(Prisma.sql`AND a."printLanguage" = ${input.language}`);
   if (input.country) and.push(Prisma.sql`AND a."organisationId" IN (SELECT id FROM "Organisation" WHERE country = ${input.country})`);
-  return db.$queryRaw<{ status: AgreementStatus; n: number; alert: number }[]>`
-    SELECT a.status::text AS status, count(*)::int AS n,
-      (count(*) FILTER (WHERE a.status <> 'VALIDATED' AND a."startDate" BETWEEN ${from.toString()}::date AND ${to.toString()}::date))::int AS alert
-    FROM "Agreement" a WHERE a."centreId" = ${centreId} AND a."academicYear" = ${academicYear} ${and.length ? Prisma.join(and, ' ') : Prisma.empty}
-    GROUP BY a.status`;
-}
-
-/**
- * The agreements of `where` that await this actor, by the workflow's own rule (its `awaits` rows
- * and their `when`: the centre's order of the steps): the states some party awaits are read with
- * only what the rule needs (one statement, no relation), filtered here, and the page's rows then
- * read with what the list shows. Oldest submission first.
- */
-async function awaitingFor(db: DbOrTx, actor: Actor, where: Prisma.AgreementWhereInput, centre: AgreementRecord['steps']) {
-  const parties = Object.keys(AGREEMENT_WORKFLOW.def.parties) as (keyof typeof AGREEMENT_WORKFLOW.def.parties)[];
-  const states = [...new Set(parties.flatMap((p) => AGREEMENT_WORKFLOW.awaitingStates(p)))];
-  const rows = await db.agreement.findMany({
-    where: { AND: [where, { status: { in: states } }] },
-    select: { id: true, status: true, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true },
-    orderBy: [{ submittedAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
-  });
-  // `where` is one centre's: its settings decide the order of the steps.
-  const mine = rows.filter((a) => AGREEMENT_WORKFLOW.awaits(actor, recordOf({ ...a, centre })));
-  const shown = mine.slice(0, AWAITING_SHOWN).map((a) => a.id);
-  const items = await db.agreement.findMany({ where: { id: { in: shown } }, select: listSelect });
-  items.sort((x, y) => shown.indexOf(x.id) - shown.indexOf(y.id));
-  return { total: mine.length, items };
+  return Prisma.join(and, ' ');
 }
 
 /** The search's query string for a dashboard count: the centre, the year and the dashboard's filters, plus `extra`. */
