@@ -1,6 +1,7 @@
 import type { Db } from '../src/db/client.js';
 import { hashPassword } from '../src/auth/password.js';
 import { derivedColumns } from '../src/modules/organisations/organisations.core.js';
+import { seedInternships } from './seed-internships.js';
 import { seedOrganisations } from './seed-organisations.js';
 import { todayIn } from '../src/time/calendar.js';
 import { systemClock, type Clock } from '../src/time/clock.js';
@@ -167,5 +168,7 @@ export async function seedDemo(db: Db, clock: Clock = systemClock) {
         { applicationId: application.id, fromStatus: 'SENT', toStatus: 'READ', actorId: ent.id },
       ],
     });
+    // Internship sheets and agreements at every state, so that each role finds its work (issue 12).
+    await seedInternships(tx, { organisationId: org.id, serviceId: hr.id }, now);
   }, { timeout: 60_000 });
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { seedDemo } from '../../prisma/seed-data.js';
+import { agreementNumber } from '../../src/modules/agreements/agreement.types.js';
+import { seedLegalParameters } from '../factories/legal-db.js';
+import { agent, useApp } from '../helpers/app.js';
+
+// The demo data (issue 12, "Demo data"): at first start each role finds its part of the
+// internships' work — sheets and agreements at every state, made by the modules' own paths.
+describe('demo internships', () => {
+  const t = useApp();
+
+  const agreementOf = async (email: string) => t.db.agreement.findFirstOrThrow({ where: { student: { user: { email } } } });
+
+  it('gives each role its work: the student their sheets, the managers their decisions, the company its interns', async () => {
+    // The server's database holds the legal parameters (a migration writes them); the test's is emptied.
+    await seedLegalParameters(t.db);
+    await seedDemo(t.db);
+
+    // Léa: her draft and the sheet returned to her, with its comment.
+    const lea = await agent(t.app, 'etudiant@demo.test');
+    const own = (await lea.a.get('/sheets')).text;
+    expect(own).toContain('Fiche en cours de remplissage');
+    expect(own).toContain('Renvoyée à l&#39;étudiant');
+    const returned = await t.db.internshipSheet.findFirstOrThrow({ where: { status: 'RETURNED' }, include: { student: { include: { user: true } } } });
+    expect(returned.student.user.email).toBe('etudiant@demo.test');
+    expect((await lea.a.get(`/sheets/${returned.id}`)).text).toContain('Merci de préciser les activités');
+
+    // The year manager of L3 Informatique: Thomas's sent sheet.
+    const manager = await agent(t.app, 'resp.annee@demo.test');
+    expect((await manager.a.get('/sheets/review')).text).toContain('Girard');
+
+    // The academic tutor (and the year manager): Thomas's agreement waits for the pedagogical validation.
+    const thomas = await agreementOf('thomas.girard@etu.univ-demo.test');
+    expect(thomas.status).toBe('SUBMITTED');
+    const teacher = await agent(t.app, 'enseignant@demo.test');
+    expect((await teacher.a.get(`/agreements/${thomas.id}`)).text).toContain(`/agreements/${thomas.id}/validatePedagogical`);
+    expect((await manager.a.get(`/agreements/${thomas.id}`)).text).toContain(`/agreements/${thomas.id}/validatePedagogical`);
+
+    // The centre's WRITE staff: Inès's agreement to verify, Nathan's draft to submit, on their dashboard.
+    const ines = await agreementOf('ines.moreau@etu.univ-demo.test');
+    const nathan = await agreementOf('nathan.lefebvre@etu.univ-demo.test');
+    expect([ines.status, nathan.status]).toEqual(['PEDAGOGICAL_DONE', 'DRAFT']);
+    const staff = await agent(t.app, 'gestionnaire@demo.test');
+    expect((await staff.a.get(`/agreements/${ines.id}`)).text).toContain(`/agreements/${ines.id}/verifyAdministrative`);
+    const dashboard = (await staff.a.get(`/agreements/dashboard?academicYear=${ines.academicYear}`)).text;
+    expect(dashboard).toContain(agreementNumber(ines));
+    expect(dashboard).toContain('Moreau');
+
+    // The company administrator: the interns of Auvergne Logiciels, tutored by Karim Benali.
+    const company = await agent(t.app, 'entreprise@demo.test');
+    const interns = (await company.a.get('/agreements/interns')).text;
+    for (const name of ['Roux', 'Moreau', 'Girard', 'Lefebvre']) expect(interns).toContain(name);
+    const tutor = await t.db.contact.findFirstOrThrow({ where: { email: 'tuteur@demo.test' } });
+    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(4);
+
+    // Camille's sheet became her agreement, validated: numbered, with the copy and the figures of its submission.
+    const camille = await agreementOf('camille.roux@etu.univ-demo.test');
+    expect(camille.status).toBe('VALIDATED');
+    expect(agreementNumber(camille)).toMatch(/^\d{4}-\d{5}$/);
+    expect(camille.sheetId).not.toBeNull();
+    expect((await t.db.internshipSheet.findUniqueOrThrow({ where: { id: camille.sheetId! } })).status).toBe('VALIDATED');
+    expect(Number(camille.presenceHours)).toBeGreaterThan(0);
+    expect(camille.stipendDue).toBe(true);
+    const snapshot = camille.snapshot as { number: string; legal: { result: { presenceHours: number } } };
+    expect(snapshot.number).toBe(agreementNumber(camille));
+    expect(snapshot.legal.result.presenceHours).toBe(Number(camille.presenceHours));
+    expect(camille.pedagogicalAt && camille.administrativeAt && camille.validatedAt).toBeTruthy();
+
+    // The steps are in the audit trail; no mail was queued.
+    expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
+    expect(await t.db.outboxEmail.count()).toBe(0);
+  });
+});
