@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../prisma/seed-data.js';
 import { agreementNumber } from '../../src/modules/agreements/agreement.types.js';
+import { FixedClock } from '../../src/time/clock.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
 import { agent, useApp } from '../helpers/app.js';
+import { resetDb } from '../helpers/db.js';
 
 // The demo data (issue 12, "Demo data"): at first start each role finds its part of the
 // internships' work — sheets and agreements at every state, made by the modules' own paths.
@@ -69,5 +71,22 @@ describe('demo internships', () => {
     // The steps are in the audit trail; no mail was queued.
     expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
     expect(await t.db.outboxEmail.count()).toBe(0);
+  });
+
+  it('seeds on any day: dates from the clock’s today, around the turn of the academic and calendar years, with or without the legal parameters', async () => {
+    const states = async () => ({
+      sheets: (await t.db.internshipSheet.findMany({ select: { status: true }, orderBy: { id: 'asc' } })).map((s) => s.status),
+      agreements: (await t.db.agreement.findMany({ select: { status: true }, orderBy: { id: 'asc' } })).map((a) => a.status),
+    });
+    for (const [day, parameters] of [['2027-08-27T21:30:00Z', true], ['2027-12-31T12:00:00Z', false], ['2028-02-28T08:00:00Z', true]] as const) {
+      await resetDb(t.db);
+      if (parameters) await seedLegalParameters(t.db);
+      await seedDemo(t.db, new FixedClock(day));
+      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT'] });
+      const thomas = await agreementOf('thomas.girard@etu.univ-demo.test');
+      // Every internship starts after the clock's today (Thomas's within the dashboard's alert days).
+      expect(thomas.startDate.getTime(), day).toBeGreaterThan(new Date(day).getTime());
+      expect(thomas.submittedAt!.getTime(), day).toBeLessThan(new Date(day).getTime());
+    }
   });
 });
