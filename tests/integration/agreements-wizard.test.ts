@@ -206,9 +206,13 @@ describe('creating an agreement in 8 steps', () => {
   });
 
   it('lets the offer fill the host, and creates the new service and contacts with the agreement', async () => {
-    const offer = await makeOffer(t.db, w.acme.id, { title: 'Développeur web', missions: 'Écrire les écrans du portail' });
+    const offer = await makeOffer(t.db, w.acme.id, { title: 'Développeur web', missions: 'Écrire les écrans du portail', centreId: w.centreA.id });
+    // An offer out of the staff's reach (another centre's, no application of the student) is not found.
+    const foreign = await makeOffer(t.db, w.globex.id, { title: 'Poste confidentiel', centreId: w.centreB.id });
     await t.db.studentProfile.update({ where: { id: w.lea.profile.id }, data: { ssn: null } });
     const s = await wizardAs(t.app, 'a.write@test.example');
+    expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: String(foreign.id) })).status).toBe(422);
+    expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: 'confidentiel' })).status).toBe(422);
     // A title is searched from five characters on.
     expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: 'Dév' })).status).toBe(422);
     expect((await s.post('student', { studentId: String(w.lea.profile.id), insurance: 'GENERAL', healthFund: 'CPAM', ssn: SSN, offer: 'développeur' })).status).toBe(303);

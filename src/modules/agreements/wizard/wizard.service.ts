@@ -13,6 +13,7 @@ import { WEEKDAYS, type WeeklySchedule } from '../../../legal/types.js';
 import { CalendarDate, todayIn } from '../../../time/calendar.js';
 import { academicYearAt } from '../../institutions/academic-years.js';
 import { loadParameters } from '../../legal/parameters.service.js';
+import { reachWhere } from '../../offers/offers.reach.js';
 import { departmentOf, normalizeName } from '../../organisations/identifiers.js';
 import type { AgreementCreateInput, PrintLanguage } from '../agreement.types.js';
 import { databaseChecks } from '../agreements.checks.js';
@@ -84,13 +85,18 @@ export class AgreementWizardService extends Service {
     return { ...s, centre };
   }
 
-  /** The offer an agreement follows, by its number or its title (the student's institution's centres' offers). */
-  async findOffer(q: string) {
+  /**
+   * The offer an agreement follows, by its number or its title: one the actor manages or follows
+   * (reachWhere: their centres' offers, for staff) or one the student applied to — never any offer
+   * of the platform, so that the wizard cannot reveal an offer out of reach.
+   */
+  async findOffer(actor: Actor, studentId: number, q: string) {
     const n = /^\d{1,9}$/.test(q) ? Number(q) : null;
     // A title is searched from 5 characters on, as the guide says (fewer would match anything).
     if (n === null && q.trim().length < 5) return null;
+    const within: Prisma.OfferWhereInput = { OR: [reachWhere(actor), { applications: { some: { studentId } } }] };
     return this.db.offer.findFirst({
-      where: n ? { id: n } : { title: { contains: q, mode: 'insensitive' } },
+      where: { AND: [within, n ? { id: n } : { title: { contains: q, mode: 'insensitive' } }] },
       select: { id: true, title: true, organisationId: true, serviceId: true },
       orderBy: { id: 'desc' },
     });

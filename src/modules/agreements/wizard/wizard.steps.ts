@@ -32,7 +32,7 @@ export function studentStep(svc: AgreementWizardService, isStudent: (req: Reques
       if (!id) throw new ValidationError({ studentId: 'agreementWizard.errors.chooseStudent' });
       const s = await svc.student(req.actor!, id);
       if (!data.ssn && !s.ssn) throw new ValidationError({ ssn: 'agreementWizard.errors.ssnRequired' });
-      const offer = data.offer ? await svc.findOffer(data.offer) : null;
+      const offer = data.offer ? await svc.findOffer(req.actor!, s.id, data.offer) : null;
       if (data.offer && !offer) throw new ValidationError({ offer: 'agreementWizard.errors.offer' });
       // Another student: another institution's teachers, another centre's rules.
       if (d.student && d.student.studentId !== s.id) delete d.academicTutor;
