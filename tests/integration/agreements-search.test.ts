@@ -129,6 +129,8 @@ describe('agreement search', () => {
     expect(first.text).toContain('Conventions trouvées : 31');
     expect(first.text).toContain('href="/agreements/search?lastName=dubois&amp;page=2"');
     expect(listed((await admin.a.get('/agreements/search?lastName=dubois&page=2')).text)).toHaveLength(6);
+    // The years offered include those agreements were numbered in (none is defined here).
+    expect((await admin.a.get('/agreements/search')).text).toContain('<option value="2025-2026">2025-2026</option>');
     // A page past the end shows the last one.
     expect(listed((await admin.a.get('/agreements/search?lastName=dubois&page=9')).text)).toHaveLength(6);
   });

@@ -66,7 +66,7 @@ export async function centreDashboard(db: DbOrTx, actor: Actor, input: Dashboard
     countsByState(db, filters, today, alertUntil),
     awaitingFor(db, actor, { sql: input.status ? Prisma.sql`${filters} AND a.status = ${input.status}::"AgreementStatus"` : filters, where: filtered }, centre),
     db.studyYear.findMany({ where: { centreId: centre.id }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-    academicYearLabels(db, today, academicYear),
+    agreementYears(db, today, academicYear),
   ]);
   const counts = Object.fromEntries(AGREEMENT_WORKFLOW.def.states.map((s) => [s, 0])) as Record<AgreementStatus, number>;
   let alert = 0;
@@ -98,6 +98,16 @@ function scopeSql(centreId: number, academicYear: string, input: DashboardInput)
   if (input.language) and.push(Prisma.sql`AND a."printLanguage" = ${input.language}`);
   if (input.country) and.push(Prisma.sql`AND a."organisationId" IN (SELECT id FROM "Organisation" WHERE country = ${input.country})`);
   return Prisma.join(and, ' ');
+}
+
+/**
+ * The academic years an agreement filter offers: the defined ones, the current one, the chosen one,
+ * and every year an agreement was numbered in (read from the counters: one row per institution and
+ * year, not the agreements), latest first.
+ */
+export async function agreementYears(db: DbOrTx, today: CalendarDate, chosen?: string | null): Promise<string[]> {
+  const [labels, numbered] = await Promise.all([academicYearLabels(db, today, chosen), db.agreementCounter.findMany({ distinct: ['academicYear'], select: { academicYear: true } })]);
+  return [...new Set([...labels, ...numbered.map((n) => n.academicYear)])].sort().reverse();
 }
 
 /** The search's query string for a dashboard count: the centre, the year and the dashboard's filters, plus `extra`. */

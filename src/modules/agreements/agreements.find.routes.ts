@@ -6,9 +6,8 @@ import { searchCriteria } from '../../http/pages.js';
 import { newRouter } from '../../http/router.js';
 import { options } from '../../nomenclatures/index.js';
 import { todayIn } from '../../time/calendar.js';
-import { academicYearLabels } from '../institutions/academic-years.js';
 import { agreementNumber, PRINT_LANGUAGES } from './agreement.types.js';
-import { centreDashboard, companyAgreements, DASHBOARD_KEYS, dashboardSchema, searchLink, studentAgreements } from './agreements.dashboard.js';
+import { agreementYears, centreDashboard, companyAgreements, DASHBOARD_KEYS, dashboardSchema, searchLink, studentAgreements } from './agreements.dashboard.js';
 import { agreementSearchSchema, listQuery, SEARCH_KEYS, SEARCH_SORT, searchAgreements, SIMPLE_KEYS } from './agreements.search.js';
 import { AGREEMENT_WORKFLOW } from './agreements.workflow.js';
 
@@ -67,7 +66,7 @@ async function searchChoices(ctx: Ctx, req: Request) {
   const actor = req.actor!;
   const centreWhere = actor.isPlatformAdmin ? {} : { id: { in: centresWith(actor, 'READ') } };
   const [years, centres, studyYears] = await Promise.all([
-    academicYearLabels(ctx.db, todayIn(req.now)),
+    agreementYears(ctx.db, todayIn(req.now)),
     ctx.db.managementCentre.findMany({ where: centreWhere, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     ctx.db.studyYear.findMany({ where: actor.isPlatformAdmin ? {} : { centreId: { in: centresWith(actor, 'READ') } }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
   ]);
