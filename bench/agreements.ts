@@ -77,6 +77,7 @@ async function seed(url: string, log: (m: string) => void) {
   };
   const hash = (await hashPassword(PASSWORD)).replace(/'/g, "''");
   await c.query('SET synchronous_commit = off');
+  await c.query('SELECT setseed(0.42)'); // the same data at every run
   await q('institutions, centres, programmes, study years', `
     INSERT INTO "Institution" (code, name, city, "updatedAt") SELECT 'U' || g, 'Université ' || g, 'Ville ' || g, now() FROM generate_series(1, 2) g;
     INSERT INTO "ManagementCentre" ("institutionId", name, kind, "addressLine1", "postalCode", city, phone, "updatedAt")
@@ -100,23 +101,25 @@ async function seed(url: string, log: (m: string) => void) {
            '0102030405', '0102030405', true, now()
     FROM generate_series(1, ${ORGS}) g`);
   // Agreement g: student 1 + g % STUDENTS (two each), so its centre follows the student's year; its
-  // academic year cycles over the five; a state spread like a year's work (most validated in the past years).
+  // year, host, teacher, type and state come from a seeded random number (modular arithmetic on g
+  // would tie them to the student's centre); a state spread like a year's work (most validated in the past years).
   await q('agreements', `INSERT INTO "Agreement" ("institutionId", "academicYear", seq, "centreId", "studentId", "studyYearId", "programmeId", "organisationId", "academicTutorId",
       type, subject, theme, "startDate", "endDate", schedule, "daysPerWeek", "workingTime", "payAmount", "payUnit", "printLanguage", status, "submittedAt", "validatedAt", "updatedAt")
-    SELECT s."institutionId", y.label, row_number() OVER (PARTITION BY s."institutionId", y.label ORDER BY g), sy."centreId", s.id, s."studyYearId", s."programmeId", 1 + (g * 7) % ${ORGS}, ${STUDENTS} + 1 + g % ${TEACHERS},
-           (ARRAY['MANDATORY','MANDATORY','MANDATORY','RECOMMENDED','REORIENTATION','GAP_YEAR'])[1 + g % 6]::"InternshipType",
-           ${pick(TOPICS, 'g')} || ' — mission ' || g, ${pick(TOPICS, 'g / 10')},
-           y.start + (g % 240), y.start + (g % 240) + 56 + (g % 5) * 28, '{"mon":7,"tue":7,"wed":7,"thu":7,"fri":7,"sat":0,"sun":0}',
-           CASE WHEN g % 10 = 0 THEN 4 ELSE 5 END, (CASE WHEN g % 10 = 0 THEN 'PART_TIME' ELSE 'FULL_TIME' END)::"WorkingTime",
-           CASE WHEN g % 3 = 0 THEN NULL ELSE 4.35 END, CASE WHEN g % 3 = 0 THEN NULL ELSE 'HOUR' END,
-           (ARRAY['fr','fr','fr','fr','en','en','de','es','it'])[1 + g % 9],
-           (CASE WHEN y.label <> '${YEARS[4]}' AND g % 20 <> 0 THEN 'VALIDATED'
-                 ELSE (ARRAY['DRAFT','SUBMITTED','PEDAGOGICAL_DONE','ADMINISTRATIVE_DONE','VALIDATED','VALIDATED'])[1 + (g / 5) % 6] END)::"AgreementStatus",
-           CASE WHEN g % 7 = 0 THEN NULL ELSE y.start::timestamp END, NULL, now()
+    SELECT s."institutionId", y.label, row_number() OVER (PARTITION BY s."institutionId", y.label ORDER BY g), sy."centreId", s.id, s."studyYearId", s."programmeId", 1 + (r.h / 11) % ${ORGS}, ${STUDENTS} + 1 + (r.h / 13) % ${TEACHERS},
+           (ARRAY['MANDATORY','MANDATORY','MANDATORY','RECOMMENDED','REORIENTATION','GAP_YEAR'])[1 + r.h % 6]::"InternshipType",
+           ${pick(TOPICS, 'r.h / 7')} || ' — mission ' || g, ${pick(TOPICS, 'r.h / 10')},
+           y.start + (r.h % 240), y.start + (r.h % 240) + 56 + (r.h / 19 % 5) * 28, '{"mon":7,"tue":7,"wed":7,"thu":7,"fri":7,"sat":0,"sun":0}',
+           CASE WHEN r.h / 23 % 10 = 0 THEN 4 ELSE 5 END, (CASE WHEN r.h / 23 % 10 = 0 THEN 'PART_TIME' ELSE 'FULL_TIME' END)::"WorkingTime",
+           CASE WHEN r.h / 29 % 3 = 0 THEN NULL ELSE 4.35 END, CASE WHEN r.h / 29 % 3 = 0 THEN NULL ELSE 'HOUR' END,
+           (ARRAY['fr','fr','fr','fr','en','en','de','es','it'])[1 + r.h / 31 % 9],
+           (CASE WHEN y.label <> '${YEARS[4]}' AND r.h / 37 % 20 <> 0 THEN 'VALIDATED'
+                 ELSE (ARRAY['DRAFT','SUBMITTED','PEDAGOGICAL_DONE','ADMINISTRATIVE_DONE','VALIDATED','VALIDATED'])[1 + (r.h / 41) % 6] END)::"AgreementStatus",
+           CASE WHEN r.h / 43 % 7 = 0 THEN NULL ELSE y.start::timestamp END, NULL, now()
     FROM generate_series(1, ${AGREEMENTS}) g
     JOIN "StudentProfile" s ON s.id = 1 + g % ${STUDENTS}
     JOIN "StudyYear" sy ON sy.id = s."studyYearId"
-    CROSS JOIN LATERAL (SELECT (${sqlArray(YEARS)})[1 + g % 5] AS label) l
+    CROSS JOIN LATERAL (SELECT (random() * 1e9)::int + g * 0 AS h) r
+    CROSS JOIN LATERAL (SELECT (${sqlArray(YEARS)})[1 + r.h / 3 % 5] AS label) l
     CROSS JOIN LATERAL (SELECT l.label, make_date(left(l.label, 4)::int, 9, 1) AS start) y`);
   await q('step dates and counters', `
     UPDATE "Agreement" a SET "pedagogicalAt" = CASE WHEN a.status IN ('PEDAGOGICAL_DONE','ADMINISTRATIVE_DONE','VALIDATED') THEN a."submittedAt" END,
