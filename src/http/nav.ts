@@ -39,6 +39,8 @@ interface EntryDef {
   labelKey: LabelKey;
   permission: Permission;
   devMailbox?: true;
+  /** Narrows the group's audience for this entry (the staff's own centres: not the administrator's). */
+  audience?: readonly Role[];
 }
 
 interface GroupDef {
@@ -112,6 +114,11 @@ export const MENU: readonly GroupDef[] = [
     entries: [
       { href: '/agreements/dashboard', labelKey: 'agreementsSearch.nav.dashboard', permission: 'agreements.dashboard' },
       { href: '/agreements/search', labelKey: 'agreementsSearch.nav.search', permission: 'agreements.search' },
+      // The staff's centres, whose settings say how their agreements are validated. Here rather than
+      // a link of its own: the centre staff's menu then keeps one row on a wide screen.
+      { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view', audience: ['centreRead'] },
+      // The law's figures of an internship: with the agreements, where the school needs them.
+      SIMULATOR,
     ],
   },
   {
@@ -122,7 +129,6 @@ export const MENU: readonly GroupDef[] = [
       OFFERS_MANAGE,
       { href: '/offers/moderation', labelKey: 'nav.offersModeration', permission: 'offers.moderate' },
       { href: '/offers/search', labelKey: 'nav.offersSearch', permission: 'offers.staffSearch' },
-      SIMULATOR,
     ],
   },
   {
@@ -145,8 +151,6 @@ export const MENU: readonly GroupDef[] = [
       { href: '/sheets/review', labelKey: 'nav.sheetsReview', permission: 'sheets.review' },
     ],
   },
-  // The centres the staff member belongs to. A platform administrator reaches every centre from the settings ("Tous les centres de gestion").
-  { id: 'centres', labelKey: 'nav.group.centres', audience: ['centreRead'], entries: [{ href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view' }] },
   // Reference data and the platform's tools. Named "Paramétrage", not "Administration": that is the administrator's dashboard beside it.
   {
     id: 'admin',
@@ -189,7 +193,7 @@ export function navFor(actor: Actor | null, opts: { devMailbox: boolean } = { de
   for (const g of MENU) {
     if (!g.audience.some((r) => actor.roles.includes(r))) continue;
     const items = g.entries
-      .filter((e) => can(actor, e.permission) && (!e.devMailbox || opts.devMailbox) && !seen.has(e.href))
+      .filter((e) => can(actor, e.permission) && (!e.audience || e.audience.some((r) => actor.roles.includes(r))) && (!e.devMailbox || opts.devMailbox) && !seen.has(e.href))
       .map((e) => ({ href: e.href, labelKey: typeof e.labelKey === 'function' ? e.labelKey(actor.roles) : e.labelKey }));
     for (const i of items) seen.add(i.href);
     if (items.length === 1) sections.push(link(items[0]));

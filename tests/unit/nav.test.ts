@@ -81,11 +81,10 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = demo(email);
       expect(shape(nav)).toEqual([
         '/dashboard/centre Tableau de bord du centre',
-        { Conventions: ['/agreements/dashboard', '/agreements/search'] },
-        { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
+        { Conventions: ['/agreements/dashboard', '/agreements/search', '/centres', '/tools/stipend'] },
+        { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
-        '/centres Mes centres de gestion',
         '/account Mon compte',
       ]);
       // Their list holds the offers of their centres, not "mine".
@@ -95,13 +94,12 @@ describe('the menu (src/http/nav.ts)', () => {
   });
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
-    // The simulator is the only entry of the school's offers group they have: a link.
+    // The agreement search and the simulator: their "Conventions" group.
     expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/agreements/search', '/tools/stipend', '/organisations', '/dashboard/students', '/account']);
     expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/agreements/search', '/tools/stipend', '/organisations', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
-      '/agreements/search Rechercher une convention',
-      '/tools/stipend Simulateur de gratification',
+      { Conventions: ['/agreements/search', '/tools/stipend'] },
       "/organisations Établissements d'accueil",
       { Étudiants: ['/dashboard/students', '/applications/school', '/sheets/review'] },
       '/account Mon compte',
@@ -112,8 +110,8 @@ describe('the menu (src/http/nav.ts)', () => {
     const nav = demo('admin@demo.test');
     expect(shape(nav)).toEqual([
       '/dashboard/admin Administration',
-      { Conventions: ['/agreements/dashboard', '/agreements/search'] },
-      { Offres: ['/offers/manage', '/offers/moderation', '/offers/search', '/tools/stipend'] },
+      { Conventions: ['/agreements/dashboard', '/agreements/search', '/tools/stipend'] },
+      { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
       { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/dev/mailbox'] },
@@ -173,9 +171,9 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = navFor(actor([role]));
       expect(hrefs(nav).filter((h) => h === '/tools/stipend'), role).toHaveLength(1);
     }
-    // Students: a link of its own before the account; companies and the school: with their offers.
+    // Students: a link of its own before the account; companies: with their offers; the school: with the agreements.
     expect(navFor(actor(['student'])).sections.at(-2)).toEqual({ kind: 'link', item: { href: '/tools/stipend', labelKey: 'nav.stipendSimulator' } });
-    for (const [role, group] of [['companyAdmin', 'companyOffers'], ['companyContact', 'companyOffers'], ['centreRead', 'offers'], ['platformAdmin', 'offers']] as const) {
+    for (const [role, group] of [['companyAdmin', 'companyOffers'], ['companyContact', 'companyOffers'], ['centreRead', 'agreements'], ['platformAdmin', 'agreements']] as const) {
       expect(navFor(actor([role])).sections.find((s) => s.kind === 'group' && s.id === group), role).toMatchObject({ items: expect.arrayContaining([{ href: '/tools/stipend', labelKey: 'nav.stipendSimulator' }]) });
     }
     expect(translate('en', 'nav.stipendSimulator')).toBe('Stipend simulator');
