@@ -152,6 +152,11 @@ describe('the student\'s and the company\'s lists', () => {
     expect(next(a.validated.id)).toBe('Aucune : la convention est validée');
     expect(listed((await (await agent(t.app, 'hugo.bernard@etu.test')).a.get('/agreements/mine')).text)).toEqual([agreementNumber(a.hugo)]);
     expect((await (await agent(t.app, 'admin@acme.test')).a.get('/agreements/mine')).status).toBe(403);
+
+    // "Créer une convention" appears for a student only when their centre lets students create them.
+    expect(lea.text).not.toContain('href="/agreements/new"');
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { studentsMayCreateAgreements: true } });
+    expect((await (await agent(t.app, 'lea.dubois@etu.test')).a.get('/agreements/mine')).text).toContain('href="/agreements/new"');
   });
 
   it('shows a company administrator their organisation\'s interns and a tutor those they tutor', async () => {

@@ -51,7 +51,9 @@ export function agreementsFindRoutes(ctx: Ctx) {
   });
 
   r.get('/mine', allow('agreements.mine'), async (req, res) => {
-    res.render('agreements/mine', { title: req.t('agreementsSearch.mine.title'), items: await studentAgreements(ctx.db, req.actor!), ...words(req) });
+    // The wizard's way in for a student whose centre lets students create their agreement.
+    const [items, mayCreate] = await Promise.all([studentAgreements(ctx.db, req.actor!), ctx.services.agreementWizard.mayCreate(req.actor!)]);
+    res.render('agreements/mine', { title: req.t('agreementsSearch.mine.title'), items, mayCreate, ...words(req) });
   });
 
   r.get('/interns', allow('agreements.interns'), async (req, res) => {
