@@ -15,13 +15,14 @@ import { settingsSchema, stepLabel } from './agreements.settings.js';
 import type { AgreementSnapshot } from './agreements.snapshot.js';
 import { recordOf } from './agreements.service.js';
 import { AGREEMENT_WORKFLOW, nextStep, stepChain } from './agreements.workflow.js';
+import { agreementEditRoutes } from './wizard/wizard.edit.js';
 
 /**
  * Agreements ("conventions de stage").
  *   GET /agreements/:id ('agreements.view'): the summary, the legal result, the state, the steps and
  *     their history, the actor's actions. Reach (agreements.reach.ts): out of it, a 404.
  *   POST /agreements/:id/<action> ('agreements.act'): one per manual action of AGREEMENT_WORKFLOW
- *     (the edit page comes with the creation wizard); who may is the workflow's, on the record.
+ *     (edit is pages of its own: wizard/wizard.edit.ts); who may is the workflow's, on the record.
  *   GET|POST /agreements/centres/:centreId/settings ('centre.manage'): the centre's agreement settings.
  */
 export function agreementsRoutes(ctx: Ctx) {
@@ -49,6 +50,7 @@ export function agreementsRoutes(ctx: Ctx) {
   };
 
   r.get('/:id', allow('agreements.view'), (req, response) => page(req, response));
+  agreementEditRoutes(r, ctx);
 
   for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
     detailAction(r, `/:id/${action}`, 'agreements.act', {

@@ -204,8 +204,8 @@ export class AgreementService extends Service {
     return c?.email ? [{ id: -c.id, email: c.email, firstName: c.firstName, locale: 'fr' }] : [];
   }
 
-  /** The page's buttons for this actor (the edit page comes with the creation wizard). */
+  /** The page's buttons for this actor; `edit` is a link to its pages (wizard/wizard.edit.ts). */
   actions(actor: Actor, a: Parameters<typeof recordOf>[0]) {
-    return AGREEMENT_WORKFLOW.availableActions(actor, recordOf(a)).filter((x) => !x.page);
+    return AGREEMENT_WORKFLOW.availableActions(actor, recordOf(a));
   }
 }

@@ -288,7 +288,7 @@ export function scheduleOf(i: InternshipForm): WeeklySchedule {
 }
 
 /** The internship as typed, in the agreement's types. */
-function detailsOf(i: InternshipForm): Omit<AgreementCreateInput, 'studentId' | 'organisationId'> {
+export function detailsOf(i: InternshipForm): Omit<AgreementCreateInput, 'studentId' | 'organisationId'> {
   return {
     type: i.type as InternshipType,
     subject: i.subject,

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/time/clock.js';
+import { makeAgreement, makeAgreementWorld } from '../factories/agreements.js';
+import { auditRows } from '../factories/institutions.js';
+import { fieldError } from '../factories/students.js';
+import { agent, useApp } from '../helpers/app.js';
+
+/** The internship screen's form as the agreement's factory made it, with `over`. */
+function form(over: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  return {
+    type: 'MANDATORY', subject: 'Refonte du site web', activities: 'Développement, tests', startDate: '2026-03-02', endDate: '2026-05-29',
+    mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', daysPerWeek: '5', workingTime: 'FULL_TIME', payAmount: '4,50', payUnit: 'HOUR', currency: 'EUR',
+    paymentMethod: 'BANK_TRANSFER', leaveTerms: '2 jours par mois', printLanguage: 'fr', pauseFrom: ['', ''], pauseTo: ['', ''], ...over,
+  };
+}
+
+describe('the pages editing an agreement', () => {
+  const clock = new FixedClock('2026-02-01T10:00:00Z');
+  const t = useApp({}, { clock });
+  const as = async (email: string) => {
+    const s = await agent(t.app, email);
+    return { ...s, post: (id: number, body: Record<string, string | string[]>) => s.a.post(`/agreements/${id}/edit/internship`).type('form').send({ ...body, _csrf: s.csrf }) };
+  };
+  const subjectOf = async (id: number) => (await t.db.agreement.findUniqueOrThrow({ where: { id } })).subject;
+
+  it('lets the student edit their DRAFT from its page, with its values loaded, and writes the audit row', async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const s = await as('lea.dubois@etu.test');
+    expect((await s.a.get(`/agreements/${a.id}`)).text).toContain(`href="/agreements/${a.id}/edit"`);
+    expect((await s.a.get(`/agreements/${a.id}/edit`)).headers.location).toBe(`/agreements/${a.id}/edit/internship`);
+    const page = await s.a.get(`/agreements/${a.id}/edit/internship`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="Refonte du site web"');
+    expect(page.text).toContain('value="2026-05-29"');
+
+    const res = await s.post(a.id, form({ subject: 'Nouveau sujet', endDate: '2026-05-22' }));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/agreements/${a.id}`);
+    expect(await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ subject: 'Nouveau sujet', endDate: new Date('2026-05-22T00:00:00Z') });
+    expect((await auditRows(t.db, 'agreement.update'))[0]).toMatchObject({ before: { subject: 'Refonte du site web' }, after: { subject: 'Nouveau sujet' } });
+  });
+
+  it('keeps the values typed on a 422, messages beside the fields, and refuses a blocking check of the law', async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const s = await as('a.write@test.example');
+    const bad = await s.post(a.id, form({ subject: 'Sujet gardé', endDate: '2026-02-01' }));
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, 'endDate')).toBeTruthy();
+    expect(bad.text).toContain('value="Sujet gardé"');
+    const blocked = await s.post(a.id, form({ subject: 'Trop long', mon: '12' }));
+    expect(blocked.status).toBe(422);
+    expect(blocked.text).toContain('value="Trop long"');
+    expect(blocked.text).toContain('Un contrôle bloquant empêche de continuer.');
+    expect(await subjectOf(a.id)).toBe('Refonte du site web');
+  });
+
+  it('stops the student after the first validation step, staff at VALIDATED (undo it first), and hides it out of reach', async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w, {}, { status: 'PEDAGOGICAL_DONE', pedagogicalAt: new Date() });
+    const lea = await as('lea.dubois@etu.test');
+    expect((await lea.a.get(`/agreements/${a.id}`)).text).not.toContain(`/agreements/${a.id}/edit`);
+    expect((await lea.a.get(`/agreements/${a.id}/edit/internship`)).status).toBe(403);
+    expect((await lea.post(a.id, form({ subject: 'x' }))).status).toBe(403);
+
+    const hugo = await as('hugo.bernard@etu.test');
+    expect((await hugo.a.get(`/agreements/${a.id}/edit/internship`)).status).toBe(404);
+    expect((await hugo.post(a.id, form({ subject: 'x' }))).status).toBe(404);
+
+    const staff = await as('a.write@test.example');
+    expect((await staff.a.get(`/agreements/${a.id}`)).text).toContain(`href="/agreements/${a.id}/edit"`);
+    expect((await staff.post(a.id, form({ subject: 'Sujet du centre' }))).status).toBe(303);
+
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'VALIDATED', validatedAt: new Date() } });
+    expect((await staff.a.get(`/agreements/${a.id}`)).text).not.toContain(`/agreements/${a.id}/edit`);
+    const refused = await staff.post(a.id, form({ subject: 'x' }));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('annulez d&#39;abord sa validation');
+    expect(await subjectOf(a.id)).toBe('Sujet du centre');
+  });
+});
