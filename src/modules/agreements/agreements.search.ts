@@ -153,6 +153,9 @@ export const listSelect = {
   startDate: true,
   endDate: true,
   subject: true,
+  // Since when it waits (a dashboard's "depuis le …"): its sending, or its creation for a draft.
+  submittedAt: true,
+  createdAt: true,
   student: { select: { studentNumber: true, user: { select: { firstName: true, lastName: true } } } },
   organisation: { select: { legalName: true, city: true, country: true } },
   centre: { select: { name: true } },

@@ -2,6 +2,7 @@ import type { Actor } from '../../authz/actor.js';
 import type { Db } from '../../db/client.js';
 import type { AcademicRoleKind, Prisma } from '../../generated/prisma/client.js';
 import { APPLICATION_WORKFLOW } from '../applications/applications.workflow.js';
+import { agreementsAwaitingPerson } from '../agreements/agreements.personal.js';
 import { ownSheetsToComplete, sheetsToValidate } from '../sheets/sheets.dashboard.js';
 import { instantsOf, type AcademicPeriod } from '../../time/academic-year.js';
 import { AWAITING_ITEMS, entry, type AwaitingItem, type CounterGroup, type DashboardBlocks } from './dashboard.types.js';
@@ -17,18 +18,20 @@ export async function studentDashboard(db: Db, actor: Actor, matching: (open: nu
   const studentId = actor.student!.profileId;
   const awaitingStates = APPLICATION_WORKFLOW.awaitingStates('student');
   const awaitingWhere: Prisma.ApplicationWhereInput = { studentId, status: { in: awaitingStates } };
-  const [open, byStatus, awaitingCount, awaitingRows, sheets] = await Promise.all([
+  const [open, byStatus, awaitingCount, awaitingRows, sheets, agreements] = await Promise.all([
     db.internshipRequest.count({ where: { studentId, status: 'OPEN' } }),
     db.application.groupBy({ by: ['status'], where: { studentId }, _count: { _all: true } }),
     awaitingStates.length ? db.application.count({ where: awaitingWhere }) : 0,
     awaitingStates.length ? db.application.findMany({ where: awaitingWhere, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: AWAITING_ITEMS, select: { id: true, title: true, createdAt: true } }) : [],
     // Internship sheets to complete or correct (the sheet workflow's awaiting states for the student).
     ownSheetsToComplete(db, actor),
+    // Their agreements still theirs to send (the agreement workflow's awaiting states).
+    agreementsAwaitingPerson(db, actor),
   ]);
   const matches = open ? await matching(open) : 0;
   const apps = new Map(byStatus.map((r) => [r.status, r._count._all]));
   return {
-    awaiting: [...entry('ownApplications', awaitingCount, '/applications', awaitingRows.map((a): AwaitingItem => ({ label: a.title, href: `/applications/${a.id}`, since: a.createdAt }))), ...sheets],
+    awaiting: [...entry('ownApplications', awaitingCount, '/applications', awaitingRows.map((a): AwaitingItem => ({ label: a.title, href: `/applications/${a.id}`, since: a.createdAt }))), ...sheets, ...agreements],
     groups: [
       {
         key: 'requests',
@@ -70,14 +73,14 @@ export function placedWhere(year: AcademicPeriod, placed: boolean): Prisma.Stude
 const SCOPE_OF: Partial<Record<AcademicRoleKind, FollowScope>> = { YEAR_MANAGER: 'year', PROGRAMME_MANAGER: 'programme' };
 
 /**
- * A year or programme manager's dashboard: a year manager's internship sheets to validate await
- * them (sheets.dashboard.ts); the students of their years or programmes with and without an
- * accepted application this academic year. An academic tutor has no counter yet: their
- * internships come with the next issues.
+ * A year or programme manager's or an academic tutor's dashboard: a year manager's internship
+ * sheets to validate await them (sheets.dashboard.ts), and the agreements awaiting the pedagogical
+ * validation of a year manager or a tutor (agreements.personal.ts); the students of their years or
+ * programmes with and without an accepted application this academic year.
  */
 export async function academicDashboard(db: Db, actor: Actor, kind: AcademicRoleKind, year: AcademicPeriod): Promise<DashboardBlocks> {
   const scope = SCOPE_OF[kind];
-  if (!scope) return { awaiting: [], groups: [] };
+  if (!scope) return { awaiting: kind === 'ACADEMIC_TUTOR' ? await agreementsAwaitingPerson(db, actor) : [], groups: [] };
   const where = followedWhere(actor, scope);
   const [total, placed] = await Promise.all([db.studentProfile.count({ where }), db.studentProfile.count({ where: { AND: [where, placedWhere(year, true)] } })]);
   const list = `/dashboard/students?scope=${scope}`;
@@ -91,5 +94,6 @@ export async function academicDashboard(db: Db, actor: Actor, kind: AcademicRole
     ],
   };
   // A year manager decides on the internship sheets of their years (the sheet workflow's awaiting states).
-  return { awaiting: kind === 'YEAR_MANAGER' ? await sheetsToValidate(db, actor) : [], groups: [group] };
+  const awaiting = kind === 'YEAR_MANAGER' ? [...(await sheetsToValidate(db, actor)), ...(await agreementsAwaitingPerson(db, actor))] : [];
+  return { awaiting, groups: [group] };
 }
