@@ -79,4 +79,33 @@ describe('the pages editing an agreement', () => {
     expect(refused.text).toContain('annulez d&#39;abord sa validation');
     expect(await subjectOf(a.id)).toBe('Sujet du centre');
   });
+
+  it("changes the academic tutor on the wizard's screen 6, as the centre's rules say", async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const staff = await as('a.write@test.example');
+    const post = (s: typeof staff, choice: string) => s.a.post(`/agreements/${a.id}/edit/academic-tutor`).type('form').send({ choice, _csrf: s.csrf });
+    const page = await staff.a.get(`/agreements/${a.id}/edit/academic-tutor`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(new RegExp(`value="${w.teacher.id}"[^>]*checked`));
+
+    await t.db.managementCentre.update({ where: { id: a.centreId }, data: { academicTutorRequired: false } });
+    expect((await post(staff, 'none')).status).toBe(303);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).academicTutorId).toBeNull();
+    expect((await auditRows(t.db, 'agreement.update'))[0]).toMatchObject({ before: { academicTutorId: w.teacher.id }, after: { academicTutorId: null } });
+
+    await t.db.managementCentre.update({ where: { id: a.centreId }, data: { academicTutorRequired: true } });
+    const required = await post(staff, 'none');
+    expect(required.status).toBe(422);
+    expect(fieldError(required.text, 'choice')).toBeTruthy();
+    expect((await post(staff, '999999')).status).toBe(422);
+    expect((await post(staff, String(w.teacher.id))).status).toBe(303);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).academicTutorId).toBe(w.teacher.id);
+
+    // A student whose centre chooses the tutor has nothing to edit here.
+    await t.db.managementCentre.update({ where: { id: a.centreId }, data: { studentsMayEnterTutor: false } });
+    const lea = await as('lea.dubois@etu.test');
+    expect((await lea.a.get(`/agreements/${a.id}/edit/academic-tutor`)).status).toBe(403);
+    expect((await post(lea, 'none')).status).toBe(403);
+  });
 });

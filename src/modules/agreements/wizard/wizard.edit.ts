@@ -10,7 +10,7 @@ import { CalendarDate } from '../../../time/calendar.js';
 import { agreementNumber } from '../agreement.types.js';
 import { recordOf } from '../agreements.service.js';
 import { AGREEMENT_WORKFLOW } from '../agreements.workflow.js';
-import { internshipSchema, internshipValues, type InternshipForm } from './wizard.schemas.js';
+import { academicTutorSchema, internshipSchema, internshipValues, type InternshipForm } from './wizard.schemas.js';
 import { detailsOf } from './wizard.service.js';
 import { legalLocals } from './wizard.present.js';
 import type { AgreementWizardState } from './wizard.state.js';
@@ -46,19 +46,19 @@ export function agreementEditRoutes(r: Router, ctx: Ctx) {
   const svc = ctx.services.agreements;
   const wizardSvc = ctx.services.agreementWizard;
   const perm = allow('agreements.act');
-  const paths = (id: number) => ({ internship: `/agreements/${id}/edit/internship`, companyTutor: null, back: `/agreements/${id}` });
+  const paths = (id: number) => ({ internship: `/agreements/${id}/edit/internship`, academicTutor: `/agreements/${id}/edit/academic-tutor`, companyTutor: null, back: `/agreements/${id}` });
   /** The agreement in reach (404 otherwise), and whether this actor may edit it (the workflow says). */
   const load = async (req: Request) => {
     const a = await svc.show(req.actor!, idParam(req.params.id));
     return { a, may: AGREEMENT_WORKFLOW.can(req.actor!, recordOf(a), 'edit') };
   };
-  const locals = async (req: Request, a: Shown) => ({
+  const locals = async (req: Request, a: Shown, stepKey = 'internship') => ({
     title: req.t('agreementWizard.edit.title', { number: agreementNumber(a) }),
     editing: { number: agreementNumber(a) },
     weekdays: WEEKDAYS,
     years: [],
     paths: paths(a.id),
-    stepKey: 'internship',
+    stepKey,
   });
   const render = async (req: Request, res: Response, a: Shown, values: Record<string, unknown>) =>
     res.render('agreements/wizard/internship', { ...(await locals(req, a)), values, errors: {} });
@@ -86,6 +86,52 @@ export function agreementEditRoutes(r: Router, ctx: Ctx) {
         if (result.checks.some((c) => c.severity === 'blocking')) throw new ValidationError({ _form: 'agreementWizard.errors.blocking' });
         if (req.body?.action === 'check') return void (await render(req, res, a, safeValues(req.body)));
         const done = await svc.update(act(req), a.id, detailsOf(data));
+        flash(req, 'success', 'agreementWizard.edit.saved', { number: done.number });
+        res.redirect(303, `/agreements/${a.id}`);
+      },
+    }),
+  );
+  // 6 ─ the academic tutor: a teacher of the student's institution, as in the wizard (the centre's rules on who chooses).
+  const tutorRules = async (req: Request, a: Shown) => {
+    const centre = await ctx.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { academicTutorRequired: true, studentsMayEnterTutor: true } });
+    const { institutionId } = await ctx.db.studentProfile.findUniqueOrThrow({ where: { id: a.studentId }, select: { institutionId: true } });
+    const isStudent = !req.actor!.isPlatformAdmin && !!req.actor!.student && req.actor!.centres.size === 0;
+    // A student the centre does not let choose has nothing to edit here (the centre chooses).
+    if (isStudent && !centre.studentsMayEnterTutor) throw forbidden();
+    return { institutionId, required: centre.academicTutorRequired };
+  };
+  const tutorLocals = async (req: Request) => {
+    const { a, may } = await load(req);
+    if (!may) throw forbidden();
+    const { institutionId, required } = await tutorRules(req, a);
+    const q = String(req.query.q ?? '');
+    let teachers = await wizardSvc.teachers(institutionId, q);
+    // The one chosen stays on the list whatever the search.
+    if (a.academicTutorId && !teachers.some((x) => x.id === a.academicTutorId)) teachers = [...(await wizardSvc.teachers(institutionId)).filter((x) => x.id === a.academicTutorId), ...teachers];
+    return { a, ...(await locals(req, a, 'academicTutor')), teachers, q, mayChoose: true, optional: !required, institutionId, required };
+  };
+  r.get('/:id/edit/academic-tutor', perm, async (req, res) => {
+    const { a: shown, ...l } = await tutorLocals(req);
+    res.render('agreements/wizard/academic-tutor', { ...l, values: { choice: shown.academicTutorId ? String(shown.academicTutorId) : 'none' }, errors: {} });
+  });
+  r.post(
+    '/:id/edit/academic-tutor',
+    perm,
+    formHandler({
+      schema: academicTutorSchema,
+      view: 'agreements/wizard/academic-tutor',
+      locals: async (req) => (({ a: _a, ...l }) => l)(await tutorLocals(req)),
+      action: async (req, res, data: { choice: string }) => {
+        const { a, institutionId, required } = await tutorLocals(req);
+        let academicTutorId: number | null = null;
+        if (data.choice === 'none') {
+          if (required) throw new ValidationError({ choice: 'agreementWizard.errors.academicTutorRequired' });
+        } else {
+          const teacher = (await wizardSvc.teachers(institutionId)).find((x) => String(x.id) === data.choice);
+          if (!teacher) throw new ValidationError({ choice: 'agreementWizard.errors.choose' });
+          academicTutorId = teacher.id;
+        }
+        const done = await svc.update(act(req), a.id, { academicTutorId });
         flash(req, 'success', 'agreementWizard.edit.saved', { number: done.number });
         res.redirect(303, `/agreements/${a.id}`);
       },
