@@ -108,4 +108,31 @@ describe('the pages editing an agreement', () => {
     expect((await lea.a.get(`/agreements/${a.id}/edit/academic-tutor`)).status).toBe(403);
     expect((await post(lea, 'none')).status).toBe(403);
   });
+
+  it("changes the company tutor and the signatory among the host's contacts (screens 4 and 7)", async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const other = await t.db.contact.create({ data: { organisationId: w.acme.id, firstName: 'Inès', lastName: 'Morel' } });
+    const elsewhere = await t.db.contact.create({ data: { organisationId: w.globex.id, firstName: 'G', lastName: 'H' } });
+    const lea = await as('lea.dubois@etu.test');
+    const post = (slug: string, choice: string) => lea.a.post(`/agreements/${a.id}/edit/${slug}`).type('form').send({ choice, _csrf: lea.csrf });
+    const page = await lea.a.get(`/agreements/${a.id}/edit/company-tutor`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(new RegExp(`value="${w.companyTutor.id}"[^>]*checked`));
+    expect(page.text).toContain('Inès Morel');
+    expect(page.text).not.toContain('value="new"');
+
+    expect((await post('company-tutor', String(elsewhere.id))).status).toBe(422);
+    await t.db.managementCentre.update({ where: { id: a.centreId }, data: { companyTutorRequired: true } });
+    const required = await post('company-tutor', 'none');
+    expect(required.status).toBe(422);
+    expect(fieldError(required.text, 'choice')).toBeTruthy();
+    expect((await post('company-tutor', String(other.id))).status).toBe(303);
+    expect((await post('signatory', 'none')).status).toBe(303);
+    expect(await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ companyTutorId: other.id, signatoryId: null });
+    expect((await auditRows(t.db, 'agreement.update')).map((r) => r.after)).toEqual([{ companyTutorId: other.id }, { signatoryId: null }]);
+
+    const hugo = await as('hugo.bernard@etu.test');
+    expect((await hugo.a.get(`/agreements/${a.id}/edit/signatory`)).status).toBe(404);
+  });
 });

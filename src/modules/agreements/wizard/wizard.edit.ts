@@ -14,6 +14,7 @@ import { academicTutorSchema, internshipSchema, internshipValues, type Internshi
 import { detailsOf } from './wizard.service.js';
 import { legalLocals } from './wizard.present.js';
 import type { AgreementWizardState } from './wizard.state.js';
+import { agreementEditPeopleRoutes, editPaths } from './wizard.edit-people.js';
 
 type Shown = Awaited<ReturnType<Ctx['services']['agreements']['show']>>;
 
@@ -46,7 +47,7 @@ export function agreementEditRoutes(r: Router, ctx: Ctx) {
   const svc = ctx.services.agreements;
   const wizardSvc = ctx.services.agreementWizard;
   const perm = allow('agreements.act');
-  const paths = (id: number) => ({ internship: `/agreements/${id}/edit/internship`, academicTutor: `/agreements/${id}/edit/academic-tutor`, companyTutor: null, back: `/agreements/${id}` });
+  const paths = editPaths;
   /** The agreement in reach (404 otherwise), and whether this actor may edit it (the workflow says). */
   const load = async (req: Request) => {
     const a = await svc.show(req.actor!, idParam(req.params.id));
@@ -63,6 +64,7 @@ export function agreementEditRoutes(r: Router, ctx: Ctx) {
   const render = async (req: Request, res: Response, a: Shown, values: Record<string, unknown>) =>
     res.render('agreements/wizard/internship', { ...(await locals(req, a)), values, errors: {} });
 
+  agreementEditPeopleRoutes(r, ctx);
   r.get('/:id/edit', perm, async (req, res) => res.redirect(303, paths(idParam(req.params.id)).internship));
   r.get('/:id/edit/internship', perm, async (req, res) => {
     const { a, may } = await load(req);
