@@ -135,4 +135,21 @@ describe('the pages editing an agreement', () => {
     const hugo = await as('hugo.bernard@etu.test');
     expect((await hugo.a.get(`/agreements/${a.id}/edit/signatory`)).status).toBe(404);
   });
+
+  it("changes the service among the host's, or none (screen 3)", async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const staff = await as('a.write@test.example');
+    const post = (choice: string) => staff.a.post(`/agreements/${a.id}/edit/place`).type('form').send({ choice, _csrf: staff.csrf });
+    const page = await staff.a.get(`/agreements/${a.id}/edit/place`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(new RegExp(`value="${w.service.id}"[^>]*checked`));
+    expect(page.text).not.toContain('value="new"');
+    const elsewhere = await t.db.service.create({ data: { organisationId: w.globex.id, name: 'Ailleurs', normalizedName: 'ailleurs' } });
+    const refused = await post(String(elsewhere.id));
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'choice')).toBeTruthy();
+    expect((await post('none')).status).toBe(303);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).serviceId).toBeNull();
+  });
 });
