@@ -3,11 +3,9 @@ import { expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
 import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
 import { day, fullTime } from '../factories/legal.js';
-import { describeBrowser, expectAccessible, field, screenshot, useBrowserApp } from '../helpers/browser.js';
+import { checkAtBothWidths, describeBrowser, field, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
-const PHONE = { width: 390, height: 844 };
-const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
 async function patient(p: Promise<Page>): Promise<Page> {
   const page = await p;
@@ -16,14 +14,7 @@ async function patient(p: Promise<Page>): Promise<Page> {
   return page;
 }
 
-async function checkPage(page: Page, label: string) {
-  await expectAccessible(page, `${label} (desktop)`);
-  await page.setViewportSize(PHONE);
-  expect(await noSidewaysScroll(page), label).toBe(true);
-  await expectAccessible(page, `${label} (phone)`);
-  await screenshot(page, label.replace(/\W+/g, '-'));
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const checkPage = checkAtBothWidths;
 
 // Finding agreements through the pages: the staff's search (simple, then advanced), the centre's
 // agreement dashboard and its links, the student's and the company's lists; axe at both widths.

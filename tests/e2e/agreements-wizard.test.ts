@@ -2,11 +2,9 @@ import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
-import { describeBrowser, expectAccessible, field, screenshot, useBrowserApp } from '../helpers/browser.js';
+import { checkAtBothWidths, describeBrowser, field, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
-const PHONE = { width: 390, height: 844 };
-const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 const w = (key: string) => fr(`agreementWizard.${key}`);
 
 async function clickButton(page: Page, name: string, next: RegExp) {
@@ -14,15 +12,7 @@ async function clickButton(page: Page, name: string, next: RegExp) {
   await page.waitForLoadState('load');
 }
 
-/** axe at desktop width, then at a phone's (no sideways scrolling). */
-async function checkPage(page: Page, label: string) {
-  await expectAccessible(page, `${label} (desktop)`);
-  await page.setViewportSize(PHONE);
-  expect(await noSidewaysScroll(page), label).toBe(true);
-  await expectAccessible(page, `${label} (phone)`);
-  await screenshot(page, label.replace(/\W+/g, '-'));
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const checkPage = checkAtBothWidths;
 
 // WRITE staff create an agreement for the demo student through the eight screens, each screen
 // checked with axe at desktop and phone widths, a refusal and the legal check on the way.

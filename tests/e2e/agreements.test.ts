@@ -4,11 +4,9 @@ import { translate } from '../../src/i18n/index.js';
 import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
 import { day, fullTime } from '../factories/legal.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
-import { describeBrowser, expectAccessible, field, screenshot, useBrowserApp } from '../helpers/browser.js';
+import { checkAtBothWidths, describeBrowser, field, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
-const PHONE = { width: 390, height: 844 };
-const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
 /** A long walk on a shared machine: waits of a minute rather than 30 s. */
 async function patient(p: Promise<Page>): Promise<Page> {
@@ -18,14 +16,7 @@ async function patient(p: Promise<Page>): Promise<Page> {
   return page;
 }
 
-async function checkPage(page: Page, label: string) {
-  await expectAccessible(page, `${label} (desktop)`);
-  await page.setViewportSize(PHONE);
-  expect(await noSidewaysScroll(page), label).toBe(true);
-  await expectAccessible(page, `${label} (phone)`);
-  await screenshot(page, label.replace(/\W+/g, '-'));
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const checkPage = checkAtBothWidths;
 
 async function act(page: Page, path: string, button: string) {
   await page.goto(path);

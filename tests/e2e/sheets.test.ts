@@ -2,11 +2,9 @@ import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
-import { describeBrowser, expectAccessible, field, screenshot, useBrowserApp } from '../helpers/browser.js';
+import { checkAtBothWidths, describeBrowser, field, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
-const PHONE = { width: 390, height: 844 };
-const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
 /** A long walk on a shared two-core machine: waits of a minute rather than 30 s. */
 function patient(page: Page): Page {
@@ -23,15 +21,7 @@ async function clickButton(page: Page, name: string, next: RegExp) {
 /** Fills a field by its label (the sheet's labels: sheets.fields.<name>). */
 const fill = (page: Page, name: string, value: string) => field(page, fr(`sheets.fields.${name}`)).fill(value);
 
-/** Both widths: axe on the page as it is, then again at a phone's width (no sideways scrolling). */
-async function checkPage(page: Page, label: string) {
-  await expectAccessible(page, `${label} (desktop)`);
-  await page.setViewportSize(PHONE);
-  expect(await noSidewaysScroll(page), label).toBe(true);
-  await expectAccessible(page, `${label} (phone)`);
-  await screenshot(page, label.replace(/\W+/g, '-'));
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const checkPage = checkAtBothWidths;
 
 // A student's sheet is sent, returned, corrected and validated, each step by the person who takes
 // it, through the pages (labels and buttons), each page checked with axe at desktop and phone widths.

@@ -246,3 +246,18 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** A phone's viewport (iPhone-sized), for the pages checked at both widths. */
+export const PHONE = { width: 390, height: 844 };
+/** Whether the page fits its viewport's width (a phone never scrolls sideways). */
+export const noSidewaysScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
+
+/** axe at desktop width, then at a phone's (no sideways scrolling), a screenshot, and back to desktop. */
+export async function checkAtBothWidths(page: Page, label: string) {
+  await expectAccessible(page, `${label} (desktop)`);
+  await page.setViewportSize(PHONE);
+  expect(await noSidewaysScroll(page), label).toBe(true);
+  await expectAccessible(page, `${label} (phone)`);
+  await screenshot(page, label.replace(/\W+/g, '-'));
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
