@@ -80,7 +80,7 @@ describeBrowser('end-to-end: an agreement through its validation steps', () => {
     await admin.goto(settings);
     await checkPage(admin, 'agreement-settings');
     await field(admin, fr('agreements.settings.agreementAlertDays')).fill('400');
-    await Promise.all([admin.waitForLoadState('load'), admin.getByRole('button', { name: fr('common.save'), exact: true }).click()]);
+    await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: fr('common.save'), exact: true }).click()]);
     expect(await admin.locator('.error-summary').count()).toBe(1);
     await checkPage(admin, 'agreement-settings-error');
   }, 240_000);

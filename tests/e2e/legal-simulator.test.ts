@@ -128,7 +128,8 @@ describeBrowser('end-to-end: the stipend simulator and the legal parameters', ()
     await page.goto(t.url('/admin/legal-parameters/new?country=FR&key=stipend.hourly_minimum'));
     await field(page, fr('legal.parameters.fields.value')).fill('-3');
     await field(page, fr('legal.parameters.fields.validFrom')).fill('2030-01-01');
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: fr('legal.parameters.addSubmit') }).click()]);
+    // The next page's load event (waitForLoadState would answer at once for the page already loaded).
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: fr('legal.parameters.addSubmit') }).click()]);
     await page.locator('.error-summary').waitFor();
     expect(await page.locator('.error-summary:focus').count()).toBe(1);
     expect(await noSidewaysScroll(page)).toBe(true);
