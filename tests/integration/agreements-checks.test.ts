@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostQuota } from '../../src/modules/agreements/agreements.checks.js';
 import { makeAgreement, makeAgreementWorld } from '../factories/agreements.js';
+import { makeUser } from '../factories/index.js';
 import { day } from '../factories/legal.js';
 import { agent, useApp } from '../helpers/app.js';
 
@@ -61,6 +62,32 @@ describe('checks computed from the other agreements', () => {
     const a = await makeAgreement(t.db, w);
     const write = await agent(t.app, 'a.write@test.example');
     expect((await write.a.get(`/agreements/${a.id}`)).text).toContain('référent suivrait 25 stagiaires en même temps, au-delà de 24.');
+    await t.db.agreement.update({ where: { id: others[0].id }, data: { status: 'DRAFT' } });
+    expect(checksOf((await write.a.get(`/agreements/${a.id}`)).text)).not.toContain('academic_tutor_load');
+  });
+
+  it('warns above the institution\'s own lower limit, set by the administrator on the institution\'s form, at its boundary', async () => {
+    const w = await makeAgreementWorld(t.db);
+    await makeUser(t.db, { email: 'root@test.example', isPlatformAdmin: true });
+    const admin = await agent(t.app, 'root@test.example');
+    const form = (limit: string) => ({ code: w.uda.code, name: w.uda.name, country: 'FR', academicTutorLimit: limit, _csrf: admin.csrf });
+    // Out of 1..24: refused beside the field, nothing saved.
+    const refused = await admin.a.post(`/admin/institutions/${w.uda.id}/edit`).type('form').send(form('25'));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Indiquez un nombre entier de 1 à 24, ou laissez vide.');
+    expect((await t.db.institution.findUniqueOrThrow({ where: { id: w.uda.id } })).academicTutorLimit).toBeNull();
+    expect((await admin.a.post(`/admin/institutions/${w.uda.id}/edit`).type('form').send(form('3'))).status).toBe(303);
+    expect((await t.db.institution.findUniqueOrThrow({ where: { id: w.uda.id } })).academicTutorLimit).toBe(3);
+
+    const u = await t.db.user.create({ data: { email: 'few@etu.test', firstName: 'F', lastName: 'W' } });
+    const p = await t.db.studentProfile.create({ data: { userId: u.id, studentNumber: 'F1', institutionId: w.uda.id, programmeId: w.info.id, studyYearId: w.l2.id } });
+    const globex = { organisationId: w.globex.id, serviceId: null, companyTutorId: null, signatoryId: null };
+    const others = [];
+    for (let i = 0; i < 3; i++) others.push(await makeAgreement(t.db, w, { ...globex, studentId: p.id }, { status: 'SUBMITTED' }));
+    const a = await makeAgreement(t.db, w);
+    const write = await agent(t.app, 'a.write@test.example');
+    // Four at once against a limit of 3: warned; three (the limit itself): not.
+    expect((await write.a.get(`/agreements/${a.id}`)).text).toContain('référent suivrait 4 stagiaires en même temps, au-delà de 3.');
     await t.db.agreement.update({ where: { id: others[0].id }, data: { status: 'DRAFT' } });
     expect(checksOf((await write.a.get(`/agreements/${a.id}`)).text)).not.toContain('academic_tutor_load');
   });

@@ -63,7 +63,10 @@ export async function databaseChecks(db: DbOrTx, a: CheckedAgreement, overlapAll
   }
   if (a.academicTutorId) {
     const n = (await peak(db, a, Prisma.sql`ag."academicTutorId" = ${a.academicTutorId}`)) + 1;
-    if (n > ACADEMIC_TUTOR_MAX) checks.push({ code: 'academic_tutor_load', severity: 'warning', params: { count: n, max: ACADEMIC_TUTOR_MAX } });
+    // The tutor is a teacher of the student's institution, whose own limit (if lower) applies.
+    const own = await db.studentProfile.findUnique({ where: { id: a.studentId }, select: { institution: { select: { academicTutorLimit: true } } } });
+    const max = Math.min(ACADEMIC_TUTOR_MAX, own?.institution.academicTutorLimit ?? ACADEMIC_TUTOR_MAX);
+    if (n > max) checks.push({ code: 'academic_tutor_load', severity: 'warning', params: { count: n, max } });
   }
   const host = await db.organisation.findUnique({ where: { id: a.organisationId }, select: { headcount: true, siret: true } });
   if (host) {

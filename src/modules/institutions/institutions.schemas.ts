@@ -22,6 +22,11 @@ export const institutionSchema = z.object({
   phone: f.optionalPhone(),
   email: f.optionalEmail(),
   website: f.optionalUrl(),
+  // R124-13: 24 interns at once per academic tutor, unless the institution sets fewer (empty: 24).
+  academicTutorLimit: z
+    .union([z.literal(''), z.coerce.number({ error: 'admin.errors.tutorLimit' }).int('admin.errors.tutorLimit').min(1, 'admin.errors.tutorLimit').max(24, 'admin.errors.tutorLimit')])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
 });
 export type InstitutionInput = z.infer<typeof institutionSchema>;
 
