@@ -71,6 +71,18 @@ describe('agreement workflow', () => {
     expect((await mailsTo(t.db, 'tutor@acme.test')).map((m) => m.template)).toEqual(['agreement-status']);
   });
 
+  it('writes to a company tutor without an account at the contact\'s address, in the language the agreement prints in', async () => {
+    await t.db.contact.update({ where: { id: w.companyTutor.id }, data: { userId: null, email: 'bruno.paper@acme.test' } });
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'ADMINISTRATIVE_DONE', submittedAt: new Date(), pedagogicalAt: new Date(), administrativeAt: new Date(), printLanguage: 'en' } });
+    expect((await post(WRITE, 'validate')).status).toBe(303);
+    const [mail] = await mailsTo(t.db, 'bruno.paper@acme.test');
+    expect(mail.subject).toBe('Internship agreement no. 2025-00001: Validated');
+    // Printed in German, which the site does not speak: French.
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'ADMINISTRATIVE_DONE', validatedAt: null, printLanguage: 'de' } });
+    expect((await post(WRITE, 'validate')).status).toBe(303);
+    expect((await mailsTo(t.db, 'bruno.paper@acme.test')).at(-1)!.subject).toBe('Convention de stage n° 2025-00001 : Validée');
+  });
+
   it('is un-validated back to the last step done, audited and mailed in each person\'s language, and never deleted while VALIDATED', async () => {
     await t.db.user.update({ where: { id: w.teacher.id }, data: { locale: 'en' } });
     await t.db.agreement.update({ where: { id: a.id }, data: { status: 'VALIDATED', submittedAt: new Date(), pedagogicalAt: new Date('2026-02-01'), administrativeAt: new Date('2026-02-02'), validatedAt: new Date() } });

@@ -200,8 +200,9 @@ export class AgreementService extends Service {
     if (!a.companyTutorId) return [];
     const c = await tx.contact.findUnique({ where: { id: a.companyTutorId }, select: { id: true, email: true, firstName: true, user: { select } } });
     if (c?.user) return users([c.user]);
-    // A contact without an account is written to at its address, in French (the directory keeps no language for it).
-    return c?.email ? [{ id: -c.id, email: c.email, firstName: c.firstName, locale: 'fr' }] : [];
+    // A contact without an account is written to at its address, in the language the agreement prints
+    // in when the site speaks it (the host's best-known language; the directory keeps none), else French.
+    return c?.email ? [{ id: -c.id, email: c.email, firstName: c.firstName, locale: isLocale(a.printLanguage) ? a.printLanguage : 'fr' }] : [];
   }
 
   /** The page's buttons for this actor; `edit` is a link to its pages (wizard/wizard.edit.ts). */
