@@ -120,7 +120,7 @@ describe('the pages editing an agreement', () => {
     expect(page.status).toBe(200);
     expect(page.text).toMatch(new RegExp(`value="${w.companyTutor.id}"[^>]*checked`));
     expect(page.text).toContain('Inès Morel');
-    expect(page.text).not.toContain('value="new"');
+    expect(page.text).toContain('value="new"');
 
     expect((await post('company-tutor', String(elsewhere.id))).status).toBe(422);
     await t.db.managementCentre.update({ where: { id: a.centreId }, data: { companyTutorRequired: true } });
@@ -144,12 +144,52 @@ describe('the pages editing an agreement', () => {
     const page = await staff.a.get(`/agreements/${a.id}/edit/place`);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(new RegExp(`value="${w.service.id}"[^>]*checked`));
-    expect(page.text).not.toContain('value="new"');
+    expect(page.text).toContain('value="new"');
     const elsewhere = await t.db.service.create({ data: { organisationId: w.globex.id, name: 'Ailleurs', normalizedName: 'ailleurs' } });
     const refused = await post(String(elsewhere.id));
     expect(refused.status).toBe(422);
     expect(fieldError(refused.text, 'choice')).toBeTruthy();
     expect((await post('none')).status).toBe(303);
     expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).serviceId).toBeNull();
+  });
+
+  it('adds a new service, company tutor or signatory to the host with the edit, in one transaction (screens 3, 4 and 7)', async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const staff = await as('a.write@test.example');
+    const post = (slug: string, form: Record<string, string>) => staff.a.post(`/agreements/${a.id}/edit/${slug}`).type('form').send({ ...form, _csrf: staff.csrf });
+    const contacts = () => t.db.contact.count({ where: { organisationId: w.acme.id } });
+    const before = await contacts();
+
+    // A new person without the required fields: refused beside them, what was typed kept, nothing added.
+    const missing = await post('company-tutor', { choice: 'new', firstName: 'Nora', lastName: '', function: '' });
+    expect(missing.status).toBe(422);
+    expect(fieldError(missing.text, 'lastName')).toBeTruthy();
+    expect(missing.text).toContain('value="Nora"');
+    expect(await contacts()).toBe(before);
+
+    // A new service at its own address, then a new tutor: both in the host, the tutor in that service.
+    expect((await post('place', { choice: 'new', name: 'Atelier Lyon', addressLine1: '3 rue Neuve', postalCode: '69002', city: 'Lyon', country: 'FR' })).status).toBe(303);
+    const service = await t.db.service.findFirstOrThrow({ where: { organisationId: w.acme.id, name: 'Atelier Lyon' } });
+    expect(service).toMatchObject({ sameAddress: false, city: 'Lyon', department: '69' });
+    expect((await post('company-tutor', { choice: 'new', civility: 'MRS', firstName: 'Nora', lastName: 'Petit', function: 'Cheffe d\'atelier', email: 'nora@acme.test' })).status).toBe(303);
+    const tutor = await t.db.contact.findFirstOrThrow({ where: { email: 'nora@acme.test' } });
+    expect(tutor).toMatchObject({ organisationId: w.acme.id, serviceId: service.id, lastName: 'Petit' });
+    // A new signatory in the internship's service.
+    expect((await post('signatory', { choice: 'new', firstName: 'Paul', lastName: 'Roy', function: 'Directeur', service: 'place' })).status).toBe(303);
+    const signatory = await t.db.contact.findFirstOrThrow({ where: { lastName: 'Roy' } });
+    expect(signatory.serviceId).toBe(service.id);
+    expect(await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ serviceId: service.id, companyTutorId: tutor.id, signatoryId: signatory.id });
+    expect((await auditRows(t.db, 'agreement.update')).map((r) => r.after)).toEqual([{ serviceId: service.id }, { companyTutorId: tutor.id }, { signatoryId: signatory.id }]);
+
+    // An edit the law then refuses (a sent agreement is computed again; another one of the student's now
+    // overlaps it): refused, and the new contact is not left behind in the directory.
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'SUBMITTED', submittedAt: new Date() } });
+    await makeAgreement(t.db, w, {}, { status: 'SUBMITTED' });
+    const total = await contacts();
+    const refused = await post('company-tutor', { choice: 'new', firstName: 'Zoé', lastName: 'Lang', function: 'Ingénieure' });
+    expect(refused.status).toBe(422);
+    expect(await contacts()).toBe(total);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).companyTutorId).toBe(tutor.id);
   });
 });

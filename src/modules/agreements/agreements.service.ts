@@ -147,13 +147,16 @@ export class AgreementService extends Service {
    * workflow's `edit` rows — the student until the first validation step, staff until VALIDATED
    * (a VALIDATED one says to undo its validation first). A sent agreement is computed again: its
    * figures and its copy follow the edit, and a blocking check refuses it. The number stays.
+   * `added` creates what the edit chose anew (a service, a contact) in the same transaction, once
+   * the edit is allowed, and gives the changes naming it: refused, nothing is left behind.
    */
-  async update(act: Act, id: number, changes: AgreementChanges) {
+  async update(act: Act, id: number, changes: AgreementChanges, added?: (tx: Tx, a: AgreementDetail) => Promise<AgreementChanges>) {
     return this.db.$transaction(async (tx) => {
       const a = await this.lockInReach(tx, act.actor, id);
       const record = recordOf(a);
       if (record.status === 'VALIDATED' && AGREEMENT_WORKFLOW.def.parties.centreWriter(act.actor, record)) throw new ValidationError({ _form: 'agreements.errors.editValidated' });
       AGREEMENT_WORKFLOW.require(act.actor, record, 'edit');
+      if (added) changes = { ...changes, ...(await added(tx, a)) };
       const pick = <K extends PartyKey>(k: K) => (k in changes ? (changes[k] ?? null) : a[k]);
       const parties = { organisationId: changes.organisationId ?? a.organisationId, serviceId: pick('serviceId'), companyTutorId: pick('companyTutorId'), signatoryId: pick('signatoryId'), academicTutorId: pick('academicTutorId'), offerId: pick('offerId') };
       await checkParties(tx, { ...parties, startDate: changes.startDate ?? CalendarDate.fromDb(a.startDate), endDate: changes.endDate ?? CalendarDate.fromDb(a.endDate) });

@@ -1,20 +1,23 @@
 import type { Request, Router } from 'express';
 import type { Ctx } from '../../../context.js';
+import type { Tx } from '../../../db/client.js';
 import { allow } from '../../../authz/guard.js';
-import { forbidden, ValidationError } from '../../../errors.js';
+import { forbidden } from '../../../errors.js';
 import { act } from '../../../http/act.js';
 import { flash, formHandler } from '../../../http/forms.js';
 import { idParam } from '../../../http/pagination.js';
 import { agreementNumber } from '../agreement.types.js';
 import { recordOf } from '../agreements.service.js';
 import { AGREEMENT_WORKFLOW } from '../agreements.workflow.js';
-// The same one-choice form as the academic tutor's screen (a contact's id, or 'none').
-import { academicTutorSchema as choiceSchema } from './wizard.schemas.js';
+import { companyTutorSchema, placeSchema, signatorySchema } from './wizard.schemas.js';
+import { signatoryService } from './wizard.service.js';
+import { personChoice, placeChoice } from './wizard.steps.js';
 
+// The wizard's own forms: one of the host's, none, or a new one (added to the directory with the edit).
 const CHOICES = {
-  place: { slug: 'place', column: 'serviceId', view: 'agreements/wizard/place' },
-  companyTutor: { slug: 'company-tutor', column: 'companyTutorId', view: 'agreements/wizard/person' },
-  signatory: { slug: 'signatory', column: 'signatoryId', view: 'agreements/wizard/person' },
+  place: { slug: 'place', column: 'serviceId', view: 'agreements/wizard/place', schema: placeSchema },
+  companyTutor: { slug: 'company-tutor', column: 'companyTutorId', view: 'agreements/wizard/person', schema: companyTutorSchema },
+  signatory: { slug: 'signatory', column: 'signatoryId', view: 'agreements/wizard/person', schema: signatorySchema },
 } as const;
 type Role = keyof typeof CHOICES;
 
@@ -31,8 +34,8 @@ export const editPaths = (id: number) => ({
 /**
  * Editing an agreement's service (the wizard's screen 3: one of the host's, or none), company tutor
  * (screen 4) and host signatory (screen 7): a contact of the host organisation, or none when the
- * centre allows it (a signatory may be told later). A new service or contact is added in the
- * organisation's directory first, then chosen here.
+ * centre allows it (a signatory may be told later), or a new one, added to the organisation in the
+ * edit's transaction (a new company tutor in the internship's service, as in the wizard).
  * Who may: the workflow's `edit` rows (403); out of reach 404; saved through AgreementService.update.
  */
 export function agreementEditPeopleRoutes(r: Router, ctx: Ctx) {
@@ -54,36 +57,36 @@ export function agreementEditPeopleRoutes(r: Router, ctx: Ctx) {
       role,
       contacts,
       services,
-      withPlace: false,
+      // A new signatory may sit in the internship's service (as in the wizard's screen 7).
+      withPlace: !!a.serviceId,
       optional,
     };
     return { a, locals, choices: role === 'place' ? services : contacts };
   };
 
   for (const role of Object.keys(CHOICES) as Role[]) {
-    const { slug, column, view } = CHOICES[role];
+    const { slug, column, view, schema } = CHOICES[role];
     r.get(`/:id/edit/${slug}`, perm, async (req, res) => {
       const { a, locals } = await load(req, role);
-      res.render(view, { ...locals, values: { choice: a[column] ? String(a[column]) : 'none' }, errors: {} });
+      res.render(view, { ...locals, values: { choice: a[column] ? String(a[column]) : 'none', sameAddress: 'on' }, errors: {} });
     });
     r.post(
       `/:id/edit/${slug}`,
       perm,
       formHandler({
-        schema: choiceSchema,
+        schema,
         view,
         locals: async (req) => (await load(req, role)).locals,
         action: async (req, res, data: { choice: string }) => {
-          const { a, locals, choices } = await load(req, role);
-          let id: number | null = null;
-          if (data.choice === 'none') {
-            if (!locals.optional) throw new ValidationError({ choice: 'agreementWizard.errors.personRequired' });
-          } else {
-            const c = choices.find((x) => String(x.id) === data.choice);
-            if (!c) throw new ValidationError({ choice: 'agreementWizard.errors.choose' });
-            id = c.id;
-          }
-          const done = await svc.update(act(req), a.id, { [column]: id });
+          const { a, locals } = await load(req, role);
+          const org = a.organisationId;
+          const added =
+            role === 'place'
+              ? ((p) => async (tx: Tx) => ({ serviceId: await wizardSvc.placeId(tx, org, p) }))(placeChoice(data, locals.services))
+              : ((p) => async (tx: Tx, now: { serviceId: number | null }) => ({
+                  [column]: await wizardSvc.contactId(tx, org, role === 'signatory' ? signatoryService(p, now.serviceId) : now.serviceId, p),
+                }))(personChoice(data, locals.contacts, locals.optional, locals.services));
+          const done = await svc.update(act(req), a.id, {}, added);
           flash(req, 'success', 'agreementWizard.edit.saved', { number: done.number });
           res.redirect(303, `/agreements/${a.id}`);
         },

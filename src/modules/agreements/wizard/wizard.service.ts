@@ -19,7 +19,7 @@ import type { AgreementCreateInput, PrintLanguage } from '../agreement.types.js'
 import { databaseChecks } from '../agreements.checks.js';
 import { createAgreement } from '../agreements.create.js';
 import { previousHoursWithHost, type LegalSubject } from '../agreements.legal.js';
-import { hostId, type AgreementWizardState, type PersonChoice } from './wizard.state.js';
+import { hostId, type AgreementWizardState, type PersonChoice, type PlaceChoice } from './wizard.state.js';
 import { createOrganisation, findPossibleDuplicates } from '../../organisations/organisations.core.js';
 import type { OrganisationInput } from '../../organisations/organisations.schemas.js';
 import { lockIdentity } from '../../organisations/organisations.service.js';
@@ -221,7 +221,7 @@ export class AgreementWizardService extends Service {
     const s = await this.student(act.actor, draft.student!.studentId);
     return this.db.$transaction(async (tx) => {
       const organisationId = hostId(draft) ?? (await this.createHost(tx, act, draft, s.centre.id));
-      const serviceId = await this.placeId(tx, organisationId, draft);
+      const serviceId = await this.placeId(tx, organisationId, draft.place!);
       const companyTutorId = await this.contactId(tx, organisationId, serviceId, draft.companyTutor);
       const signatoryId = await this.contactId(tx, organisationId, signatoryService(draft.signatory, serviceId), draft.signatory);
       await tx.studentProfile.update({ where: { id: s.id }, data: { insurance: draft.student!.insurance as InsuranceAffiliation, healthFund: draft.student!.healthFund, ...(draft.student!.ssn ? { ssn: draft.student!.ssn } : {}) } });
@@ -256,8 +256,8 @@ export class AgreementWizardService extends Service {
     return findPossibleDuplicates(this.db, input);
   }
 
-  private async placeId(tx: Tx, organisationId: number, draft: AgreementWizardState) {
-    const p = draft.place!;
+  /** Screen 3's choice as a service id: the one chosen, none, or the new one added to the organisation (in `tx`). */
+  async placeId(tx: Tx, organisationId: number, p: PlaceChoice) {
     if ('serviceId' in p) return p.serviceId;
     if ('none' in p) return null;
     const c = p.create;
@@ -268,7 +268,8 @@ export class AgreementWizardService extends Service {
     return service.id;
   }
 
-  private async contactId(tx: Tx, organisationId: number, serviceId: number | null, choice: PersonChoice | undefined) {
+  /** Screens 4 and 7's choice as a contact id: the one chosen, none, or the new contact of the organisation (in `tx`). */
+  async contactId(tx: Tx, organisationId: number, serviceId: number | null, choice: PersonChoice | undefined) {
     if (!choice || 'none' in choice) return null;
     if ('contactId' in choice) return choice.contactId;
     const c = choice.create;
@@ -278,7 +279,7 @@ export class AgreementWizardService extends Service {
 }
 
 /** A new signatory's service: the internship's ('place'), another of the organisation's, or none. */
-function signatoryService(choice: PersonChoice | undefined, placeServiceId: number | null): number | null {
+export function signatoryService(choice: PersonChoice | undefined, placeServiceId: number | null): number | null {
   if (!choice || !('create' in choice) || !choice.create.service) return null;
   return choice.create.service === 'place' ? placeServiceId : Number(choice.create.service);
 }

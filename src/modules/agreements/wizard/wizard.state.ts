@@ -23,6 +23,7 @@ export const WIZARD_PATHS = {
 
 /** A contact chosen among the organisation's, typed as a new one, or (when optional) none. */
 export type PersonChoice = { contactId: number } | { create: PersonForm } | { none: true };
+export type PlaceChoice = { serviceId: number } | { create: PlaceForm } | { none: true };
 
 export interface AgreementWizardState {
   /** 1: the student (StudentProfile id), their insurance, and the offer it follows, if any. */
@@ -30,7 +31,7 @@ export interface AgreementWizardState {
   /** 2: the host organisation, from the directory, or a new one (created unverified with the agreement, in the centre's verification queue). */
   host?: { organisationId: number } | { create: OrganisationInput };
   /** 3: an existing service, a new one, or none (the organisation's own address). */
-  place?: { serviceId: number } | { create: PlaceForm } | { none: true };
+  place?: PlaceChoice;
   /** 4. */
   companyTutor?: PersonChoice;
   /** 5: the internship as typed (strings), turned into the agreement's types at creation. */
