@@ -34,7 +34,13 @@ describeBrowser('end-to-end: editing an agreement', () => {
     await page.waitForLoadState('load');
     expect(new URL(page.url()).pathname, await page.locator('main').innerText()).toBe(`/agreements/${a.id}`);
     expect(await page.getByText('Sujet modifié').count()).toBeGreaterThan(0);
-    await page.goto(t.url(`/agreements/${a.id}/edit/company-tutor`));
-    await expectAccessible(page, 'agreement edit: company tutor');
+    for (const screen of ['company-tutor', 'place', 'host']) {
+      await page.goto(t.url(`/agreements/${a.id}/edit/${screen}`));
+      await expectAccessible(page, `agreement edit: ${screen}`);
+    }
+    // The host screen's search keeps its criteria and lists what it finds (the current host stays chosen).
+    await field(page, fr('agreementWizard.host.name')).fill('a');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('name') === 'a'), page.getByRole('main').getByRole('button', { name: fr('agreementWizard.search'), exact: true }).click()]);
+    await expectAccessible(page, 'agreement edit: host search');
   }, 180_000);
 });

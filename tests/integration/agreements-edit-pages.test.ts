@@ -192,4 +192,34 @@ describe('the pages editing an agreement', () => {
     expect(await contacts()).toBe(total);
     expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).companyTutorId).toBe(tutor.id);
   });
+
+  it("changes the host organisation, searched in the directory, which takes the old host's service and contacts away (screen 2)", async () => {
+    const w = await makeAgreementWorld(t.db);
+    const a = await makeAgreement(t.db, w);
+    const lea = await as('lea.dubois@etu.test');
+    const page = await lea.a.get(`/agreements/${a.id}/edit/host`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(new RegExp(`value="${w.acme.id}"[^>]*checked`));
+    const found = await lea.a.get(`/agreements/${a.id}/edit/host?name=${encodeURIComponent(w.globex.legalName)}`);
+    expect(found.text).toContain(`value="${w.globex.id}"`);
+
+    const post = (organisationId: string) => lea.a.post(`/agreements/${a.id}/edit/host`).type('form').send({ organisationId, _csrf: lea.csrf });
+    const unknown = await post('999999');
+    expect(unknown.status).toBe(422);
+    expect(fieldError(unknown.text, 'organisationId')).toBeTruthy();
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).organisationId).toBe(w.acme.id);
+
+    const moved = await post(String(w.globex.id));
+    expect(moved.status).toBe(303);
+    expect(moved.headers.location).toBe(`/agreements/${a.id}/edit/place`);
+    expect(await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ organisationId: w.globex.id, serviceId: null, companyTutorId: null, signatoryId: null });
+    const [row] = await auditRows(t.db, 'agreement.update');
+    expect(row.after).toMatchObject({ organisationId: w.globex.id, serviceId: null, companyTutorId: null });
+    // The service's screen now offers the new host's services only.
+    const place = await lea.a.get(`/agreements/${a.id}/edit/place`);
+    expect(place.text).not.toContain(`value="${w.service.id}"`);
+
+    const hugo = await as('hugo.bernard@etu.test');
+    expect((await hugo.a.get(`/agreements/${a.id}/edit/host`)).status).toBe(404);
+  });
 });

@@ -24,6 +24,7 @@ type Role = keyof typeof CHOICES;
 /** The edit screens' paths (views/agreements/wizard/_edit-head.ejs draws them in the wizard's order). */
 export const editPaths = (id: number) => ({
   back: `/agreements/${id}`,
+  host: `/agreements/${id}/edit/host`,
   place: `/agreements/${id}/edit/place`,
   companyTutor: `/agreements/${id}/edit/company-tutor`,
   internship: `/agreements/${id}/edit/internship`,

@@ -15,6 +15,7 @@ import { detailsOf } from './wizard.service.js';
 import { legalLocals } from './wizard.present.js';
 import type { AgreementWizardState } from './wizard.state.js';
 import { agreementEditPeopleRoutes, editPaths } from './wizard.edit-people.js';
+import { agreementEditHostRoutes } from './wizard.edit-host.js';
 
 type Shown = Awaited<ReturnType<Ctx['services']['agreements']['show']>>;
 
@@ -64,6 +65,7 @@ export function agreementEditRoutes(r: Router, ctx: Ctx) {
   const render = async (req: Request, res: Response, a: Shown, values: Record<string, unknown>) =>
     res.render('agreements/wizard/internship', { ...(await locals(req, a)), values, errors: {} });
 
+  agreementEditHostRoutes(r, ctx);
   agreementEditPeopleRoutes(r, ctx);
   r.get('/:id/edit', perm, async (req, res) => res.redirect(303, paths(idParam(req.params.id)).internship));
   r.get('/:id/edit/internship', perm, async (req, res) => {
