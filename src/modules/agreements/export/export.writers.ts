@@ -1,0 +1,81 @@
+// The two formats of an agreement export, written to the response as the rows are read: the same
+// header and the same cells (export.query.ts rowReader) in both. Each batch waits for the
+// response to drain before the next one is read, so a slow download holds about one batch in memory.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { dmy, type Cell, type ExportColumn } from './export.columns.js';
+
+export interface ExportOutput {
+  columns: readonly ExportColumn[];
+  headers: string[];
+  sheetName: string;
+  rows: AsyncIterable<Cell[][]>;
+}
+
+export const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+export type ExportFormat = keyof typeof CONTENT_TYPES;
+
+/** Waits until the response's buffer is below its mark (at once when it is), or until it closes. */
+async function drained(out: Writable): Promise<void> {
+  if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+}
+
+/** Has the client gone (the download cancelled)? Then reading stops. */
+const gone = (out: Writable) => out.destroyed || out.writableEnded;
+
+// ───────────── CSV, as French Excel reads it ─────────────
+
+// A text that starts like a formula would be run by the spreadsheet (OWASP "CSV injection"): a
+// leading apostrophe keeps it text. The XLSX needs none: its cells are typed.
+const FORMULA = /^[=+\-@\t\r]/;
+
+/** One CSV field: RFC 4180 quoting; numbers with a decimal comma, days as dd/mm/yyyy. */
+export function csvField(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return String(cell).replace('.', ',');
+  if (cell instanceof Date) return dmy(cell);
+  const s = FORMULA.test(cell) ? `'${cell}` : cell;
+  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const csvLine = (cells: Cell[]) => cells.map(csvField).join(';') + '\r\n';
+
+/** UTF-8 with a BOM (Excel then reads the accents), ';' between fields, CRLF after each row. */
+export async function writeCsv(out: Writable, o: ExportOutput): Promise<void> {
+  out.write('\ufeff' + csvLine(o.headers));
+  for await (const batch of o.rows) {
+    if (gone(out)) return;
+    out.write(batch.map(csvLine).join(''));
+    await drained(out);
+  }
+  out.end();
+}
+
+// ───────────── XLSX (exceljs's streaming writer) ─────────────
+
+const WIDTH = { text: 24, number: 12, date: 12 } as const;
+
+/**
+ * One sheet: the header row (bold, frozen), then each row committed as soon as it is written, so
+ * that exceljs keeps none; no shared strings (their table would hold every text until the end);
+ * days as dates (dd/mm/yyyy), numbers as numbers.
+ */
+export async function writeXlsx(out: Writable, o: ExportOutput): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const ws = wb.addWorksheet(o.sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = o.columns.map((c) => ({ width: WIDTH[c.kind], style: c.kind === 'date' ? { numFmt: 'dd/mm/yyyy' } : {} }));
+  const header = ws.addRow(o.headers);
+  header.font = { bold: true };
+  header.commit();
+  for await (const batch of o.rows) {
+    if (gone(out)) return;
+    for (const cells of batch) ws.addRow(cells).commit();
+    await drained(out);
+  }
+  ws.commit();
+  await wb.commit();
+}
