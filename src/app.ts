@@ -35,6 +35,7 @@ import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
 import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
 import { agreementsFindRoutes } from './modules/agreements/agreements.find.routes.js';
+import { agreementsExportRoutes } from './modules/agreements/export/export.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/offers', offersRoutes(ctx));
   // Before the agreement's page: /agreements/search is not an agreement's id.
   mount(app, '/agreements', agreementsFindRoutes(ctx));
+  mount(app, '/agreements', agreementsExportRoutes(ctx));
   // /agreements/new/…, before /agreements/:id: the creation wizard's screens.
   mount(app, '/', agreementWizardRoutes(ctx));
   mount(app, '/agreements', agreementsRoutes(ctx));
