@@ -52,7 +52,7 @@ export function fitCell(s: string, mark: string): string {
   return s.slice(0, end) + mark;
 }
 
-/** Turns rows into cells, the same for both formats: texts cleaned and cut with `mark`. */
+/** Turns rows into cells, the same for both formats: texts cleaned, their line breaks LF, cut with `mark`. */
 export function rowReader(columns: readonly ExportColumn[], c: ReadContext, mark: string) {
   const paths = columns.map((col) => col.paths.map((p) => p.split('.')));
   return (row: unknown): Cell[] =>
@@ -61,7 +61,8 @@ export function rowReader(columns: readonly ExportColumn[], c: ReadContext, mark
         paths[i].map((p) => valueAt(row, p)),
         c,
       );
-      return typeof cell === 'string' ? fitCell(cell.replace(NOT_XML, ''), mark) : cell;
+      // Line breaks as a spreadsheet cell holds them (LF): an XML reader would turn a CR into one anyway.
+      return typeof cell === 'string' ? fitCell(cell.replace(NOT_XML, '').replace(/\r\n?/g, '\n'), mark) : cell;
     });
 }
 
@@ -77,14 +78,14 @@ export interface ExportSource {
  * joins in every batch), a few bytes each; then the rows, BATCH_SIZE ids at a time, with the
  * criteria and the reach asked again so that a row changed in between is left out rather than shown.
  */
-export async function exportSource(db: DbOrTx, actor: Actor, criteria: AgreementSearchInput, order: Prisma.AgreementOrderByWithRelationInput[], select: Prisma.AgreementSelect): Promise<ExportSource> {
+export async function exportSource(db: DbOrTx, actor: Actor, criteria: AgreementSearchInput, order: Prisma.AgreementOrderByWithRelationInput[], select: Prisma.AgreementSelect, size = BATCH_SIZE): Promise<ExportSource> {
   const where: Prisma.AgreementWhereInput = { AND: [agreementReachWhere(actor), criteriaWhere(criteria)] };
   const ids = (await db.agreement.findMany({ where, select: { id: true }, orderBy: order })).map((r) => r.id);
   return {
     total: ids.length,
     batches: async function* () {
-      for (let i = 0; i < ids.length; i += BATCH_SIZE) {
-        const slice = ids.slice(i, i + BATCH_SIZE);
+      for (let i = 0; i < ids.length; i += size) {
+        const slice = ids.slice(i, i + size);
         const rows = await db.agreement.findMany({ where: { AND: [where, { id: { in: slice } }] }, select });
         const byId = new Map(rows.map((r) => [(r as { id: number }).id, r]));
         yield slice.map((id) => byId.get(id)).filter((r) => r !== undefined);
