@@ -33,6 +33,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
+import { agreementsPrintRoutes } from './modules/agreements/agreements.print.routes.js';
 import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
 import { agreementsFindRoutes } from './modules/agreements/agreements.find.routes.js';
 import { agreementsExportRoutes } from './modules/agreements/export/export.routes.js';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/agreements', agreementsExportRoutes(ctx));
   // /agreements/new/…, before /agreements/:id: the creation wizard's screens.
   mount(app, '/', agreementWizardRoutes(ctx));
+  mount(app, '/agreements', agreementsPrintRoutes(ctx));
   mount(app, '/agreements', agreementsRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
