@@ -20,7 +20,7 @@ import { CalendarDate } from '../src/time/calendar.js';
 import { Client } from './client.js';
 import { PASSWORD } from './seed.js';
 
-const AGREEMENTS = 200_000;
+export const AGREEMENTS = 200_000;
 const CENTRES = 20;
 const STUDENTS = 100_000;
 const ORGS = 10_000;
@@ -39,7 +39,7 @@ const sqlArray = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "'
 const pick = (xs: string[], expr: string) => `(${sqlArray(xs)})[1 + ((${expr}) % ${xs.length})]`;
 
 /** The database `<name>_agreements` on the bench's server. */
-function databaseUrl(url: string): { url: string; name: string } {
+export function databaseUrl(url: string): { url: string; name: string } {
   const u = new URL(url);
   const name = `${u.pathname.slice(1)}_agreements`.replace(/[^\w]/g, '');
   u.pathname = `/${name}`;
@@ -47,7 +47,7 @@ function databaseUrl(url: string): { url: string; name: string } {
 }
 
 /** How many agreements the database holds (0 when it does not exist yet). */
-async function agreementCount(url: string): Promise<number> {
+export async function agreementCount(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   try {
     await c.connect();
@@ -59,7 +59,7 @@ async function agreementCount(url: string): Promise<number> {
   }
 }
 
-async function recreate(serverUrl: string, name: string) {
+export async function recreate(serverUrl: string, name: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -67,7 +67,7 @@ async function recreate(serverUrl: string, name: string) {
   await admin.end();
 }
 
-async function seed(url: string, log: (m: string) => void) {
+export async function seed(url: string, log: (m: string) => void) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const q = async (label: string, sql: string) => {
