@@ -18,6 +18,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embe
 import { migrate } from '../src/db/migrate.js';
 import { Client } from './client.js';
 import { agreementsBench } from './agreements.js';
+import { exportsBench } from './exports.js';
 import { engineBench } from './engine.js';
 import { seed, seeded } from './seed.js';
 import { throughput } from './throughput.js';
@@ -26,7 +27,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=engine|searches|throughput|agreements runs one part; BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput|agreements|exports runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -63,6 +64,7 @@ async function main() {
       log(`embedded PostgreSQL in ${dir}`);
     }
     if (ONLY === 'agreements') return await agreementsBench(url, log, N);
+    if (ONLY === 'exports') return await exportsBench(url, log);
     if (ONLY !== 'searches') await throughput(url);
     if (ONLY === 'throughput') return;
 
