@@ -133,7 +133,7 @@ describe('printing an agreement', () => {
     expect(sha(changed)).not.toBe(sha(first));
 
     const logo = png();
-    const file = await t.db.storedFile.create({ data: { originalName: 'logo.png', mimeType: 'image/png', extension: 'png', size: logo.length, sha256: sha(logo), data: logo } });
+    const file = await t.db.storedFile.create({ data: { originalName: 'logo.png', mimeType: 'image/png', extension: 'png', size: logo.length, sha256: sha(logo), data: new Uint8Array(logo) } });
     await t.db.managementCentre.update({ where: { id: a.centreId }, data: { logoFileId: file.id } });
     const withLogo = (await download(staff.a, url)).body;
     expect(withLogo.includes('/Subtype /Image')).toBe(true);
