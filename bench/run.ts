@@ -18,6 +18,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embe
 import { migrate } from '../src/db/migrate.js';
 import { Client } from './client.js';
 import { agreementsBench } from './agreements.js';
+import { pdfBench } from './pdf.js';
 import { exportsBench } from './exports.js';
 import { engineBench } from './engine.js';
 import { seed, seeded } from './seed.js';
@@ -64,6 +65,7 @@ async function main() {
       log(`embedded PostgreSQL in ${dir}`);
     }
     if (ONLY === 'agreements') return await agreementsBench(url, log, N);
+    if (ONLY === 'pdf') return await pdfBench(url, log);
     if (ONLY === 'exports') return await exportsBench(url, log);
     if (ONLY !== 'searches') await throughput(url);
     if (ONLY === 'throughput') return;
