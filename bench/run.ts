@@ -28,7 +28,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=engine|searches|throughput|agreements|exports runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput|agreements|exports|pdf runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
