@@ -1,7 +1,6 @@
 // The two formats of an agreement export, written to the response as the rows are read: the same
 // header and the same cells (export.query.ts rowReader) in both. Each batch waits for the
 // response to drain before the next one is read, so a slow download holds about one batch in memory.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { dmy, type Cell, type ExportColumn } from './export.columns.js';
@@ -19,10 +18,21 @@ export const CONTENT_TYPES = {
 } as const;
 export type ExportFormat = keyof typeof CONTENT_TYPES;
 
-/** Waits until the response's buffer is below its mark (at once when it is), or until it closes. */
-async function drained(out: Writable): Promise<void> {
-  if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+/** Waits until a stream's buffer is below its mark (at once when it is), or until it closes or fails. */
+export function drained(s: Writable): Promise<void> {
+  // exceljs's own streams come from readable-stream 2, which has no writableNeedDrain: its state says it.
+  const needDrain = s.writableNeedDrain ?? (s as unknown as { _writableState?: { needDrain?: boolean } })._writableState?.needDrain;
+  if (!needDrain || s.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Every listener removed once one fires: a long export waits thousands of times on one response.
+    const done = () => {
+      for (const e of EVENTS) s.off(e, done);
+      resolve();
+    };
+    for (const e of EVENTS) s.on(e, done);
+  });
 }
+const EVENTS = ['drain', 'close', 'error'] as const;
 
 /** Has the client gone (the download cancelled)? Then reading stops. */
 const gone = (out: Writable) => out.destroyed || out.writableEnded;
@@ -59,6 +69,11 @@ export async function writeCsv(out: Writable, o: ExportOutput): Promise<void> {
 
 const WIDTH = { text: 24, number: 12, date: 12 } as const;
 
+/** The stream a streamed sheet's XML is piped into (exceljs's StreamBuf → archiver's deflate stream), once the zip has opened it. */
+function zipInput(ws: ExcelJS.Worksheet): Writable | undefined {
+  return (ws as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
+}
+
 /**
  * One sheet: the header row (bold, frozen), then each row committed as soon as it is written, so
  * that exceljs keeps none; no shared strings (their table would hold every text until the end);
@@ -74,6 +89,10 @@ export async function writeXlsx(out: Writable, o: ExportOutput): Promise<void> {
   for await (const batch of o.rows) {
     if (gone(out)) return;
     for (const cells of batch) ws.addRow(cells).commit();
+    // exceljs pushes the sheet's XML into the zip's compressor without waiting for it: wait here
+    // until it has taken what is written (it waits in turn for the response), or the XML piles up.
+    const compressor = zipInput(ws);
+    if (compressor) await drained(compressor);
     await drained(out);
   }
   ws.commit();
