@@ -18,7 +18,7 @@ import { createAgreement } from '../src/modules/agreements/agreements.create.js'
 import { computeAgreement, isBlocking } from '../src/modules/agreements/agreements.legal.js';
 import { recordOf as agreementRecordOf } from '../src/modules/agreements/agreements.service.js';
 import { buildSnapshot, detailInclude, legalColumns, type AgreementDetail } from '../src/modules/agreements/agreements.snapshot.js';
-import { AGREEMENT_WORKFLOW, STEP_COLUMNS, type AgreementAction } from '../src/modules/agreements/agreements.workflow.js';
+import { AGREEMENT_WORKFLOW, STEP_COLUMNS, STEP_SETTINGS_SELECT, type AgreementAction, type AgreementRecord } from '../src/modules/agreements/agreements.workflow.js';
 import { draftSchema, scheduleOf } from '../src/modules/sheets/sheets.fields.js';
 import { contentOf, jsonOf, recordOf as sheetRecordOf, recordSelect } from '../src/modules/sheets/sheets.records.js';
 import { checkSending } from '../src/modules/sheets/sheets.send.js';
@@ -159,9 +159,9 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
     const row = await tx.agreement.findUniqueOrThrow({ where: { id } });
     const a = { ...row } as Record<string, unknown>;
     // One relation per statement, as the service reads it in a transaction.
-    const include = { ...detailInclude, centre: { select: { ...detailInclude.centre.select, pedagogicalStep: true, administrativeStep: true, administrativeFirst: true, agreementOverlapAllowed: true } } };
+    const include = { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...STEP_SETTINGS_SELECT, agreementOverlapAllowed: true } } };
     for (const [key, select] of Object.entries(include)) a[key] = ((await tx.agreement.findUniqueOrThrow({ where: { id }, select: { [key]: select } })) as Record<string, unknown>)[key];
-    const detail = a as unknown as AgreementDetail & { centre: { pedagogicalStep: boolean; administrativeStep: boolean; administrativeFirst: boolean; agreementOverlapAllowed: boolean } };
+    const detail = a as unknown as AgreementDetail & { centre: AgreementRecord['steps'] & { agreementOverlapAllowed: boolean } };
     const data: Prisma.AgreementUncheckedUpdateInput = {};
     const columns = STEP_COLUMNS[action as keyof typeof STEP_COLUMNS];
     if (columns) Object.assign(data, { [columns.at]: act.now, [columns.by]: act.actor.id });

@@ -33,6 +33,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
+import { signLinkRoutes } from './modules/signatures/signatures.link.routes.js';
 import { agreementsPrintRoutes } from './modules/agreements/agreements.print.routes.js';
 import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
 import { agreementsFindRoutes } from './modules/agreements/agreements.find.routes.js';
@@ -146,6 +147,8 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/', agreementWizardRoutes(ctx));
   mount(app, '/agreements', agreementsPrintRoutes(ctx));
   mount(app, '/agreements', agreementsRoutes(ctx));
+  // Signing from an e-mailed link, without an account.
+  mount(app, '/sign', signLinkRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));

@@ -1,4 +1,6 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { SignatureLinkService } from './modules/signatures/signatures.links.js';
+import { SignatureService } from './modules/signatures/signatures.service.js';
 import { AgreementSettingsService } from './modules/agreements/agreements.settings.js';
 import { AgreementWizardService } from './modules/agreements/wizard/wizard.service.js';
 import type { ServiceDeps } from './act.js';
@@ -34,6 +36,10 @@ export interface AppDeps {
 
 /** Every domain service, built once per app and shared by the routes and the jobs. */
 export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
+  // The agreement's transitions open and void the signature phase; the signatures complete it.
+  const agreements = new AgreementService(deps);
+  const signatures = new SignatureService(deps, agreements);
+  agreements.phase = signatures;
   return {
     auth: new AuthService(deps, { secret: deps.sessionSecret }),
     references: new ReferenceService(deps),
@@ -53,7 +59,9 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     dashboard: new DashboardService(deps),
     users: new UserAdminService(deps),
     legalParameters: new LegalParameterService(deps),
-    agreements: new AgreementService(deps),
+    agreements,
+    signatures,
+    signatureLinks: new SignatureLinkService(deps, signatures),
     agreementSettings: new AgreementSettingsService(deps),
     agreementWizard: new AgreementWizardService(deps),
   };

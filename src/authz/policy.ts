@@ -46,6 +46,8 @@ export const POLICY = {
   'agreements.dashboard': ['centreRead', 'platformAdmin'],
   'agreements.mine': ['student'],
   'agreements.interns': ['companyAdmin', 'companyContact'],
+  // Signing an agreement signed in (issue 13): whoever may be a signer; the signature row decides.
+  'agreements.sign': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the
   // verification queue of the actor's centres) live in the organisations service.

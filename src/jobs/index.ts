@@ -8,6 +8,7 @@ import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { purgeOutbox } from '../mail/outbox.js';
 import { purgeWizardDrafts } from '../http/wizard.js';
 import { withJobLock } from './lock.js';
+import { remindDueSignatures } from '../modules/signatures/signatures.waiting.js';
 
 export interface JobDef {
   name: string;
@@ -49,6 +50,12 @@ export function jobDefinitions(): JobDef[] {
       name: 'purge-wizard-drafts',
       schedule: '50 3 * * *',
       run: (ctx) => purgeWizardDrafts(ctx.db, ctx.clock.now()),
+    },
+    {
+      // Signers who have not signed, 3 and 7 days after their invitation (signatures workflow's deadline).
+      name: 'remind-signatures',
+      schedule: '0 9 * * *',
+      run: (ctx) => remindDueSignatures(ctx.db, systemAct(ctx.clock), ctx.config.baseUrl),
     },
     {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).

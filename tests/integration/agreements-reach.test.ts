@@ -37,7 +37,8 @@ describe('agreement reach and the centre settings', () => {
     // READ staff see, without a button; another centre's WRITE staff cannot act either (404, nothing changed).
     const read = await (await agent(t.app, 'a.read@test.example')).a.get(`/agreements/${a.id}`);
     expect(read.text).toContain('data-steps');
-    expect(read.text).not.toContain(`action="/agreements/${a.id}/`);
+    // No form that changes anything (the print form is a GET).
+    expect(read.text).not.toContain(`method="post" action="/agreements/${a.id}/`);
     const b = await agent(t.app, 'b.write@test.example');
     expect((await b.a.post(`/agreements/${a.id}/submit`).type('form').send({ _csrf: b.csrf })).status).toBe(404);
     expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('DRAFT');

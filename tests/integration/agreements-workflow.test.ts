@@ -27,6 +27,9 @@ describe('agreement workflow', () => {
     for (const k of Object.keys(as)) delete as[k];
     w = await makeAgreementWorld(t.db);
     a = await makeAgreement(t.db, w);
+    // These are the validation steps of issue 12: centres without a signature phase (its own tests:
+    // signatures*.test.ts), where the centre validates once the steps are done.
+    await t.db.managementCentre.updateMany({ data: { signatureParties: [] } });
   });
 
   it('goes DRAFT → SUBMITTED → pedagogical → administrative → VALIDATED, each by its person, audited and mailed', async () => {

@@ -62,7 +62,8 @@ function recordOfKind(k: Kind, centre: AgreementRecord['steps'] & { id: number }
     academicTutorId: k.tutor ? actor.id : -1,
     pedagogicalAt: k.ped ? DONE : null,
     administrativeAt: k.adm ? DONE : null,
-    steps: { pedagogicalStep: centre.pedagogicalStep, administrativeStep: centre.administrativeStep, administrativeFirst: centre.administrativeFirst },
+    signedAt: k.status === 'SIGNED' ? DONE : null,
+    steps: { pedagogicalStep: centre.pedagogicalStep, administrativeStep: centre.administrativeStep, administrativeFirst: centre.administrativeFirst, signatureParties: centre.signatureParties, signatureAutoValidate: centre.signatureAutoValidate },
   };
 }
 

@@ -12,7 +12,7 @@ import { agreementReachWhere } from './agreements.reach.js';
 import { listSelect } from './agreements.search.js';
 import { recordOf } from './agreements.service.js';
 import { awaitingFor } from './agreements.awaiting.js';
-import { AGREEMENT_WORKFLOW, nextStep } from './agreements.workflow.js';
+import { AGREEMENT_WORKFLOW, nextStep, STEP_SETTINGS_SELECT } from './agreements.workflow.js';
 
 // The centre's agreement dashboard ("Tableau de bord du centre", conventions): the counts by state of
 // the centre's agreements of an academic year, those awaiting this person (the workflow's `awaits`),
@@ -31,7 +31,7 @@ export const dashboardSchema = z.object({
 export type DashboardInput = z.infer<typeof dashboardSchema>;
 export const DASHBOARD_KEYS = Object.keys(dashboardSchema.shape);
 
-const STEP_SELECT = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } as const;
+const STEP_SELECT = STEP_SETTINGS_SELECT;
 
 /** The centres whose dashboard the actor may open: READ and above, every centre for a platform administrator. */
 async function dashboardCentres(db: DbOrTx, actor: Actor) {
@@ -127,7 +127,7 @@ export function nextKey(a: Parameters<typeof recordOf>[0]): string {
   return step ? `agreementsSearch.next.${step}` : 'agreementsSearch.next.validate';
 }
 
-const nextSelect = { ...listSelect, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true, centre: { select: { name: true, pedagogicalStep: true, administrativeStep: true, administrativeFirst: true } } } as const;
+const nextSelect = { ...listSelect, studentId: true, centreId: true, studyYearId: true, academicTutorId: true, pedagogicalAt: true, administrativeAt: true, signedAt: true, centre: { select: { name: true, ...STEP_SETTINGS_SELECT } } } as const;
 
 /** A student's agreements ("Suivre mon stage › Conventions de stage"), latest start first, with what comes next. */
 export async function studentAgreements(db: DbOrTx, actor: Actor) {

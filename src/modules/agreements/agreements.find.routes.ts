@@ -4,6 +4,8 @@ import { allow } from '../../authz/guard.js';
 import { centresWith } from '../../authz/centres.js';
 import { searchCriteria } from '../../http/pages.js';
 import { newRouter } from '../../http/router.js';
+import { pageParam } from '../../http/pagination.js';
+import { waitingSignatures } from '../signatures/signatures.waiting.js';
 import { options } from '../../nomenclatures/index.js';
 import { todayIn } from '../../time/calendar.js';
 import { agreementNumber, PRINT_LANGUAGES } from './agreement.types.js';
@@ -15,6 +17,7 @@ import { AGREEMENT_WORKFLOW } from './agreements.workflow.js';
  * Finding agreements (issue 12, "Finding them"); mounted on /agreements before the agreement's page.
  *   GET /agreements/search ('agreements.search'): the simple and advanced search, within reach.
  *   GET /agreements/dashboard ('agreements.dashboard'): the centre's agreement dashboard.
+ *   GET /agreements/signatures ('agreements.dashboard'): the signatures awaited, longest waiting first.
  *   GET /agreements/mine ('agreements.mine'): the student's agreements ("Conventions de stage").
  *   GET /agreements/interns ('agreements.interns'): a company user's interns ("Mes stagiaires").
  */
@@ -25,6 +28,12 @@ export function agreementsFindRoutes(ctx: Ctx) {
     stateOptions: AGREEMENT_WORKFLOW.def.states.map((s) => ({ value: s, label: req.t(AGREEMENT_WORKFLOW.stateLabel(s)) })),
     languageOptions: PRINT_LANGUAGES.map((l) => ({ value: l, label: req.t(`agreements.languages.${l}`) })),
     typeOptions: options('internshipType', req.locale),
+  });
+
+  // The signatures awaited in the actor's centres, per signer, with the days waited (issue 13).
+  r.get('/signatures', allow('agreements.dashboard'), async (req, res) => {
+    const { pager, rows } = await waitingSignatures(ctx.db, req.actor!, req.now, pageParam(req.query.page));
+    res.render('signatures/waiting', { title: req.t('signatures.waiting.title'), pager, rows, number: agreementNumber, baseUrl: '/agreements/signatures' });
   });
 
   r.get('/search', allow('agreements.search'), async (req, res) => {

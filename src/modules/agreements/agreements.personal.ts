@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry } from '../dashboard/dashboard.types.js';
 import { agreementNumber } from './agreement.types.js';
 import { awaitingFor } from './agreements.awaiting.js';
-import { AGREEMENT_WORKFLOW } from './agreements.workflow.js';
+import { AGREEMENT_WORKFLOW, type AgreementRecord } from './agreements.workflow.js';
 
 // What of the agreements waits for a person rather than for a centre's staff: the student (their
 // own to send), the academic tutor and the year manager (the pedagogical validation). The same
@@ -26,8 +26,8 @@ export async function agreementsAwaitingPerson(db: Db, actor: Actor): Promise<Aw
   const scope = partyScope(actor);
   const parties = Object.keys(AGREEMENT_WORKFLOW.def.parties) as (keyof typeof AGREEMENT_WORKFLOW.def.parties)[];
   const states = [...new Set(parties.flatMap((p) => AGREEMENT_WORKFLOW.awaitingStates(p)))];
-  const centres = await db.$queryRaw<{ id: number; pedagogicalStep: boolean; administrativeStep: boolean; administrativeFirst: boolean }[]>`
-    SELECT c.id, c."pedagogicalStep", c."administrativeStep", c."administrativeFirst" FROM "ManagementCentre" c
+  const centres = await db.$queryRaw<({ id: number } & AgreementRecord['steps'])[]>`
+    SELECT c.id, c."pedagogicalStep", c."administrativeStep", c."administrativeFirst", c."signatureParties"::text[] AS "signatureParties", c."signatureAutoValidate" FROM "ManagementCentre" c
     WHERE c.id IN (SELECT DISTINCT a."centreId" FROM "Agreement" a WHERE ${scope.sql} AND a.status::text = ANY(${states}::text[]))
     ORDER BY c.id`;
   let total = 0;

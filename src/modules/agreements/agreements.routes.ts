@@ -11,11 +11,12 @@ import { CalendarDate } from '../../time/calendar.js';
 import { checkMessage, durationText, reasonText, type CheckWords } from '../legal/simulator.js';
 import type { Check } from '../../legal/types.js';
 import { agreementNumber } from './agreement.types.js';
-import { settingsSchema, stepLabel } from './agreements.settings.js';
+import { settingsSchema, signatureRanks, SIGNATURE_PARTIES, stepLabel } from './agreements.settings.js';
 import type { AgreementSnapshot } from './agreements.snapshot.js';
 import { recordOf } from './agreements.service.js';
 import { AGREEMENT_WORKFLOW, nextStep, stepChain } from './agreements.workflow.js';
 import { agreementEditRoutes } from './wizard/wizard.edit.js';
+import { signaturePanel, signatureRoutes } from '../signatures/signatures.routes.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -23,6 +24,7 @@ import { agreementEditRoutes } from './wizard/wizard.edit.js';
  *     their history, the actor's actions. Reach (agreements.reach.ts): out of it, a 404.
  *   POST /agreements/:id/<action> ('agreements.act'): one per manual action of AGREEMENT_WORKFLOW
  *     (edit is pages of its own: wizard/wizard.edit.ts); who may is the workflow's, on the record.
+ *   Signatures (signing, paper, reminders, the signed PDF): ../signatures/signatures.routes.ts.
  *   GET|POST /agreements/centres/:centreId/settings ('centre.manage'): the centre's agreement settings.
  */
 export function agreementsRoutes(ctx: Ctx) {
@@ -42,6 +44,8 @@ export function agreementsRoutes(ctx: Ctx) {
       steps: stepChain(a.centre).map((k) => ({ key: k, label: stepLabel(a.centre, k, req.locale, req.t), at: k === 'pedagogical' ? a.pedagogicalAt : a.administrativeAt })),
       next: nextLabel(a, req),
       history: await svc.history(a.id),
+      signatures: await signaturePanel(ctx, req.actor!, a),
+      problemValues: problem?.values ?? {},
       actions: svc.actions(req.actor!, a),
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,
@@ -51,6 +55,7 @@ export function agreementsRoutes(ctx: Ctx) {
 
   r.get('/:id', allow('agreements.view'), (req, response) => page(req, response));
   agreementEditRoutes(r, ctx);
+  signatureRoutes(r, ctx, page);
 
   for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
     detailAction(r, `/:id/${action}`, 'agreements.act', {
@@ -68,9 +73,10 @@ export function agreementsRoutes(ctx: Ctx) {
     schema: settingsSchema,
     locals: async (req) => {
       const centre = await ctx.services.agreementSettings.get(req.actor!, idParam(req.params.centreId));
-      return { title: req.t('agreements.settings.title', { name: centre.name }), centre };
+      const representatives = await ctx.services.agreementSettings.representatives(centre.id);
+      return { title: req.t('agreements.settings.title', { name: centre.name }), centre, parties: SIGNATURE_PARTIES, representatives };
     },
-    initial: (l) => ({ ...l.centre, order: l.centre.administrativeFirst ? 'administrativeFirst' : 'pedagogicalFirst' }),
+    initial: (l) => ({ ...l.centre, ...signatureRanks(l.centre.signatureParties), order: l.centre.administrativeFirst ? 'administrativeFirst' : 'pedagogicalFirst' }),
     action: async (req, response, data) => {
       await ctx.services.agreementSettings.update(act(req), idParam(req.params.centreId), data);
       flash(req, 'success', 'common.saved');

@@ -13,15 +13,15 @@ import { databaseChecks } from './agreements.checks.js';
 import { computeAgreement, isBlocking, type LegalOutcome } from './agreements.legal.js';
 import { agreementReachWhere } from './agreements.reach.js';
 import { buildSnapshot, detailInclude, legalColumns, type AgreementDetail, type AgreementSnapshot } from './agreements.snapshot.js';
-import { AGREEMENT_WORKFLOW, STEP_COLUMNS, type AgreementAction, type AgreementRecord } from './agreements.workflow.js';
+import { AGREEMENT_WORKFLOW, STEP_COLUMNS, STEP_SETTINGS_SELECT, type AgreementAction, type AgreementRecord } from './agreements.workflow.js';
 
 export { createAgreement, nextAgreementSeq } from './agreements.create.js';
 
-const stepSelect = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true, agreementOverlapAllowed: true } as const;
+const stepSelect = { ...STEP_SETTINGS_SELECT, agreementOverlapAllowed: true } as const;
 
 /** The workflow's view of an agreement row and its centre's settings. */
-export function recordOf(a: { status: AgreementRecord['status']; studentId: number; centreId: number; studyYearId: number | null; academicTutorId: number | null; pedagogicalAt: Date | null; administrativeAt: Date | null; centre: AgreementRecord['steps'] }): AgreementRecord {
-  return { status: a.status, studentId: a.studentId, centreId: a.centreId, studyYearId: a.studyYearId, academicTutorId: a.academicTutorId, pedagogicalAt: a.pedagogicalAt, administrativeAt: a.administrativeAt, steps: a.centre };
+export function recordOf(a: Omit<AgreementRecord, 'steps'> & { centre: AgreementRecord['steps'] }): AgreementRecord {
+  return { status: a.status, studentId: a.studentId, centreId: a.centreId, studyYearId: a.studyYearId, academicTutorId: a.academicTutorId, pedagogicalAt: a.pedagogicalAt, administrativeAt: a.administrativeAt, signedAt: a.signedAt, steps: a.centre };
 }
 
 /** A submission refused by the law: the blocking checks are on the agreement's page. */
@@ -46,12 +46,31 @@ function outOfOrder(actor: Actor, record: AgreementRecord, action: AgreementActi
   return rows.length > 0 && !rows.some((t) => t.when?.(record) ?? true);
 }
 
+/** The same printed content: the copies but for the day the figures were computed (keys in any order: jsonb sorts them). */
+function samePrint(a: unknown, b: unknown): boolean {
+  const canon = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(canon) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).filter((k) => k !== 'signedOn').sort().map((k) => [k, canon((x as Record<string, unknown>)[k])])) : x;
+  return JSON.stringify(canon(JSON.parse(JSON.stringify(a ?? null)))) === JSON.stringify(canon(JSON.parse(JSON.stringify(b ?? null))));
+}
+
+/** The signature phase, as the agreement's transitions drive it (src/modules/signatures, set in the context). */
+export interface SignaturePhase {
+  open(tx: Tx, act: Act, agreementId: number): Promise<void>;
+  voidAll(tx: Tx, act: Act<Actor | null>, agreementId: number, reason: 'cancelled' | 'contentChanged'): Promise<number>;
+}
+
+type Locked = AgreementDetail & { centre: AgreementRecord['steps'] & { agreementOverlapAllowed: boolean } };
+
 /**
  * Agreements: reach (a 404 out of it), the page's data, the workflow's actions (submission with the
- * legal engine and the snapshot, the validation steps and their undoing, deletion), each with its
- * audit row and mails in one transaction. createAgreement (agreements.create.ts) makes them.
+ * legal engine and the snapshot, the validation steps and their undoing, the signature phase's
+ * opening and cancelling, deletion), each with its audit row and mails in one transaction.
+ * createAgreement (agreements.create.ts) makes them.
  */
 export class AgreementService extends Service {
+  /** Set once by the context (the signatures module needs this service too). */
+  phase: SignaturePhase | null = null;
+
   /** The agreement with everything its page shows, in the actor's reach (404 otherwise). */
   async show(actor: Actor, id: number) {
     const a = await this.db.agreement.findFirst({
@@ -87,9 +106,10 @@ export class AgreementService extends Service {
    * page shows. One relation per statement: a transaction's connection runs one query at a time,
    * and Prisma would otherwise load the relations of one `include` side by side.
    */
-  private async lockInReach(tx: Tx, actor: Actor, id: number) {
+  private async lockInReach(tx: Tx, actor: Actor | null, id: number) {
     await tx.$queryRaw`SELECT id FROM "Agreement" WHERE id = ${id} FOR UPDATE`;
-    const row = await tx.agreement.findFirst({ where: { AND: [{ id }, agreementReachWhere(actor)] } });
+    // The platform's own moves (actor null) are not limited by a reach.
+    const row = await tx.agreement.findFirst({ where: actor ? { AND: [{ id }, agreementReachWhere(actor)] } : { id } });
     if (!row) throw notFound();
     const out: Record<string, unknown> = { ...row };
     const include = { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect } } };
@@ -97,7 +117,7 @@ export class AgreementService extends Service {
       const one = (await tx.agreement.findUniqueOrThrow({ where: { id }, select: { [key]: select } })) as Record<string, unknown>;
       out[key] = one[key];
     }
-    return out as unknown as AgreementDetail & { centre: AgreementRecord['steps'] & { agreementOverlapAllowed: boolean } };
+    return out as unknown as Locked;
   }
 
   /**
@@ -111,33 +131,14 @@ export class AgreementService extends Service {
       const record = recordOf(a);
       if (action === 'delete') return this.remove(tx, act, a, record);
       if (outOfOrder(act.actor, record, action)) throw new WrongStateError(action, record.status);
-      const transition = AGREEMENT_WORKFLOW.require(act.actor, record, action);
       const data: Prisma.AgreementUncheckedUpdateInput = {};
       const step = STEP_COLUMNS[action as keyof typeof STEP_COLUMNS];
       if (step) Object.assign(data, { [step.at]: step.set ? act.now : null, [step.by]: step.set ? act.actor.id : null });
       if (action === 'submit') Object.assign(data, await this.submission(tx, a, act.now));
-      const to = AGREEMENT_WORKFLOW.target(transition, record);
-      await AGREEMENT_WORKFLOW.apply(tx, {
-        act,
-        record,
-        id,
-        action,
-        write: (status) => tx.agreement.update({ where: { id }, data: { ...data, status } }),
-        recipients: (who) => this.recipients(tx, who as Told, a),
-        mail: (_t, u) => ({
-          firstName: u.firstName,
-          number: agreementNumber(a),
-          student: `${a.student.user.firstName} ${a.student.user.lastName}`,
-          organisation: a.organisation.legalName,
-          status: to,
-          // The subject names the new state in the recipient's language.
-          state: translate(isLocale(u.locale) ? u.locale : 'fr', AGREEMENT_WORKFLOW.stateLabel(to)),
-          action,
-          by: `${act.actor.firstName} ${act.actor.lastName}`,
-          link: `${this.baseUrl}/agreements/${id}`,
-        }),
-        audit: { before: { number: agreementNumber(a) } },
-      });
+      if (action === 'openSignatures') data.signaturesOpenedAt = act.now;
+      await this.transition(tx, act, a, record, action, data);
+      if (action === 'openSignatures') await this.phase!.open(tx, act, id);
+      if (action === 'cancelSignatures') await this.phase!.voidAll(tx, act, id, 'cancelled');
       return { deleted: false, number: agreementNumber(a) };
     });
   }
@@ -162,7 +163,7 @@ export class AgreementService extends Service {
       await checkParties(tx, { ...parties, startDate: changes.startDate ?? CalendarDate.fromDb(a.startDate), endDate: changes.endDate ?? CalendarDate.fromDb(a.endDate) });
       const data = { ...internshipColumns(changes), ...parties };
       await tx.agreement.update({ where: { id }, data });
-      if (a.status !== 'DRAFT') await tx.agreement.update({ where: { id }, data: await this.submission(tx, await this.lockInReach(tx, act.actor, id), act.now) });
+      if (a.status !== 'DRAFT') await this.recompute(tx, act, a);
       const changed = Object.keys(data).filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((data as Record<string, unknown>)[k]));
       await audit(tx, {
         actorId: act.actor.id,
@@ -177,12 +178,63 @@ export class AgreementService extends Service {
     });
   }
 
+  /**
+   * A sent agreement edited: its figures and its copy again. During the signature phase, a change of
+   * what prints voids the signatures and sends it back to the administrative step (its signers told
+   * why); an edit that prints the same keeps the copy they signed, and their signatures.
+   */
+  private async recompute(tx: Tx, act: Act, before: Locked) {
+    const sub = await this.submission(tx, await this.lockInReach(tx, act.actor, before.id), act.now);
+    const signing = AGREEMENT_WORKFLOW.group('inSignature').includes(before.status);
+    if (signing && samePrint(before.snapshot, sub.snapshot)) delete sub.snapshot;
+    await tx.agreement.update({ where: { id: before.id }, data: sub });
+    if (!signing || !sub.snapshot) return;
+    await this.phase!.voidAll(tx, act, before.id, 'contentChanged');
+    await this.platformAction(tx, { ...act, actor: null }, before.id, 'reopenReview', before.centre.administrativeStep ? { administrativeAt: null, administrativeById: null } : {});
+  }
+
   /** Submission: the engine and the database's checks (refused on a blocking one), the figures in columns, the snapshot. */
   private async submission(tx: Tx, a: AgreementDetail & { centre: { agreementOverlapAllowed: boolean } }, now: Date): Promise<Prisma.AgreementUncheckedUpdateInput> {
     const legal = await computeAgreement(tx, a, todayIn(now));
     const others = await databaseChecks(tx, a, a.centre.agreementOverlapAllowed);
     if (legal.result.checks.some(isBlocking) || others.some(isBlocking)) throw new BlockingChecksError(legal);
     return { ...legalColumns(legal.result, legal.previousHours), snapshot: buildSnapshot(a, legal) as unknown as Prisma.InputJsonValue };
+  }
+
+  /** One transition of the workflow on the locked agreement: state, audit row, mails (in each recipient's language). */
+  private async transition(tx: Tx, act: Act<Actor | null>, a: Locked, record: AgreementRecord, action: AgreementAction, data: Prisma.AgreementUncheckedUpdateInput) {
+    const to = AGREEMENT_WORKFLOW.target(AGREEMENT_WORKFLOW.require(act.actor, record, action), record);
+    await AGREEMENT_WORKFLOW.apply(tx, {
+      act,
+      record,
+      id: a.id,
+      action,
+      write: (status) => tx.agreement.update({ where: { id: a.id }, data: { ...data, status } }),
+      recipients: (who) => this.recipients(tx, who as Told, a),
+      mail: (_t, u) => ({
+        firstName: u.firstName,
+        number: agreementNumber(a),
+        student: `${a.student.user.firstName} ${a.student.user.lastName}`,
+        organisation: a.organisation.legalName,
+        status: to,
+        // The subject names the new state in the recipient's language.
+        state: translate(isLocale(u.locale) ? u.locale : 'fr', AGREEMENT_WORKFLOW.stateLabel(to)),
+        action,
+        by: act.actor ? `${act.actor.firstName} ${act.actor.lastName}` : translate(isLocale(u.locale) ? u.locale : 'fr', 'common.appName'),
+        link: `${this.baseUrl}/agreements/${a.id}`,
+      }),
+      audit: { before: { number: agreementNumber(a) } },
+    });
+  }
+
+  /**
+   * A move of the platform itself in the caller's transaction (the last signature completes the
+   * signature phase; a change of content sends it back to review): `data` is written with it.
+   */
+  async platformAction(tx: Tx, act: Act<null>, id: number, action: 'completeSignatures' | 'reopenReview', data: Prisma.AgreementUncheckedUpdateInput = {}) {
+    const a = await this.lockInReach(tx, null, id);
+    const record = { ...recordOf(a), ...(data.administrativeAt === null ? { administrativeAt: null } : {}) };
+    await this.transition(tx, act, a, record, action, data);
   }
 
   /** Deletion: the managing centre's WRITE staff, never a VALIDATED agreement (its validation is undone first). */

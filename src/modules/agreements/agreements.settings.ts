@@ -4,8 +4,18 @@ import { z } from 'zod';
 import { Service, type Act } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import { hasCentreRight } from '../../authz/centres.js';
-import { forbidden, notFound } from '../../errors.js';
+import { forbidden, notFound, ValidationError } from '../../errors.js';
+import { SignatureParty } from '../../generated/prisma/enums.js';
 import { f } from '../../http/validate.js';
+
+/** The parties in their catalogue order (the settings form's rows). */
+export const SIGNATURE_PARTIES = Object.values(SignatureParty);
+const rank = () =>
+  z
+    .union([z.literal(''), z.coerce.number({ error: 'signatures.errors.parties' }).int('signatures.errors.parties').min(1, 'signatures.errors.parties').max(SIGNATURE_PARTIES.length, 'signatures.errors.parties')])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v));
+const rankFields = Object.fromEntries(SIGNATURE_PARTIES.map((p) => [`rank${p}`, rank()])) as Record<`rank${SignatureParty}`, ReturnType<typeof rank>>;
 
 export const settingsSchema = z.object({
   pedagogicalStep: f.checkbox(),
@@ -18,6 +28,19 @@ export const settingsSchema = z.object({
   studentsMayCreateAgreements: f.checkbox(),
   agreementOverlapAllowed: f.checkbox(),
   agreementAlertDays: z.coerce.number({ error: 'errors.field.required' }).int('agreements.errors.alertDays').min(1, 'agreements.errors.alertDays').max(365, 'agreements.errors.alertDays'),
+  // The signature phase (issue 13): each party's rank (empty: does not sign), in sequence or at once, auto-validation, who signs for the institution.
+  ...rankFields,
+  signatureInSequence: f.checkbox(),
+  signatureAutoValidate: f.checkbox(),
+  signatureRepresentativeId: f.optionalId(),
+}).superRefine((v, ctx) => {
+  const seen = new Set<number>();
+  for (const p of SIGNATURE_PARTIES) {
+    const r = v[`rank${p}`];
+    if (r === null) continue;
+    if (seen.has(r)) ctx.addIssue({ code: 'custom', path: [`rank${p}`], message: 'signatures.errors.parties' });
+    seen.add(r);
+  }
 });
 export type SettingsInput = z.infer<typeof settingsSchema>;
 
@@ -34,7 +57,16 @@ export const SETTINGS_SELECT = {
   studentsMayCreateAgreements: true,
   agreementOverlapAllowed: true,
   agreementAlertDays: true,
+  signatureParties: true,
+  signatureInSequence: true,
+  signatureAutoValidate: true,
+  signatureRepresentativeId: true,
 } as const;
+
+/** The settings form's values of the signature phase: each signing party's rank. */
+export function signatureRanks(parties: SignatureParty[]): Record<string, string> {
+  return Object.fromEntries(SIGNATURE_PARTIES.map((p) => [`rank${p}`, parties.includes(p) ? String(parties.indexOf(p) + 1) : '']));
+}
 
 /** The name of a step for the centre: its own label in the language, else the catalogue's. */
 export function stepLabel(centre: Partial<Record<'pedagogicalLabelFr' | 'pedagogicalLabelEn' | 'administrativeLabelFr' | 'administrativeLabelEn', string | null>>, step: 'pedagogical' | 'administrative', locale: string, t: (k: string) => string): string {
@@ -43,6 +75,15 @@ export function stepLabel(centre: Partial<Record<'pedagogicalLabelFr' | 'pedagog
 }
 
 export class AgreementSettingsService extends Service {
+  /** Who may sign for the institution: the centre's staff with the write right (or more), active. */
+  representatives(centreId: number) {
+    return this.db.user.findMany({
+      where: { active: true, centreStaff: { some: { centreId, right: { in: ['WRITE', 'ADMIN'] } } } },
+      select: { id: true, firstName: true, lastName: true },
+      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],
+    });
+  }
+
   /** The settings of a centre the actor manages (ADMIN, as the centre's other settings): 404 out of reach, 403 below ADMIN. */
   async get(actor: Act['actor'], centreId: number) {
     if (!hasCentreRight(actor, centreId, 'READ')) throw notFound();
@@ -54,9 +95,13 @@ export class AgreementSettingsService extends Service {
 
   async update(act: Act, centreId: number, input: SettingsInput) {
     const before = await this.get(act.actor, centreId);
-    const { order, ...rest } = input;
+    const { order, ...all } = input;
+    const rest = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('rank'))) as Omit<SettingsInput, 'order' | `rank${SignatureParty}`>;
+    // The signing parties, by their rank.
+    const signatureParties = SIGNATURE_PARTIES.filter((p) => input[`rank${p}`] !== null).sort((x, y) => input[`rank${x}`]! - input[`rank${y}`]!);
+    if (rest.signatureRepresentativeId && !(await this.representatives(centreId)).some((u) => u.id === rest.signatureRepresentativeId)) throw new ValidationError({ signatureRepresentativeId: 'signatures.errors.representative' });
     return this.db.$transaction(async (tx) => {
-      const after = await tx.managementCentre.update({ where: { id: centreId }, data: { ...rest, administrativeFirst: order === 'administrativeFirst' }, select: SETTINGS_SELECT });
+      const after = await tx.managementCentre.update({ where: { id: centreId }, data: { ...rest, signatureParties, administrativeFirst: order === 'administrativeFirst' }, select: SETTINGS_SELECT });
       await audit(tx, { actorId: act.actor.id, action: 'centre.agreementSettings', entityType: 'ManagementCentre', entityId: centreId, before, after, requestId: act.requestId });
       return after;
     });

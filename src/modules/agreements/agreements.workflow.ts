@@ -1,6 +1,6 @@
 import { hasCentreRight } from '../../authz/centres.js';
 import type { Actor } from '../../authz/actor.js';
-import { AgreementStatus } from '../../generated/prisma/enums.js';
+import { AgreementStatus, type SignatureParty } from '../../generated/prisma/enums.js';
 import { defineWorkflow, type Transition } from '../../workflow/engine.js';
 
 /** The centre's settings of the two middle steps (ManagementCentre columns). */
@@ -9,7 +9,14 @@ export interface StepSettings {
   administrativeStep: boolean;
   /** false: pedagogical validation, then administrative verification. */
   administrativeFirst: boolean;
+  /** Who signs (issue 13); none: no signature phase, the centre validates after the steps. */
+  signatureParties: SignatureParty[];
+  /** The last signature validates the agreement by itself. */
+  signatureAutoValidate: boolean;
 }
+
+/** The centre's columns a record's `steps` are read from (every query that builds a record selects these). */
+export const STEP_SETTINGS_SELECT = { pedagogicalStep: true, administrativeStep: true, administrativeFirst: true, signatureParties: true, signatureAutoValidate: true } as const;
 
 /** What the workflow needs to know of an agreement to tell who is who and which step comes next. */
 export interface AgreementRecord {
@@ -20,6 +27,8 @@ export interface AgreementRecord {
   academicTutorId: number | null;
   pedagogicalAt: Date | null;
   administrativeAt: Date | null;
+  /** When the last signature came in (null: not signed, or signatures voided). */
+  signedAt: Date | null;
   /** The managing centre's settings, read with the record. */
   steps: StepSettings;
 }
@@ -49,13 +58,28 @@ export function lastDone(r: AgreementRecord): StepKey | null {
 }
 
 const IN_REVIEW: AgreementStatus[] = ['SUBMITTED', 'PEDAGOGICAL_DONE', 'ADMINISTRATIVE_DONE'];
-const BEFORE_VALIDATED: AgreementStatus[] = ['DRAFT', ...IN_REVIEW];
+const IN_SIGNATURE: AgreementStatus[] = ['SIGNING', 'SIGNED'];
+const BEFORE_VALIDATED: AgreementStatus[] = ['DRAFT', ...IN_REVIEW, ...IN_SIGNATURE];
+/** The steps are done: next comes the signature phase when the centre has signers, else the validation. */
+const reviewed = (r: AgreementRecord) => nextStep(r) === null;
+const signs = (r: AgreementRecord) => r.steps.signatureParties.length > 0;
 
 type Told = 'student' | 'academicTutor' | 'companyTutor';
 const tell = (...to: Told[]) => to.map((t) => ({ to: t, template: 'agreement-status' }));
 
-type Action = 'submit' | 'validatePedagogical' | 'unvalidatePedagogical' | 'verifyAdministrative' | 'unverifyAdministrative' | 'validate' | 'unvalidate' | 'edit' | 'delete';
-type Row = Transition<AgreementStatus, Action, AgreementRecord, 'student' | 'academicTutor' | 'yearManager' | 'centreWriter', never, Told>;
+type Action =
+  | 'submit' | 'validatePedagogical' | 'unvalidatePedagogical' | 'verifyAdministrative' | 'unverifyAdministrative'
+  | 'openSignatures' | 'cancelSignatures' | 'completeSignatures' | 'reopenReview' | 'validate' | 'unvalidate' | 'edit' | 'delete';
+type Row = Transition<AgreementStatus, Action, AgreementRecord, 'student' | 'academicTutor' | 'yearManager' | 'centreWriter' | 'system', never, Told>;
+
+/** Where the agreement goes back when its signature phase ends without validation: the last step done, else SUBMITTED. */
+function backToReview(action: Action, from: AgreementStatus[], by: Row['by'], extra: Partial<Row> = {}): Row[] {
+  return [
+    { action, from, to: 'PEDAGOGICAL_DONE', by, when: (r) => lastDone(r) === 'pedagogical', ...extra },
+    { action, from, to: 'ADMINISTRATIVE_DONE', by, when: (r) => lastDone(r) === 'administrative', ...extra },
+    { action, from, to: 'SUBMITTED', by, when: (r) => lastDone(r) === null, ...extra },
+  ];
+}
 
 /**
  * The undo of a step: back to the state of the other step when that one is done, else SUBMITTED.
@@ -86,13 +110,15 @@ export const AGREEMENT_WORKFLOW = defineWorkflow({
   entity: 'Agreement',
   i18n: 'agreements',
   states: Object.values(AgreementStatus),
-  tones: { DRAFT: 'neutral', SUBMITTED: 'info', PEDAGOGICAL_DONE: 'warning', ADMINISTRATIVE_DONE: 'warning', VALIDATED: 'success' },
-  icons: { submit: 'publish', validatePedagogical: 'validate', verifyAdministrative: 'validate', validate: 'validate', edit: 'edit', delete: 'delete', unvalidate: 'withdraw', unvalidatePedagogical: 'withdraw', unverifyAdministrative: 'withdraw' },
+  tones: { DRAFT: 'neutral', SUBMITTED: 'info', PEDAGOGICAL_DONE: 'warning', ADMINISTRATIVE_DONE: 'warning', SIGNING: 'info', SIGNED: 'warning', VALIDATED: 'success' },
+  icons: { submit: 'publish', validatePedagogical: 'validate', verifyAdministrative: 'validate', openSignatures: 'publish', validate: 'validate', edit: 'edit', delete: 'delete', unvalidate: 'withdraw', unvalidatePedagogical: 'withdraw', unverifyAdministrative: 'withdraw', cancelSignatures: 'withdraw' },
   parties: {
     student: (actor: Actor | null, r: AgreementRecord) => !!actor?.student && actor.student.profileId === r.studentId,
     academicTutor: (actor, r) => !!actor && r.academicTutorId !== null && actor.id === r.academicTutorId,
     yearManager: (actor, r) => !!actor && r.studyYearId !== null && actor.academic.some((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId === r.studyYearId),
     centreWriter: (actor, r) => hasCentreRight(actor, r.centreId, 'WRITE'),
+    /** The platform itself (the last signature, a change of content during the signature phase). */
+    system: (actor) => actor === null,
   },
   transitions: ([
     { action: 'submit', from: ['DRAFT'], to: 'SUBMITTED', by: ['student', 'centreWriter'], tone: 'primary', awaits: true, tell: tell('student', 'academicTutor') },
@@ -118,10 +144,19 @@ export const AGREEMENT_WORKFLOW = defineWorkflow({
       tell: tell('student'),
     },
     ...undoRows('unverifyAdministrative', 'administrative', ['centreWriter']),
-    { action: 'validate', from: IN_REVIEW, to: 'VALIDATED', by: ['centreWriter'], when: (r) => nextStep(r) === null, awaits: true, tone: 'primary', tell: tell('student', 'academicTutor', 'companyTutor') },
-    { action: 'unvalidate', from: ['VALIDATED'], to: 'PEDAGOGICAL_DONE', by: ['centreWriter'], when: (r) => lastDone(r) === 'pedagogical', tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') },
-    { action: 'unvalidate', from: ['VALIDATED'], to: 'ADMINISTRATIVE_DONE', by: ['centreWriter'], when: (r) => lastDone(r) === 'administrative', tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') },
-    { action: 'unvalidate', from: ['VALIDATED'], to: 'SUBMITTED', by: ['centreWriter'], when: (r) => lastDone(r) === null, tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') },
+    // The signature phase (issue 13): opened by the centre once the steps are done; the signers are
+    // invited by the signatures module (src/modules/signatures); the last signature completes it.
+    { action: 'openSignatures', from: IN_REVIEW, to: 'SIGNING', by: ['centreWriter'], when: (r) => reviewed(r) && signs(r), awaits: true, tone: 'primary', tell: tell('student') },
+    ...backToReview('cancelSignatures', ['SIGNING', 'SIGNED'], ['centreWriter'], { tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') }),
+    { action: 'completeSignatures', from: ['SIGNING'], to: 'SIGNED', by: ['system'], when: (r) => !r.steps.signatureAutoValidate, automatic: true, tell: tell('student') },
+    { action: 'completeSignatures', from: ['SIGNING'], to: 'VALIDATED', by: ['system'], when: (r) => r.steps.signatureAutoValidate, automatic: true, tell: tell('student', 'academicTutor', 'companyTutor') },
+    // A change of the printed content during the phase: back to the administrative step (its signatures voided).
+    ...backToReview('reopenReview', ['SIGNING', 'SIGNED'], ['system'], { automatic: true, tell: tell('student') }),
+    { action: 'validate', from: IN_REVIEW, to: 'VALIDATED', by: ['centreWriter'], when: (r) => reviewed(r) && !signs(r), awaits: true, tone: 'primary', tell: tell('student', 'academicTutor', 'companyTutor') },
+    { action: 'validate', from: ['SIGNED'], to: 'VALIDATED', by: ['centreWriter'], awaits: true, tone: 'primary', tell: tell('student', 'academicTutor', 'companyTutor') },
+    // "Annuler la validation": back to the signed state when it was signed, else to the last step done.
+    { action: 'unvalidate', from: ['VALIDATED'], to: 'SIGNED', by: ['centreWriter'], when: (r) => r.signedAt !== null, tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') },
+    ...backToReview('unvalidate', ['VALIDATED'], ['centreWriter'], { tone: 'danger', tell: tell('student', 'academicTutor', 'companyTutor') }).map((row) => ({ ...row, when: (r: AgreementRecord) => r.signedAt === null && row.when!(r) })),
     { action: 'edit', from: ['DRAFT', 'SUBMITTED'], to: 'same', by: ['student'], page: true },
     { action: 'edit', from: BEFORE_VALIDATED, to: 'same', by: ['centreWriter'], page: true },
     { action: 'delete', from: BEFORE_VALIDATED, to: 'same', by: ['centreWriter'], tone: 'danger' },
@@ -129,6 +164,7 @@ export const AGREEMENT_WORKFLOW = defineWorkflow({
   groups: {
     /** Sent, not yet validated: somebody of the school has something to do. */
     inReview: IN_REVIEW,
+    inSignature: IN_SIGNATURE,
     beforeValidated: BEFORE_VALIDATED,
   },
 });

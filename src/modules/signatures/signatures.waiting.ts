@@ -1,0 +1,69 @@
+// The signatures still awaited: the reminder job (3 and 7 days after the invitation) and the
+// centre's list of agreements waiting for signatures, per signer, with the days waited.
+import type { Act } from '../../act.js';
+import type { Actor } from '../../authz/actor.js';
+import { centresWith } from '../../authz/centres.js';
+import type { Db } from '../../db/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { pager } from '../../http/pagination.js';
+import { todayIn } from '../../time/calendar.js';
+import { applySignature, signatureSelect, type SignatureRow } from './signatures.mail.js';
+import { signatureRecord } from './signatures.service.js';
+import { REMINDER_DAYS, SIGNATURE_WORKFLOW } from './signatures.workflow.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reminds the signers whose reminder day is today (the workflow's deadline: 3 and 7 days after the
+ * invitation), never twice the same day: each under a lock of its row, read again, so that two
+ * runs (or two instances) send one mail. Returns how many were reminded.
+ */
+export async function remindDueSignatures(db: Db, act: Act<null>, baseUrl: string): Promise<number> {
+  const today = todayIn(act.now);
+  // Invited within the window (the last reminder day, and a day of margin for the zone).
+  const since = new Date(act.now.getTime() - (REMINDER_DAYS[1] + 1) * DAY_MS);
+  const ids = await db.agreementSignature.findMany({ where: { status: 'INVITED', invitedAt: { gte: since }, agreement: { status: 'SIGNING' } }, select: { id: true } });
+  let sent = 0;
+  for (const { id } of ids) {
+    sent += await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "AgreementSignature" WHERE id = ${id} FOR UPDATE`;
+      const row = (await tx.agreementSignature.findUniqueOrThrow({ where: { id }, select: signatureSelect })) as SignatureRow;
+      const record = signatureRecord(row);
+      if (row.status !== 'INVITED' || !SIGNATURE_WORKFLOW.remindersDue(record, today).length) return 0;
+      if (row.lastReminderAt && todayIn(row.lastReminderAt).equals(today)) return 0;
+      await applySignature(tx, { act, row, record, action: 'remind', baseUrl, data: { lastReminderAt: act.now, reminderCount: row.reminderCount + 1 } });
+      return 1;
+    });
+  }
+  return sent;
+}
+
+export interface WaitingRow {
+  signatureId: number;
+  agreementId: number;
+  academicYear: string;
+  seq: number;
+  studentName: string;
+  party: string;
+  signerName: string;
+  invitedAt: Date;
+  lastReminderAt: Date | null;
+  days: number;
+}
+
+/** The signatures awaited in the actor's centres (READ), longest waiting first, one page. */
+export async function waitingSignatures(db: Db, actor: Actor, now: Date, pageNo: number) {
+  const centres = actor.isPlatformAdmin ? null : centresWith(actor, 'READ');
+  if (centres && !centres.length) return { pager: pager(1, 0), rows: [] as WaitingRow[] };
+  const inCentres = centres ? Prisma.sql`AND a."centreId" = ANY(${centres}::int[])` : Prisma.empty;
+  const where = Prisma.sql`s.status = 'INVITED' AND a.status = 'SIGNING' ${inCentres}`;
+  const [{ total }] = await db.$queryRaw<{ total: number }[]>`SELECT COUNT(*)::int AS total FROM "AgreementSignature" s JOIN "Agreement" a ON a.id = s."agreementId" WHERE ${where}`;
+  const page = pager(pageNo, total);
+  const rows = await db.$queryRaw<Omit<WaitingRow, 'days'>[]>`
+    SELECT s.id AS "signatureId", a.id AS "agreementId", a."academicYear", a.seq, u."firstName" || ' ' || u."lastName" AS "studentName",
+           s.party::text AS party, s."signerName", s."invitedAt", s."lastReminderAt"
+    FROM "AgreementSignature" s JOIN "Agreement" a ON a.id = s."agreementId"
+    JOIN "StudentProfile" sp ON sp.id = a."studentId" JOIN "User" u ON u.id = sp."userId"
+    WHERE ${where} ORDER BY s."invitedAt" ASC, s.id ASC OFFSET ${page.skip} LIMIT ${page.size}`;
+  return { pager: page, rows: rows.map((r) => ({ ...r, days: todayIn(r.invitedAt).daysUntil(todayIn(now)) })) };
+}
