@@ -131,16 +131,19 @@ export async function pdfBench(url: string, log: (m: string) => void) {
 
     const gc = typeof (globalThis as { gc?: unknown }).gc === 'function';
     const before = memory();
+    const half = { rss: 0, heapUsed: 0 };
     const t0 = performance.now();
     for (let i = 0; i < IN_A_ROW; i++) {
       const language = PRINT_LANGUAGES[i % PRINT_LANGUAGES.length];
       await renderAgreementPdf({ snapshot: { ...snapshot, internship: { ...snapshot.internship, subject: `Refonte du portail des stages, lot ${i}` } }, language });
+      if (i === IN_A_ROW / 2 - 1) Object.assign(half, memory());
     }
     const seconds = (performance.now() - t0) / 1000;
     const after = memory();
-    log(`${IN_A_ROW} PDFs in a row in ${seconds.toFixed(1)} s (${gc ? 'after a full GC' : 'no global.gc: run with NODE_OPTIONS=--expose-gc for exact figures'})`);
-    log(`  RSS       ${mb(before.rss)} → ${mb(after.rss)} (${after.rss >= before.rss ? '+' : ''}${mb(after.rss - before.rss)})`);
-    log(`  heapUsed  ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (${after.heapUsed >= before.heapUsed ? '+' : ''}${mb(after.heapUsed - before.heapUsed)})`);
+    const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${mb(b - a)}`;
+    log(`${IN_A_ROW} PDFs in a row in ${seconds.toFixed(1)} s (${gc ? 'each figure after a full GC' : 'no global.gc: run with NODE_OPTIONS=--expose-gc for exact figures'})`);
+    log(`             before      after ${IN_A_ROW / 2}   after ${IN_A_ROW}   growth`);
+    for (const k of ['rss', 'heapUsed'] as const) log(`  ${k.padEnd(9)} ${mb(before[k]).padStart(9)}  ${mb(half[k]).padStart(9)}  ${mb(after[k]).padStart(9)}  ${delta(before[k], after[k])}`);
   } finally {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     await closeApp(app).catch(() => undefined);

@@ -28,7 +28,7 @@ function loadedFonts(): FontSet {
 interface GlyphRun {
   positions: object[];
 }
-const LAYOUTS_KEPT = 20_000;
+const LAYOUTS_KEPT = 10_000;
 
 /**
  * The font with its layouts kept across documents. pdfkit lays out each word once per document
@@ -108,15 +108,16 @@ export class PdfWriter {
 
   constructor(private readonly opts: WriterOptions) {
     const info = { Title: opts.title, Subject: opts.subject, Author: opts.author, Creator: 'Stages', Producer: 'Stages (PDFKit)', CreationDate: opts.generatedAt, ModDate: opts.generatedAt };
-    // pdfkit takes a parsed font where it takes a file (its typings only say files). The body font is
-    // also the document's default: pdfkit would otherwise load Helvetica's metrics for nothing.
-    const f = loadedFonts() as unknown as Record<keyof FontSet, Buffer>;
-    this.doc = new PDFDocument({ size: 'A4', margins: MARGIN, bufferPages: true, autoFirstPage: true, info, lang: opts.language, displayTitle: true, font: f.regular as unknown as string });
+    this.doc = new PDFDocument({ size: 'A4', margins: MARGIN, bufferPages: true, autoFirstPage: true, info, lang: opts.language, displayTitle: true });
     this.done = new Promise((resolve, reject) => {
       this.doc.on('data', (c: Buffer) => this.chunks.push(c));
       this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
       this.doc.on('error', reject);
     });
+    // pdfkit takes a parsed font where it takes a file (its typings only say files). Registered by
+    // name, each is opened once per document (a font given as the document's default would be
+    // opened again at every switch to it: pdfkit caches that one under no name).
+    const f = loadedFonts() as unknown as Record<keyof FontSet, Buffer>;
     this.doc.registerFont('Body', f.regular);
     this.doc.registerFont('Bold', f.bold);
     this.doc.registerFont('Italic', f.italic);
