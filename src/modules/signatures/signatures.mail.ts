@@ -32,7 +32,7 @@ export interface SignatureRow {
 export async function newLink(tx: Tx, s: { id: number; signerEmail: string | null }, now: Date): Promise<string | null> {
   if (!s.signerEmail) return null;
   const { token, hash } = newToken();
-  await tx.signatureLink.create({ data: { signatureId: s.id, tokenHash: hash, email: s.signerEmail, expiresAt: new Date(now.getTime() + LINK_DAYS * 86_400_000) } });
+  await tx.signatureLink.create({ data: { signatureId: s.id, tokenHash: hash, email: s.signerEmail, createdAt: now, expiresAt: new Date(now.getTime() + LINK_DAYS * 86_400_000) } });
   return token;
 }
 
