@@ -135,7 +135,7 @@ describe('agreement exports', () => {
     expect(await numbers(staffA, `?centre=${w.centreB.id}`)).toEqual([]);
     const rows = await readXlsx((await download(staffA.a, `/agreements/export.xlsx?number=${ny}`)).body);
     expect(rows).toEqual([labels('fr', DEFAULT_PRESET.columns)]);
-    // More agreements than a batch holds come out whole (batches of 1,000: here 1,005).
+    // More agreements than a batch holds come out whole, in order (batches of 1,000: here 1,005).
     await t.db.$executeRawUnsafe(`INSERT INTO "Agreement" ("institutionId", "academicYear", seq, "centreId", "studentId", "organisationId", type, subject, "startDate", "endDate", schedule, "updatedAt")
       SELECT "institutionId", '2030-2031', g, "centreId", "studentId", "organisationId", type, 'Lot ' || g, "startDate", "endDate", schedule, now() FROM "Agreement", generate_series(1, 1005) g WHERE id = ${x.id}`);
     const lot = await numbers(staffA, '?academicYear=2030-2031');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hasKey, translate } from '../../src/i18n/index.js';
 import { columnOf, COLUMN_GROUPS, EXPORT_COLUMNS } from '../../src/modules/agreements/export/export.columns.js';
 import { BUILTIN_PRESETS, parseChoice } from '../../src/modules/agreements/export/export.presets.js';
-import { CELL_MAX, fitCell, rowReader, selectFor } from '../../src/modules/agreements/export/export.query.js';
+import { CELL_MAX, fitCell, rowReader, sqlFor } from '../../src/modules/agreements/export/export.query.js';
 import { csvField } from '../../src/modules/agreements/export/export.writers.js';
 import { ValidationError } from '../../src/errors.js';
 
@@ -24,23 +24,23 @@ describe('the export column registry', () => {
     expect(BUILTIN_PRESETS.map((p) => translate('fr', p.labelKey))).toEqual(['Critères convention', 'Critères établissement']);
   });
 
-  it('selects exactly the paths its columns read, relations nested', () => {
+  it('selects exactly the paths its columns read, each relation joined once', () => {
     const cols = ['student.lastName', 'student.number', 'service.city', 'agreement.number'].map((k) => columnOf(k)!);
-    expect(selectFor(cols)).toEqual({
-      id: true,
-      student: { select: { user: { select: { lastName: true } }, studentNumber: true } },
-      service: { select: { id: true, sameAddress: true, city: true } },
-      organisation: { select: { city: true } },
-      academicYear: true,
-      seq: true,
-    });
+    expect(sqlFor(cols)).toBe(
+      'SELECT a."id" AS "id", r2."lastName" AS "student.user.lastName", r1."studentNumber" AS "student.studentNumber", r3."id" AS "service.id", r3."sameAddress" AS "service.sameAddress", r3."city" AS "service.city", r4."city" AS "organisation.city", a."academicYear" AS "academicYear", a."seq" AS "seq" ' +
+        'FROM "Agreement" a LEFT JOIN "StudentProfile" r1 ON r1."id" = a."studentId" LEFT JOIN "User" r2 ON r2."id" = r1."userId" LEFT JOIN "Service" r3 ON r3."id" = a."serviceId" LEFT JOIN "Organisation" r4 ON r4."id" = a."organisationId" WHERE a."id" = ANY($1::int[])',
+    );
+    // Every column's paths are known relations and plain names.
+    expect(() => sqlFor(EXPORT_COLUMNS)).not.toThrow();
   });
 
   it('reads a missing relation as an empty cell and a service without its own address at its host\'s', () => {
     const cells = rowReader(['service.city', 'companyTutor.lastName', 'agreement.confidential', 'figures.stipendDue'].map((k) => columnOf(k)!), read, '…');
-    expect(cells({ service: null, organisation: { city: 'Lyon' }, companyTutor: null, confidential: false, stipendDue: null })).toEqual([null, null, 'Non', null]);
-    expect(cells({ service: { id: 1, sameAddress: true, city: null }, organisation: { city: 'Lyon' }, companyTutor: { lastName: 'Martin' }, confidential: true, stipendDue: true })).toEqual(['Lyon', 'Martin', 'Oui', 'Oui']);
-    expect(cells({ service: { id: 1, sameAddress: false, city: 'Paris' }, organisation: { city: 'Lyon' }, companyTutor: null, confidential: true, stipendDue: false })[0]).toBe('Paris');
+    // A row as the batch's statement gives it: one value per path, null for a relation missing (LEFT JOIN).
+    const row = (o: Record<string, unknown>) => ({ 'service.id': null, 'service.sameAddress': null, 'service.city': null, 'organisation.city': 'Lyon', 'companyTutor.lastName': null, confidential: false, stipendDue: null, ...o });
+    expect(cells(row({}))).toEqual([null, null, 'Non', null]);
+    expect(cells(row({ 'service.id': 1, 'service.sameAddress': true, 'companyTutor.lastName': 'Martin', confidential: true, stipendDue: true }))).toEqual(['Lyon', 'Martin', 'Oui', 'Oui']);
+    expect(cells(row({ 'service.id': 1, 'service.sameAddress': false, 'service.city': 'Paris' }))[0]).toBe('Paris');
   });
 
   it('cuts a text at 32,767 characters with its mark, never inside a surrogate pair', () => {

@@ -7,7 +7,7 @@ import { todayIn } from '../../../time/calendar.js';
 import type { AgreementSearchInput } from '../agreements.search.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
 import { currentColumns } from './export.presets.js';
-import { exportSource, rowReader, selectFor } from './export.query.js';
+import { exportSource, rowReader } from './export.query.js';
 import { CONTENT_TYPES, writeCsv, writeXlsx, type ExportFormat } from './export.writers.js';
 
 const WRITERS = { csv: writeCsv, xlsx: writeXlsx } as const;
@@ -15,7 +15,7 @@ const WRITERS = { csv: writeCsv, xlsx: writeXlsx } as const;
 export async function streamExport(ctx: Ctx, req: Request, res: Response, format: ExportFormat, criteria: AgreementSearchInput, order: Prisma.AgreementOrderByWithRelationInput[]) {
   const columns = await currentColumns(ctx.db, req.actor!);
   // The ids are read before anything is sent: a failure there is still an error page.
-  const source = await exportSource(ctx.db, req.actor!, criteria, order, selectFor(columns));
+  const source = await exportSource(ctx.db, req.actor!, criteria, order, columns);
   const read = rowReader(columns, { locale: req.locale, t: req.t }, req.t('exports.truncated'));
   // The day is the clock's (Paris); the name says nothing of the criteria (no personal data in it).
   const filename = `${req.t('exports.filename')}-${todayIn(req.now).toString()}.${format}`;

@@ -12,32 +12,51 @@ export const BATCH_SIZE = 1000;
 /** Excel's longest cell text. */
 export const CELL_MAX = 32_767;
 
-type Select = Record<string, true | { select: Select }>;
+/**
+ * The agreement's relations a column may read, by path: the table and the column of the row
+ * above that points to it. Joined only when a chosen column reads them.
+ */
+const RELATIONS: Record<string, { table: string; key: string }> = {
+  student: { table: 'StudentProfile', key: 'studentId' },
+  'student.user': { table: 'User', key: 'userId' },
+  organisation: { table: 'Organisation', key: 'organisationId' },
+  service: { table: 'Service', key: 'serviceId' },
+  companyTutor: { table: 'Contact', key: 'companyTutorId' },
+  signatory: { table: 'Contact', key: 'signatoryId' },
+  academicTutor: { table: 'User', key: 'academicTutorId' },
+  centre: { table: 'ManagementCentre', key: 'centreId' },
+  studyYear: { table: 'StudyYear', key: 'studyYearId' },
+  programme: { table: 'Programme', key: 'programmeId' },
+};
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
 
-/** The Prisma select of the columns' paths ('student.user.lastName' → student: { select: { user: { select: { lastName: true } } } }). */
-export function selectFor(columns: readonly ExportColumn[]): Prisma.AgreementSelect {
-  const root: Select = { id: true };
+/**
+ * One statement for a batch of the columns' values, each selected under its path's name
+ * ('student.user.lastName'), the relations LEFT JOINed (a missing one reads as nulls), the ids as
+ * its one parameter. Every name comes from the registry and RELATIONS, never from a request.
+ */
+export function sqlFor(columns: readonly ExportColumn[]): string {
+  const aliases = new Map<string, string>([['', 'a']]);
+  const joins: string[] = [];
+  const fields = new Set<string>(['a."id" AS "id"']);
   for (const path of columns.flatMap((c) => c.paths)) {
     const parts = path.split('.');
-    let node = root;
+    let parent = '';
     for (const rel of parts.slice(0, -1)) {
-      const next = node[rel];
-      if (next === undefined || next === true) node[rel] = { select: {} };
-      node = (node[rel] as { select: Select }).select;
+      const at = parent ? `${parent}.${rel}` : rel;
+      const r = RELATIONS[at];
+      if (!r) throw new Error(`export: no relation ${at}`);
+      if (!aliases.has(at)) {
+        aliases.set(at, `r${aliases.size}`);
+        joins.push(`LEFT JOIN "${r.table}" ${aliases.get(at)} ON ${aliases.get(at)}."id" = ${aliases.get(parent)}."${r.key}"`);
+      }
+      parent = at;
     }
-    node[parts.at(-1)!] = true;
+    const field = parts.at(-1)!;
+    if (!IDENTIFIER.test(field)) throw new Error(`export: bad field ${path}`);
+    fields.add(`${aliases.get(parent)}."${field}" AS "${path}"`);
   }
-  return root as Prisma.AgreementSelect;
-}
-
-/** The value at a path of a row read with selectFor (null where a relation is missing). */
-function valueAt(row: unknown, parts: string[]): unknown {
-  let v = row;
-  for (const p of parts) {
-    if (v === null || v === undefined) return null;
-    v = (v as Record<string, unknown>)[p];
-  }
-  return v ?? null;
+  return `SELECT ${[...fields].join(', ')} FROM "Agreement" a ${joins.join(' ')} WHERE a."id" = ANY($1::int[])`;
 }
 
 // C0 controls but tab, LF and CR: XML 1.0 cannot hold them, an XLSX with one does not open.
@@ -54,11 +73,10 @@ export function fitCell(s: string, mark: string): string {
 
 /** Turns rows into cells, the same for both formats: texts cleaned, their line breaks LF, cut with `mark`. */
 export function rowReader(columns: readonly ExportColumn[], c: ReadContext, mark: string) {
-  const paths = columns.map((col) => col.paths.map((p) => p.split('.')));
-  return (row: unknown): Cell[] =>
-    columns.map((col, i) => {
+  return (row: Record<string, unknown>): Cell[] =>
+    columns.map((col) => {
       const cell = col.cell(
-        paths[i].map((p) => valueAt(row, p)),
+        col.paths.map((p) => row[p] ?? null),
         c,
       );
       // Line breaks as a spreadsheet cell holds them (LF): an XML reader would turn a CR into one anyway.
@@ -68,27 +86,37 @@ export function rowReader(columns: readonly ExportColumn[], c: ReadContext, mark
 
 export interface ExportSource {
   total: number;
-  /** The rows, a batch at a time, in the search's order. */
-  batches: () => AsyncGenerator<unknown[]>;
+  /** The rows (one value per path), a batch at a time, in the search's order. */
+  batches: () => AsyncGenerator<Record<string, unknown>[]>;
 }
 
 /**
- * The agreements to export. Their ids come first, in the search's order (the sort may be by a
- * related row's column, the student's name or the host's: a keyset on those would need the same
- * joins in every batch), a few bytes each; then the rows, BATCH_SIZE ids at a time, with the
- * criteria and the reach asked again so that a row changed in between is left out rather than shown.
+ * The agreements to export. Their ids first, in the search's order, with its criteria and the
+ * actor's reach (a few bytes each; the order may be by the student's or the host's name, which a
+ * keyset would have to join in every batch); then the rows, `size` ids at a time, each batch one
+ * statement (sqlFor), the next one read while the current one is written.
  */
-export async function exportSource(db: DbOrTx, actor: Actor, criteria: AgreementSearchInput, order: Prisma.AgreementOrderByWithRelationInput[], select: Prisma.AgreementSelect, size = BATCH_SIZE): Promise<ExportSource> {
+export async function exportSource(db: DbOrTx, actor: Actor, criteria: AgreementSearchInput, order: Prisma.AgreementOrderByWithRelationInput[], columns: readonly ExportColumn[], size = BATCH_SIZE): Promise<ExportSource> {
   const where: Prisma.AgreementWhereInput = { AND: [agreementReachWhere(actor), criteriaWhere(criteria)] };
   const ids = (await db.agreement.findMany({ where, select: { id: true }, orderBy: order })).map((r) => r.id);
+  const sql = sqlFor(columns);
+  const read = async (from: number) => {
+    const slice = ids.slice(from, from + size);
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, slice);
+    const byId = new Map(rows.map((r) => [r.id as number, r]));
+    // An agreement deleted since the ids were read is left out.
+    return slice.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  };
   return {
     total: ids.length,
     batches: async function* () {
-      for (let i = 0; i < ids.length; i += size) {
-        const slice = ids.slice(i, i + size);
-        const rows = await db.agreement.findMany({ where: { AND: [where, { id: { in: slice } }] }, select });
-        const byId = new Map(rows.map((r) => [(r as { id: number }).id, r]));
-        yield slice.map((id) => byId.get(id)).filter((r) => r !== undefined);
+      let next = ids.length ? read(0) : null;
+      for (let from = 0; next; from += size) {
+        const current = next;
+        next = from + size < ids.length ? read(from + size) : null;
+        // Handled here too: a download cancelled meanwhile never awaits it.
+        next?.catch(() => undefined);
+        yield await current;
       }
     },
   };
