@@ -7,6 +7,8 @@ import { makeAgreement, makeAgreementWorld, type AgreementWorld } from '../facto
 import { flat, hasPdftotext, pdfText } from '../factories/documents.js';
 import { agent, useApp, type TestContext } from '../helpers/app.js';
 import { download } from '../helpers/spreadsheets.js';
+import { loadActor } from '../../src/authz/actor.js';
+import { agreementPdf } from '../../src/modules/signatures/signatures.pdf.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -137,6 +139,15 @@ describe('printing an agreement', () => {
     await t.db.managementCentre.update({ where: { id: a.centreId }, data: { logoFileId: file.id } });
     const withLogo = (await download(staff.a, url)).body;
     expect(withLogo.includes('/Subtype /Image')).toBe(true);
+  });
+
+  it('prints, in the agreement language, the very bytes the signature phase shows its signers', async () => {
+    const { w, a } = await unicodeWorld(t);
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { signatureParties: ['STUDENT', 'HOST_SIGNATORY'] } });
+    const actor = (await loadActor(t.db, w.write.id))!;
+    await t.ctx.services.agreements.perform({ actor, requestId: null, now: new Date('2026-02-10T09:00:00Z') }, a.id, 'submit');
+    const printed = (await download((await agent(t.app, 'a.write@test.example')).a, `/agreements/${a.id}/agreement.pdf`)).body;
+    expect(sha(printed)).toBe((await agreementPdf(t.db, a.id)).sha256);
   });
 
   it("applies the centre's print rule to the student: refused when the centre says no or before validation, allowed after", async () => {

@@ -5,6 +5,7 @@ import type { Actor } from '../../authz/actor.js';
 import { renderAgreementPdf, renderSummaryPdf } from '../../documents/index.js';
 import type { PrintCondition } from '../../generated/prisma/enums.js';
 import { agreementNumber, PRINT_LANGUAGES, type PrintLanguage } from './agreement.types.js';
+import { DOC_PARTY } from '../signatures/signatures.signers.js';
 import type { AgreementService } from './agreements.service.js';
 
 export type PrintKind = 'agreement' | 'summary';
@@ -54,12 +55,16 @@ export class AgreementPrintService extends Service {
   async print(actor: Actor, id: number, kind: PrintKind, language: PrintLanguage | null, now: Date): Promise<PrintOutcome> {
     const a = await this.agreements.show(actor, id);
     const number = agreementNumber(a);
-    const centre = await this.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { studentsMayPrint: true, printCondition: true, logoFileId: true } });
+    const centre = await this.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { studentsMayPrint: true, printCondition: true, logoFileId: true, signatureParties: true } });
     if (!mayPrint(actor, a, centre)) return { refused: true, reason: centre.studentsMayPrint ? 'afterValidation' : 'never', number, id };
     const snapshot = await this.agreements.view(a, now);
     const logo = centre.logoFileId ? ((await this.db.storedFile.findUnique({ where: { id: centre.logoFileId }, select: { data: true } }))?.data ?? null) : null;
     const input = { snapshot, language: language ?? (isPrintLanguage(a.printLanguage) ? a.printLanguage : 'fr'), logo: logo ? Buffer.from(logo) : null };
-    const pdf = kind === 'agreement' ? await renderAgreementPdf(input) : await renderSummaryPdf({ ...input, status: a.status, submittedAt: a.submittedAt, validatedAt: a.validatedAt });
+    // The centre's signers, as the signature phase prints them: in the agreement's language, the same bytes as the signers are shown.
+    const pdf =
+      kind === 'agreement'
+        ? await renderAgreementPdf({ ...input, signers: centre.signatureParties.map((p) => DOC_PARTY[p]) })
+        : await renderSummaryPdf({ ...input, status: a.status, submittedAt: a.submittedAt, validatedAt: a.validatedAt });
     return { refused: false, pdf, number };
   }
 }
