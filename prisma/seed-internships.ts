@@ -2,7 +2,8 @@
 // its part of the work at first start — Léa completes a draft and corrects a returned sheet, the
 // year manager decides on Thomas's sent sheet, the academic tutor (and the year manager) validates
 // Thomas's agreement, the centre's WRITE staff verify Inès's and finish Nathan's draft, Camille's
-// sheet became a validated agreement the company sees among its interns.
+// sheet became a validated agreement the company sees among its interns (signed by its five
+// parties first); Léa's and a later one of Thomas's wait for the host's signatory's signature.
 // Written through the modules' own paths (the sheet's schema and sending checks, createAgreement
 // and its numbering, the workflows' apply with its audit rows, the submission's legal engine and
 // snapshot), dated from the clock's today. No mail: the recipients are left empty.
@@ -25,6 +26,7 @@ import { checkSending } from '../src/modules/sheets/sheets.send.js';
 import { materialise } from '../src/modules/sheets/sheets.validate.js';
 import { SHEET_WORKFLOW, type SheetAction } from '../src/modules/sheets/sheets.workflow.js';
 import { CalendarDate, todayIn } from '../src/time/calendar.js';
+import { seedSignatures } from './seed-signatures.js';
 
 /** What seedDemo has made that the internships need (the rest is found by e-mail). */
 export interface InternshipRefs {
@@ -204,7 +206,10 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
   await step(actAt(staff, 24), created.agreementId, 'submit');
   await step(actAt(teacher, 20), created.agreementId, 'validatePedagogical');
   await step(actAt(staff, 18), created.agreementId, 'verifyAdministrative');
-  await step(actAt(staff, 17), created.agreementId, 'validate');
+  // Signed by the five (online with an account, the tutor on paper), then validated by the centre.
+  await seedSignatures(tx, created.agreementId, { openedAt: ago(17), signed: [{ at: ago(16), channel: 'ACCOUNT' }, { at: ago(15), channel: 'ACCOUNT' }, { at: ago(14), channel: 'PAPER', by: staff.id }, { at: ago(13), channel: 'ACCOUNT' }, { at: ago(12), channel: 'ACCOUNT' }] });
+  await step(actAt(staff, 11), created.agreementId, 'validate');
+
 
   // Inès: validated by her academic tutor, it waits for the centre's administrative verification.
   const inesAgreement = await newAgreement(ines, 12, mondayFrom(today.addDays(21)), 2, 'Refonte de la documentation utilisateur', 'Rédiger les guides d\u2019utilisation et les tutoriels vidéo.');
@@ -217,4 +222,18 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
 
   // Nathan: a draft the staff started; it waits for them to complete and submit it.
   await newAgreement(nathan, 2, mondayFrom(today.addDays(60)), 4, 'Migration d\u2019une application vers le cloud', 'Conteneuriser l\u2019application et automatiser son déploiement.');
+
+  // Léa: checked, in its signature phase: she signed online, the host's signatory (the company's account) is asked.
+  const leaAgreement = await newAgreement(lea, 9, mondayFrom(today.addDays(200)), 3, 'Outil de suivi des demandes des usagers', 'Concevoir et développer le suivi en ligne des demandes adressées à la mairie.');
+  await step(actAt(staff, 8), leaAgreement, 'submit');
+  await step(actAt(teacher, 7), leaAgreement, 'validatePedagogical');
+  await step(actAt(staff, 6), leaAgreement, 'verifyAdministrative');
+  await seedSignatures(tx, leaAgreement, { openedAt: ago(5), signed: [{ at: ago(4), channel: 'ACCOUNT' }] });
+
+  // Thomas, a later internship: he signed on paper (the scan recorded by the staff), the host's signatory is asked.
+  const thomasLater = await newAgreement(thomas, 9, mondayFrom(today.addDays(220)), 2, 'Tableau de bord de la voirie', 'Construire le tableau de bord des interventions de voirie.');
+  await step(actAt(staff, 8), thomasLater, 'submit');
+  await step(actAt(teacher, 7), thomasLater, 'validatePedagogical');
+  await step(actAt(staff, 6), thomasLater, 'verifyAdministrative');
+  await seedSignatures(tx, thomasLater, { openedAt: ago(5), signed: [{ at: ago(3), channel: 'PAPER', by: staff.id }] });
 }

@@ -114,6 +114,7 @@ export const MENU: readonly GroupDef[] = [
     entries: [
       { href: '/agreements/dashboard', labelKey: 'agreementsSearch.nav.dashboard', permission: 'agreements.dashboard' },
       { href: '/agreements/search', labelKey: 'agreementsSearch.nav.search', permission: 'agreements.search' },
+      { href: '/agreements/signatures', labelKey: 'signatures.nav', permission: 'agreements.dashboard' },
       // The staff's centres, whose settings say how their agreements are validated. Here rather than
       // a link of its own: the centre staff's menu then keeps one row on a wide screen.
       { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view', audience: ['centreRead'] },

@@ -11,7 +11,7 @@ import { resetDb } from '../helpers/db.js';
 describe('demo internships', () => {
   const t = useApp();
 
-  const agreementOf = async (email: string) => t.db.agreement.findFirstOrThrow({ where: { student: { user: { email } } } });
+  const agreementOf = async (email: string) => t.db.agreement.findFirstOrThrow({ where: { student: { user: { email } } }, orderBy: { id: 'asc' } });
 
   it('gives each role its work: the student their sheets, the managers their decisions, the company its interns', async () => {
     // The server's database holds the legal parameters (a migration writes them); the test's is emptied.
@@ -53,7 +53,7 @@ describe('demo internships', () => {
     const interns = (await company.a.get('/agreements/interns')).text;
     for (const name of ['Roux', 'Moreau', 'Girard', 'Lefebvre']) expect(interns).toContain(name);
     const tutor = await t.db.contact.findFirstOrThrow({ where: { email: 'tuteur@demo.test' } });
-    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(4);
+    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(6);
 
     // Camille's sheet became her agreement, validated: numbered, with the copy and the figures of its submission.
     const camille = await agreementOf('camille.roux@etu.univ-demo.test');
@@ -67,6 +67,16 @@ describe('demo internships', () => {
     expect(snapshot.number).toBe(agreementNumber(camille));
     expect(snapshot.legal.result.presenceHours).toBe(Number(camille.presenceHours));
     expect(camille.pedagogicalAt && camille.administrativeAt && camille.validatedAt).toBeTruthy();
+
+    // Signatures: Léa signed online and the company's account (the host's signatory) is asked to sign;
+    // Thomas's later agreement was signed on paper by him; Camille's went through all five.
+    const leaAgreement = await agreementOf('etudiant@demo.test');
+    expect(leaAgreement.status).toBe('SIGNING');
+    const companyPage = (await company.a.get(`/agreements/${leaAgreement.id}`)).text;
+    expect(companyPage).toContain('data-sign-form');
+    expect(await t.db.agreementSignature.count({ where: { channel: 'PAPER', status: 'SIGNED' } })).toBe(2);
+    expect(camille.finalPdfSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await staff.a.get('/agreements/signatures')).text).toContain('Lefèvre');
 
     // The steps are in the audit trail; no mail was queued.
     expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
@@ -82,7 +92,7 @@ describe('demo internships', () => {
       await resetDb(t.db);
       if (parameters) await seedLegalParameters(t.db);
       await seedDemo(t.db, new FixedClock(day));
-      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT'] });
+      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT', 'SIGNING', 'SIGNING'] });
       const thomas = await agreementOf('thomas.girard@etu.univ-demo.test');
       // Every internship starts after the clock's today (Thomas's within the dashboard's alert days).
       expect(thomas.startDate.getTime(), day).toBeGreaterThan(new Date(day).getTime());

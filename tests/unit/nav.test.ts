@@ -81,7 +81,7 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = demo(email);
       expect(shape(nav)).toEqual([
         '/dashboard/centre Tableau de bord du centre',
-        { Conventions: ['/agreements/dashboard', '/agreements/search', '/centres', '/tools/stipend'] },
+        { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/centres', '/tools/stipend'] },
         { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
@@ -110,7 +110,7 @@ describe('the menu (src/http/nav.ts)', () => {
     const nav = demo('admin@demo.test');
     expect(shape(nav)).toEqual([
       '/dashboard/admin Administration',
-      { Conventions: ['/agreements/dashboard', '/agreements/search', '/tools/stipend'] },
+      { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/tools/stipend'] },
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school', '/sheets/review'] },
