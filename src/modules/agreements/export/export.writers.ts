@@ -52,14 +52,20 @@ export function csvField(cell: Cell): string {
   return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const csvLine = (cells: Cell[]) => cells.map(csvField).join(';') + '\r\n';
+function csvLine(cells: Cell[]): string {
+  let line = cells.length ? csvField(cells[0]) : '';
+  for (let i = 1; i < cells.length; i++) line += ';' + csvField(cells[i]);
+  return line + '\r\n';
+}
 
 /** UTF-8 with a BOM (Excel then reads the accents), ';' between fields, CRLF after each row. */
 export async function writeCsv(out: Writable, o: ExportOutput): Promise<void> {
   out.write('\ufeff' + csvLine(o.headers));
   for await (const batch of o.rows) {
     if (gone(out)) return;
-    out.write(batch.map(csvLine).join(''));
+    let chunk = '';
+    for (const cells of batch) chunk += csvLine(cells);
+    out.write(chunk);
     await drained(out);
   }
   out.end();
