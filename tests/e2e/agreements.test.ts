@@ -52,6 +52,8 @@ describeBrowser('end-to-end: an agreement through its validation steps', () => {
       }),
     );
     const path = t.url(`/agreements/${a.id}`);
+    // The validation steps alone (a centre without a signature phase; signing: signatures.test.ts).
+    await t.db.managementCentre.updateMany({ data: { signatureParties: [] } });
 
     const studentPage = await patient(t.newPage({ as: 'etudiant@demo.test' }));
     await studentPage.goto(path);
