@@ -74,6 +74,7 @@ describe('demo internships', () => {
     expect(leaAgreement.status).toBe('SIGNING');
     const companyPage = (await company.a.get(`/agreements/${leaAgreement.id}`)).text;
     expect(companyPage).toContain('data-sign-form');
+    expect((await company.a.get('/dashboard/company')).text).toContain('Conventions à signer');
     expect(await t.db.agreementSignature.count({ where: { channel: 'PAPER', status: 'SIGNED' } })).toBe(2);
     expect(camille.finalPdfSha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await staff.a.get('/agreements/signatures')).text).toContain('Lefèvre');

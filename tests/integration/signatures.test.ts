@@ -22,8 +22,9 @@ describe('signing an agreement', () => {
     expect(sigs.map((s) => [s.party, s.status])).toEqual([['STUDENT', 'INVITED'], ['HOST_SIGNATORY', 'WAITING'], ['COMPANY_TUTOR', 'WAITING'], ['ACADEMIC_TUTOR', 'WAITING'], ['INSTITUTION', 'WAITING']]);
     expect((await mailsTo(t.db, STUDENT)).map((m) => m.template)).toContain('signature-invite');
 
-    // 1. The student, signed in: the box must be ticked, on the PDF the page showed.
+    // 1. The student, signed in: asked on their dashboard; the box must be ticked, on the PDF the page showed.
     const student = await agent(t.app, STUDENT);
+    expect((await student.a.get('/dashboard/student')).text).toContain('Conventions à signer');
     const page = await student.a.get(`/agreements/${a.id}`);
     const hash = shownHash(page.text);
     const pdf = await student.a.get(`/agreements/${a.id}/agreement.pdf`).buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
@@ -38,6 +39,7 @@ describe('signing an agreement', () => {
     expect(signed.status).toBe(303);
     sigs = await rows(t, a.id);
     expect(sigs[0]).toMatchObject({ status: 'SIGNED', channel: 'ACCOUNT', pdfSha256: hash, userAgent: 'TestBrowser/1.0' });
+    expect((await student.a.get('/dashboard/student')).text).not.toContain('Conventions à signer');
     expect(sigs[0].clientIp).toBeTruthy();
     expect(sigs[0].signedAt).toEqual(new Date('2026-02-10T09:00:00Z'));
     // Not someone else's turn: the teacher has nothing to sign yet.

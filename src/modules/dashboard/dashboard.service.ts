@@ -8,6 +8,7 @@ import { academicYearAt } from '../institutions/academic-years.js';
 import { MatchingService } from '../requests/matching.js';
 import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
 import { companyDashboard } from './dashboard.company.js';
+import { signaturesToGive } from '../signatures/signatures.waiting.js';
 import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
 
 /**
@@ -50,6 +51,7 @@ export class DashboardService extends Service {
       }),
       academicDashboard(this.db, actor, kind, year),
     ]);
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/search')));
     return { roles, ...blocks };
   }
 
@@ -61,6 +63,8 @@ export class DashboardService extends Service {
       }),
       companyDashboard(this.db, actor, now),
     ]);
+    // The host's signatory or the company tutor asked to sign with their account.
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/interns')));
     return { memberships, ...blocks };
   }
 
@@ -73,6 +77,7 @@ export class DashboardService extends Service {
       }),
       studentDashboard(this.db, actor, async () => (await this.matching.offersForStudent(actor)).length),
     ]);
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/mine')));
     return { profile, ...blocks };
   }
 

@@ -6,6 +6,8 @@ import { centresWith } from '../../authz/centres.js';
 import type { Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { pager } from '../../http/pagination.js';
+import { AWAITING_ITEMS, entry, type AwaitingEntry } from '../dashboard/dashboard.types.js';
+import { agreementNumber } from '../agreements/agreement.types.js';
 import { todayIn } from '../../time/calendar.js';
 import { applySignature, signatureSelect, type SignatureRow } from './signatures.mail.js';
 import { signatureRecord } from './signatures.service.js';
@@ -66,4 +68,27 @@ export async function waitingSignatures(db: Db, actor: Actor, now: Date, pageNo:
     JOIN "StudentProfile" sp ON sp.id = a."studentId" JOIN "User" u ON u.id = sp."userId"
     WHERE ${where} ORDER BY s."invitedAt" ASC, s.id ASC OFFSET ${page.skip} LIMIT ${page.size}`;
   return { pager: page, rows: rows.map((r) => ({ ...r, days: todayIn(r.invitedAt).daysUntil(todayIn(now)) })) };
+}
+
+/**
+ * "Conventions à signer": the agreements whose signature the actor is asked for (their own
+ * account's, INVITED, the agreement in its signature phase), for their personal dashboard.
+ */
+export async function signaturesToGive(db: Db, actor: Actor, href: string): Promise<AwaitingEntry[]> {
+  const where = { signerId: actor.id, status: 'INVITED' as const, agreement: { status: 'SIGNING' as const } };
+  const [count, rows] = await Promise.all([
+    db.agreementSignature.count({ where }),
+    db.agreementSignature.findMany({
+      where,
+      orderBy: [{ invitedAt: 'asc' }, { id: 'asc' }],
+      take: AWAITING_ITEMS,
+      select: { invitedAt: true, agreement: { select: { id: true, academicYear: true, seq: true, organisation: { select: { legalName: true } }, student: { select: { user: { select: { firstName: true, lastName: true } } } } } } },
+    }),
+  ]);
+  return entry('signatures', count, href, rows.map((r) => ({
+    label: `${agreementNumber(r.agreement)} — ${r.agreement.student.user.firstName} ${r.agreement.student.user.lastName}`,
+    note: { text: r.agreement.organisation.legalName },
+    href: `/agreements/${r.agreement.id}#signatures`,
+    since: r.invitedAt!,
+  })));
 }
