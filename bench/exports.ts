@@ -9,6 +9,7 @@
 // BENCH_ONLY=exports runs it; BENCH_SKIP_SEED=1 re-uses the 200,000 agreements already there.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../src/auth/password.js';
@@ -51,8 +52,8 @@ async function enrich(url: string, log: (m: string) => void) {
           interruptions = '[{"from": "2025-12-24", "to": "2025-12-31"}]',
           "presenceHours" = 420, "presenceDays" = 60, "presenceMonths" = 3, "previousHours" = 0, "stipendDue" = true, "hourlyMinimum" = 4.35, "stipendTotal" = 1827
         FROM "Service" s, "Contact" t, "Contact" g
-        WHERE a."centreId" <= 5 AND s."organisationId" = a."organisationId" AND t."serviceId" = s.id AND g."organisationId" = a."organisationId" AND g."lastName" LIKE 'Signataire-%';
-      VACUUM ANALYZE;`);
+        WHERE a."centreId" <= 5 AND s."organisationId" = a."organisationId" AND t."serviceId" = s.id AND g."organisationId" = a."organisationId" AND g."lastName" LIKE 'Signataire-%';`);
+    await c.query('VACUUM ANALYZE'); // alone: not in the statements' implicit transaction
     log(`  gave the agreements of centres 1-5 their parties and figures in ${Math.round(performance.now() - t)} ms`);
   } finally {
     await c.end();
@@ -141,7 +142,9 @@ export async function exportsBench(serverUrl: string, log: (m: string) => void) 
         rows.push(`${format.padEnd(5)} ${label.padEnd(15)} ${String(columns.length).padStart(7)} ${String(EXPECTED).padStart(7)} ${(got.bytes / 1e6).toFixed(1).padStart(8)} ${(ms / 1000).toFixed(2).padStart(7)} ${before.rss.toFixed(0).padStart(9)} ${after.peak.toFixed(0).padStart(8)} ${growth.toFixed(0).padStart(9)}  ${ok}`);
       }
     }
+    // The machine's load says how far the times are the export's own (a busy machine stretches them all).
     log(`\nexports of ${EXPECTED} agreements (of ${AGREEMENTS}) over HTTP, the app in its own process; targets: < ${TARGET_MS / 1000} s, memory growth < ${TARGET_MB} MB`);
+    log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
     log(`${'fmt'.padEnd(5)} ${'columns'.padEnd(15)} ${'n cols'.padStart(7)} ${'rows'.padStart(7)} ${'MB sent'.padStart(8)} ${'time s'.padStart(7)} ${'RSS0 MB'.padStart(9)} ${'peak MB'.padStart(8)} ${'growth MB'.padStart(9)}`);
     for (const r of rows) log(r);
   } finally {
