@@ -27,7 +27,10 @@ describe('signing an agreement', () => {
     expect((await student.a.get('/dashboard/student')).text).toContain('Conventions à signer');
     const page = await student.a.get(`/agreements/${a.id}`);
     const hash = shownHash(page.text);
-    const pdf = await student.a.get(`/agreements/${a.id}/agreement.pdf`).buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
+    // The PDF to sign is shown even where the centre lets students print only validated agreements.
+    await t.db.managementCentre.updateMany({ data: { printCondition: 'AFTER_VALIDATION' } });
+    expect((await student.a.get(`/agreements/${a.id}/agreement.pdf`)).status).toBe(403);
+    const pdf = await student.a.get(`/agreements/${a.id}/sign/document.pdf`).buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
     expect(sha256(pdf.body as Buffer)).toBe(hash);
     const unticked = await student.a.post(`/agreements/${a.id}/sign`).type('form').send({ _csrf: student.csrf, pdfSha256: hash });
     expect(unticked.status).toBe(422);

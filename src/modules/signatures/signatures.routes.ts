@@ -58,7 +58,8 @@ export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown) {
  * The agreement page's signature actions (issue 13), on the agreement's router (its page renders
  * the 422s): POST /agreements/:id/sign (the actor's own signature, signed in), POST
  * /agreements/:id/signatures/:sid/paper (WRITE staff: the date and the scan), POST
- * /agreements/:id/signatures/:sid/remind (WRITE staff, one per 24 h), GET /agreements/:id/final.pdf
+ * /agreements/:id/signatures/:sid/remind (WRITE staff, one per 24 h), GET /agreements/:id/sign/document.pdf
+ * (the PDF to sign, to its signer, whatever the print rule), GET /agreements/:id/final.pdf
  * (the signed PDF, to whoever sees the agreement), GET /agreements/:id/signatures/:sid/scan (the
  * paper scan, to the centre's staff).
  */
@@ -94,6 +95,13 @@ export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage) {
       await svc.remind(act(req), idParam(req.params.id), idParam(req.params.sid));
       back(req, res, 'common.saved', '');
     },
+  });
+  // The PDF a signer reads before signing, whatever the centre's print rule for students: theirs to sign.
+  r.get('/:id/sign/document.pdf', allow('agreements.sign'), async (req, res) => {
+    const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+    const panel = await signaturePanel(ctx, req.actor!, a);
+    if (!panel.mine) throw notFound();
+    sendPdf(res, (await agreementPdf(ctx.db, a.id)).bytes, `convention-${agreementNumber(a)}.pdf`);
   });
   r.get('/:id/final.pdf', allow('agreements.view'), async (req, res) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
