@@ -1,0 +1,53 @@
+import { expect, it } from 'vitest';
+import { translate } from '../../src/i18n/index.js';
+import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
+import { day, fullTime } from '../factories/legal.js';
+import { seedLegalParameters } from '../factories/legal-db.js';
+import { checkAtBothWidths, describeBrowser, useBrowserApp } from '../helpers/browser.js';
+
+const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
+
+// The print links on the agreement's page (staff), the PDF they lead to, and the page a student
+// gets when the centre does not let students print; both pages checked with axe at both widths.
+describeBrowser('end-to-end: printing an agreement', () => {
+  const t = useBrowserApp();
+
+  it('offers the print links to staff and explains a refusal to the student', async () => {
+    if (!(await t.db.legalParameter.count())) await seedLegalParameters(t.db);
+    const student = await t.db.studentProfile.findFirstOrThrow({ where: { user: { email: 'etudiant@demo.test' } }, include: { studyYear: true } });
+    const org = await t.db.companyMembership.findFirstOrThrow({ where: { user: { email: 'entreprise@demo.test' } } });
+    const a = await t.db.$transaction((tx) =>
+      createAgreement(tx, { actor: null, requestId: null, now: new Date() }, {
+        studentId: student.id,
+        organisationId: org.organisationId,
+        type: 'MANDATORY',
+        subject: 'Impression des conventions',
+        startDate: day('2027-09-06'),
+        endDate: day('2027-10-29'),
+        schedule: fullTime(7),
+      }),
+    );
+
+    const staff = await t.newPage({ as: 'gestionnaire@demo.test' });
+    await staff.goto(t.url(`/agreements/${a.id}`));
+    const section = staff.locator('[data-section="print"]');
+    await expect(section.getByRole('heading', { name: fr('print.links.title') }).count()).resolves.toBe(1);
+    await staff.getByLabel(fr('print.links.language')).selectOption('de');
+    await checkAtBothWidths(staff, 'agreement-print-links');
+    const pdf = await staff.request.get(t.url(`/agreements/${a.id}/agreement.pdf?lang=de`));
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await staff.request.get(t.url(`/agreements/${a.id}/summary.pdf`))).status()).toBe(200);
+
+    await t.db.managementCentre.update({ where: { id: student.studyYear!.centreId }, data: { studentsMayPrint: false } });
+    const me = await t.newPage({ as: 'etudiant@demo.test' });
+    await me.goto(t.url(`/agreements/${a.id}`));
+    expect(await me.locator('[data-section="print"]').count()).toBe(0);
+    const refused = await me.goto(t.url(`/agreements/${a.id}/agreement.pdf`));
+    expect(refused?.status()).toBe(403);
+    expect((await me.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(fr('print.refused.title'));
+    await checkAtBothWidths(me, 'print-refused');
+    await me.getByRole('link', { name: fr('print.refused.back') }).click();
+    await me.waitForURL((u) => u.pathname === `/agreements/${a.id}`);
+  }, 180_000);
+});
