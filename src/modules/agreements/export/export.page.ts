@@ -73,15 +73,18 @@ export async function chooserLocals(ctx: Ctx, req: Request, input: AgreementSear
     }),
   }));
   const q = query ? `?${query}` : '';
-  const labelOf = (keys: readonly string[]) => keys.map((k) => req.t(`exports.columns.${k}`)).join(', ');
+  const described = (keys: readonly string[]) => {
+    const known = keys.filter((k) => EXPORT_COLUMNS.some((c) => c.key === k));
+    return { count: known.length, columns: known.map((k) => req.t(`exports.columns.${k}`)).join(', ') };
+  };
   return {
     title: req.t('exports.page.title'),
     summary,
     query: q,
     groups,
     current: current.map((c) => req.t(c.labelKey)),
-    builtins: BUILTIN_PRESETS.map((p) => ({ id: p.key, name: req.t(p.labelKey), columns: labelOf(p.columns) })),
-    presets: presets.map((p) => ({ id: String(p.id), name: p.name, columns: labelOf(p.columns.filter((k) => EXPORT_COLUMNS.some((c) => c.key === k))) })),
+    builtins: BUILTIN_PRESETS.map((p) => ({ id: p.key, name: req.t(p.labelKey), ...described(p.columns) })),
+    presets: presets.map((p) => ({ id: String(p.id), name: p.name, ...described(p.columns) })),
     presetNameMax: PRESET_NAME_MAX,
     errors: problem?.errors ?? {},
     values: { presetName: typeof problem?.values.presetName === 'string' ? problem.values.presetName : '' },
