@@ -1,4 +1,5 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { AttestationService } from './modules/agreements/agreements.attestation.js';
 import { SignatureLinkService } from './modules/signatures/signatures.links.js';
 import { SignatureService } from './modules/signatures/signatures.service.js';
 import { AgreementSettingsService } from './modules/agreements/agreements.settings.js';
@@ -61,6 +62,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     legalParameters: new LegalParameterService(deps),
     agreements,
     signatures,
+    attestations: new AttestationService(deps, agreements),
     signatureLinks: new SignatureLinkService(deps, signatures),
     agreementSettings: new AgreementSettingsService(deps),
     agreementWizard: new AgreementWizardService(deps),

@@ -47,6 +47,8 @@ export const POLICY = {
   'agreements.mine': ['student'],
   'agreements.interns': ['companyAdmin', 'companyContact'],
   // Signing an agreement signed in (issue 13): whoever may be a signer; the signature row decides.
+  // Confirming the stipend paid for the attestation de stage: the host's side or the centre's WRITE staff (the record decides).
+  'agreements.attest': ['companyAdmin', 'companyContact', 'centreWrite', 'platformAdmin'],
   'agreements.sign': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the

@@ -17,6 +17,7 @@ import { recordOf } from './agreements.service.js';
 import { AGREEMENT_WORKFLOW, nextStep, stepChain } from './agreements.workflow.js';
 import { agreementEditRoutes } from './wizard/wizard.edit.js';
 import { signaturePanel, signatureRoutes } from '../signatures/signatures.routes.js';
+import { attestationRoutes } from './agreements.attestation.routes.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -45,6 +46,7 @@ export function agreementsRoutes(ctx: Ctx) {
       next: nextLabel(a, req),
       history: await svc.history(a.id),
       signatures: await signaturePanel(ctx, req.actor!, a),
+      attestation: await ctx.services.attestations.panel(req.actor!, a, req.now),
       problemValues: problem?.values ?? {},
       actions: svc.actions(req.actor!, a),
       errors: problem?.errors ?? {},
@@ -56,6 +58,7 @@ export function agreementsRoutes(ctx: Ctx) {
   r.get('/:id', allow('agreements.view'), (req, response) => page(req, response));
   agreementEditRoutes(r, ctx);
   signatureRoutes(r, ctx, page);
+  attestationRoutes(r, ctx, page);
 
   for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
     detailAction(r, `/:id/${action}`, 'agreements.act', {
