@@ -3,7 +3,8 @@
 // year manager decides on Thomas's sent sheet, the academic tutor (and the year manager) validates
 // Thomas's agreement, the centre's WRITE staff verify Inès's and finish Nathan's draft, Camille's
 // sheet became a validated agreement the company sees among its interns (signed by its five
-// parties first); Léa's and a later one of Thomas's wait for the host's signatory's signature.
+// parties first); Léa's and a later one of Thomas's wait for the host's signatory's signature;
+// last year's four others, signed and validated, print in English, German, Spanish and Italian.
 // Written through the modules' own paths (the sheet's schema and sending checks, createAgreement
 // and its numbering, the workflows' apply with its audit rows, the submission's legal engine and
 // snapshot), dated from the clock's today. No mail: the recipients are left empty.
@@ -236,4 +237,21 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
   await step(actAt(teacher, 7), thomasLater, 'validatePedagogical');
   await step(actAt(staff, 6), thomasLater, 'verifyAdministrative');
   await seedSignatures(tx, thomasLater, { openedAt: ago(5), signed: [{ at: ago(3), channel: 'PAPER', by: staff.id }] });
+
+  // Last year's internships, signed by all and validated, printed in each of the other four languages.
+  const printed: [Actor | number, 'en' | 'de' | 'es' | 'it', string][] = [
+    [ines, 'en', 'Customer support knowledge base'],
+    [thomas, 'de', 'Testautomatisierung der Buchhaltungssoftware'],
+    [nathan, 'es', 'Migración de la base de datos de clientes'],
+    [lea, 'it', 'Cruscotto delle richieste dei cittadini'],
+  ];
+  for (const [i, [who, language, subject]] of printed.entries()) {
+    const id = await newAgreement(who, 400, mondayFrom(today.addDays(-330 + i * 7)), 2, subject, subject);
+    await tx.agreement.update({ where: { id }, data: { printLanguage: language } });
+    await step(actAt(staff, 399), id, 'submit');
+    await step(actAt(teacher, 398), id, 'validatePedagogical');
+    await step(actAt(staff, 397), id, 'verifyAdministrative');
+    await seedSignatures(tx, id, { openedAt: ago(396), signed: [395, 394, 393, 392, 391].map((d) => ({ at: ago(d), channel: 'ACCOUNT' as const })) });
+    await step(actAt(staff, 390), id, 'validate');
+  }
 }

@@ -53,7 +53,7 @@ describe('demo internships', () => {
     const interns = (await company.a.get('/agreements/interns')).text;
     for (const name of ['Roux', 'Moreau', 'Girard', 'Lefebvre']) expect(interns).toContain(name);
     const tutor = await t.db.contact.findFirstOrThrow({ where: { email: 'tuteur@demo.test' } });
-    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(6);
+    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(10);
 
     // Camille's sheet became her agreement, validated: numbered, with the copy and the figures of its submission.
     const camille = await agreementOf('camille.roux@etu.univ-demo.test');
@@ -79,6 +79,9 @@ describe('demo internships', () => {
     expect(camille.finalPdfSha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await staff.a.get('/agreements/signatures')).text).toContain('Lefèvre');
 
+    // Validated agreements printed in each of the five languages.
+    expect((await t.db.agreement.findMany({ where: { status: 'VALIDATED' }, select: { printLanguage: true } })).map((x) => x.printLanguage).sort()).toEqual(['de', 'en', 'es', 'fr', 'it']);
+
     // The steps are in the audit trail; no mail was queued.
     expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
     expect(await t.db.outboxEmail.count()).toBe(0);
@@ -93,7 +96,7 @@ describe('demo internships', () => {
       await resetDb(t.db);
       if (parameters) await seedLegalParameters(t.db);
       await seedDemo(t.db, new FixedClock(day));
-      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT', 'SIGNING', 'SIGNING'] });
+      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT', 'SIGNING', 'SIGNING', 'VALIDATED', 'VALIDATED', 'VALIDATED', 'VALIDATED'] });
       const thomas = await agreementOf('thomas.girard@etu.univ-demo.test');
       // Every internship starts after the clock's today (Thomas's within the dashboard's alert days).
       expect(thomas.startDate.getTime(), day).toBeGreaterThan(new Date(day).getTime());
