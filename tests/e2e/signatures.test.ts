@@ -32,7 +32,10 @@ describeBrowser('end-to-end: signing an agreement', () => {
     const path = t.url(`/agreements/${a.id}`);
 
     const company = await patient(t.newPage({ as: 'entreprise@demo.test' }));
-    await company.goto(path);
+    // The PDF is read in the page: its frame is allowed (the app's policy forbids framing otherwise).
+    const [pdf] = await Promise.all([company.waitForResponse((r) => r.url().endsWith('/sign/document.pdf')), company.goto(path)]);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-security-policy']).toBe("frame-ancestors 'self'");
     await checkAtBothWidths(company, 'agreement-signing-company');
     await sign(company);
     expect(await company.locator('[data-signature="HOST_SIGNATORY"][data-state="SIGNED"]').count()).toBe(1);

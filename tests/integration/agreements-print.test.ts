@@ -181,6 +181,8 @@ describe('printing an agreement', () => {
     await t.db.agreement.update({ where: { id: a.id }, data: { status: 'VALIDATED' } });
     res = await download(student.a, url);
     expect(res.status).toBe(200);
+    // Now the page shows the student the print links too.
+    expect((await student.a.get(`/agreements/${a.id}`)).text).toContain(`action="/agreements/${a.id}/agreement.pdf"`);
     expect(res.headers['content-type']).toBe('application/pdf');
 
     await printRule(t, w, true, 'ALWAYS');

@@ -18,6 +18,7 @@ import { AGREEMENT_WORKFLOW, nextStep, stepChain } from './agreements.workflow.j
 import { agreementEditRoutes } from './wizard/wizard.edit.js';
 import { signaturePanel, signatureRoutes } from '../signatures/signatures.routes.js';
 import { attestationRoutes } from './agreements.attestation.routes.js';
+import { mayPrint } from './agreements.print.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -47,6 +48,8 @@ export function agreementsRoutes(ctx: Ctx) {
       history: await svc.history(a.id),
       signatures: await signaturePanel(ctx, req.actor!, a),
       attestation: await ctx.services.attestations.panel(req.actor!, a, req.now),
+      // The centre's print rule for the agreement's student (others in reach always print).
+      mayPrint: mayPrint(req.actor!, a, a.centre),
       problemValues: problem?.values ?? {},
       actions: svc.actions(req.actor!, a),
       errors: problem?.errors ?? {},

@@ -75,7 +75,7 @@ export class AgreementService extends Service {
   async show(actor: Actor, id: number) {
     const a = await this.db.agreement.findFirst({
       where: { AND: [{ id }, agreementReachWhere(actor)] },
-      include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true } } },
+      include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true, studentsMayPrint: true, printCondition: true } } },
     });
     if (!a) throw notFound();
     return a;

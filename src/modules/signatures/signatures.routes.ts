@@ -4,7 +4,8 @@ import type { Ctx } from '../../context.js';
 import { allow } from '../../authz/guard.js';
 import { hasCentreRight } from '../../authz/centres.js';
 import type { Actor } from '../../authz/actor.js';
-import { notFound } from '../../errors.js';
+import { forbidden, notFound } from '../../errors.js';
+import { mayPrint } from '../agreements/agreements.print.js';
 import { act } from '../../http/act.js';
 import { flash } from '../../http/forms.js';
 import { idParam } from '../../http/pagination.js';
@@ -29,9 +30,18 @@ const paperSchema = z.object({ signedOn: f.day() });
 /** The signing record's client: the address Express sees (behind the proxy it trusts) and the user agent. */
 export const clientOf = (req: Request) => ({ ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
 
-/** Sends a PDF to read in the page (inline), never cached. */
+/**
+ * Sends a PDF to read in the page (inline), never cached. The app's policy forbids framing; a PDF
+ * read before signing is shown in a frame of the app's own page, so its answer allows that origin.
+ */
 export function sendPdf(res: Response, bytes: Buffer, filename: string) {
-  res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': contentDisposition('inline', filename), 'X-Content-Type-Options': 'nosniff' });
+  res.set({
+    'Content-Type': 'application/pdf',
+    'Content-Disposition': contentDisposition('inline', filename),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "frame-ancestors 'self'",
+    'X-Frame-Options': 'SAMEORIGIN',
+  });
   res.send(bytes);
 }
 
@@ -106,6 +116,8 @@ export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage) {
   r.get('/:id/final.pdf', allow('agreements.view'), async (req, res) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     if (!a.finalPdfFileId) throw notFound();
+    // The centre's print rule for students holds for the signed PDF too.
+    if (!mayPrint(req.actor!, a, a.centre)) throw forbidden();
     const file = await ctx.db.storedFile.findUniqueOrThrow({ where: { id: a.finalPdfFileId }, select: { data: true } });
     sendPdf(res, Buffer.from(file.data), `convention-${agreementNumber(a)}-signee.pdf`);
   });
