@@ -9,15 +9,27 @@ const fr = (key: string, params?: Record<string, string | number>) => translate(
 
 async function patient(p: Promise<Page>): Promise<Page> {
   const page = await p;
+  // Chromium's PDF viewer in the page's frame may ask "leave the page?" when the form is sent:
+  // a person answers yes; Playwright would dismiss it (and the signature would never be sent).
+  page.on('dialog', (d) => void d.accept());
   page.setDefaultTimeout(60_000);
   page.setDefaultNavigationTimeout(60_000);
   return page;
 }
 
-/** Ticks the approval of the signing form and signs; back on the page. */
+/**
+ * Ticks the approval of the signing form and signs; back on the page. Waits for the form's answer,
+ * then for the new page's content: a page whose PDF frame is still loading may fire its own load
+ * event late, so "load" alone cannot tell the new page from the old one.
+ */
 async function sign(page: Page) {
   await page.locator('[data-sign-form] input[name="confirm"]').check();
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: fr('signatures.sign.submit'), exact: true }).click()]);
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 120_000 });
+  // From the keyboard, as many signers do (a click may land on the PDF viewer's frame while it loads).
+  await page.getByRole('button', { name: fr('signatures.sign.submit'), exact: true }).press('Enter');
+  expect((await posted).status()).toBeLessThan(400);
+  await page.waitForLoadState('domcontentloaded');
+  await page.locator('[data-sign-form]').waitFor({ state: 'detached', timeout: 120_000 }).catch(() => undefined);
 }
 
 // The demo's agreement of Léa waits for the host's signatory (the company's account): it signs
