@@ -2,7 +2,7 @@
 // header and the same cells (export.query.ts rowReader) in both. Each batch waits for the
 // response to drain before the next one is read, so a slow download holds about one batch in memory.
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { dmy, type Cell, type ExportColumn } from './export.columns.js';
 
 export interface ExportOutput {
@@ -86,7 +86,9 @@ function zipInput(ws: ExcelJS.Worksheet): Writable | undefined {
  * days as dates (dd/mm/yyyy), numbers as numbers.
  */
 export async function writeXlsx(out: Writable, o: ExportOutput): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // Loaded when an XLSX is asked for: exceljs takes ~0.4 s to load, which every process would pay at start.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(o.sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = o.columns.map((c) => ({ width: WIDTH[c.kind], style: c.kind === 'date' ? { numFmt: 'dd/mm/yyyy' } : {} }));
   const header = ws.addRow(o.headers);
