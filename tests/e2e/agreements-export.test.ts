@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
-import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
-import { day, fullTime } from '../factories/legal.js';
+import { makeDemoAgreement } from '../factories/agreements.js';
 import { checkAtBothWidths, describeBrowser, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
@@ -13,19 +12,7 @@ describeBrowser('end-to-end: exporting agreements', () => {
   const t = useBrowserApp();
 
   it('downloads the results with the chosen columns, from the search page and the chooser', async () => {
-    const student = await t.db.studentProfile.findFirstOrThrow({ where: { user: { email: 'etudiant@demo.test' } }, include: { user: true } });
-    const org = await t.db.companyMembership.findFirstOrThrow({ where: { user: { email: 'entreprise@demo.test' } } });
-    const a = await t.db.$transaction((tx) =>
-      createAgreement(tx, { actor: null, requestId: null, now: new Date() }, {
-        studentId: student.id,
-        organisationId: org.organisationId,
-        type: 'MANDATORY',
-        subject: 'Export des conventions',
-        startDate: day('2027-03-01'),
-        endDate: day('2027-05-28'),
-        schedule: fullTime(7),
-      }),
-    );
+    const { a, student } = await makeDemoAgreement(t.db, { subject: 'Export des conventions' });
     const staff = await t.newPage({ as: 'gestionnaire@demo.test' });
     staff.setDefaultTimeout(60_000);
     const query = `lastName=${encodeURIComponent(student.user.lastName.slice(0, 3))}`;

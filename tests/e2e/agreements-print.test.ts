@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
-import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
-import { day, fullTime } from '../factories/legal.js';
+import { makeDemoAgreement } from '../factories/agreements.js';
+import { day } from '../factories/legal.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
 import { checkAtBothWidths, describeBrowser, useBrowserApp } from '../helpers/browser.js';
 
@@ -14,19 +14,7 @@ describeBrowser('end-to-end: printing an agreement', () => {
 
   it('offers the print links to staff and explains a refusal to the student', async () => {
     if (!(await t.db.legalParameter.count())) await seedLegalParameters(t.db);
-    const student = await t.db.studentProfile.findFirstOrThrow({ where: { user: { email: 'etudiant@demo.test' } }, include: { studyYear: true } });
-    const org = await t.db.companyMembership.findFirstOrThrow({ where: { user: { email: 'entreprise@demo.test' } } });
-    const a = await t.db.$transaction((tx) =>
-      createAgreement(tx, { actor: null, requestId: null, now: new Date() }, {
-        studentId: student.id,
-        organisationId: org.organisationId,
-        type: 'MANDATORY',
-        subject: 'Impression des conventions',
-        startDate: day('2027-09-06'),
-        endDate: day('2027-10-29'),
-        schedule: fullTime(7),
-      }),
-    );
+    const { a, student } = await makeDemoAgreement(t.db, { subject: 'Impression des conventions', startDate: day('2027-09-06'), endDate: day('2027-10-29') });
 
     const staff = await t.newPage({ as: 'gestionnaire@demo.test' });
     await staff.goto(t.url(`/agreements/${a.id}`));

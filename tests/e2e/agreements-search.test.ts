@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { translate } from '../../src/i18n/index.js';
-import { createAgreement } from '../../src/modules/agreements/agreements.create.js';
-import { day, fullTime } from '../factories/legal.js';
+import { makeDemoAgreement } from '../factories/agreements.js';
 import { checkAtBothWidths, describeBrowser, field, useBrowserApp } from '../helpers/browser.js';
 
 const fr = (key: string, params?: Record<string, string | number>) => translate('fr', key, params);
@@ -22,19 +21,7 @@ describeBrowser('end-to-end: finding agreements', () => {
   const t = useBrowserApp();
 
   it('finds the demo student\'s agreement by name and from the dashboard; the student and the company list it', async () => {
-    const student = await t.db.studentProfile.findFirstOrThrow({ where: { user: { email: 'etudiant@demo.test' } }, include: { user: true } });
-    const org = await t.db.companyMembership.findFirstOrThrow({ where: { user: { email: 'entreprise@demo.test' } } });
-    const a = await t.db.$transaction((tx) =>
-      createAgreement(tx, { actor: null, requestId: null, now: new Date() }, {
-        studentId: student.id,
-        organisationId: org.organisationId,
-        type: 'MANDATORY',
-        subject: 'Recherche de conventions',
-        startDate: day('2027-03-01'),
-        endDate: day('2027-05-28'),
-        schedule: fullTime(7),
-      }),
-    );
+    const { a, student } = await makeDemoAgreement(t.db, { subject: 'Recherche de conventions' });
 
     const staff = await patient(t.newPage({ as: 'gestionnaire@demo.test' }));
     await staff.goto(t.url('/agreements/search'));

@@ -69,3 +69,24 @@ export async function makeAgreement(db: Db, w: AgreementWorld, over: Partial<Agr
   const a = await db.$transaction((tx) => createAgreement(tx, { actor: null, requestId: null, now: new Date() }, agreementInput(w, over)));
   return Object.keys(data).length ? db.agreement.update({ where: { id: a.id }, data }) : db.agreement.findUniqueOrThrow({ where: { id: a.id } });
 }
+
+/**
+ * The end-to-end tests' agreement: the demo student's at the demo company, made as the platform
+ * would (createAgreement), by default in spring 2027, clear of the demo data's own internships.
+ */
+export async function makeDemoAgreement(db: Db, over: Partial<AgreementCreateInput> & { subject: string }) {
+  const student = await db.studentProfile.findFirstOrThrow({ where: { user: { email: 'etudiant@demo.test' } }, include: { user: true, studyYear: true } });
+  const org = await db.companyMembership.findFirstOrThrow({ where: { user: { email: 'entreprise@demo.test' } } });
+  const a = await db.$transaction((tx) =>
+    createAgreement(tx, { actor: null, requestId: null, now: new Date() }, {
+      studentId: student.id,
+      organisationId: org.organisationId,
+      type: 'MANDATORY',
+      startDate: day('2027-03-01'),
+      endDate: day('2027-05-28'),
+      schedule: fullTime(7),
+      ...over,
+    }),
+  );
+  return { a, student };
+}
