@@ -51,11 +51,17 @@ type Shown = Awaited<ReturnType<Ctx['services']['agreements']['show']>>;
  * What the agreement page shows of its signatures: every row (voided ones as history), the actor's
  * own signature to give (with the hash of the PDF shown), and the staff's paper and reminder forms.
  */
-export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown) {
+/** The agreement's signatures, and the one the actor is asked to give now (if any). */
+async function signaturesOf(ctx: Ctx, actor: Actor, a: Shown) {
   const rows = await ctx.services.signatures.list(a.id);
-  const staff = hasCentreRight(actor, a.centreId, 'WRITE');
   const record = (r: (typeof rows)[number]) => signatureRecord({ ...r, agreement: { centreId: a.centreId } });
   const mine = a.status === 'SIGNING' ? rows.find((r) => r.status === 'INVITED' && SIGNATURE_WORKFLOW.can(actor, record(r), 'sign')) : undefined;
+  return { rows, record, mine };
+}
+
+export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown) {
+  const { rows, record, mine } = await signaturesOf(ctx, actor, a);
+  const staff = hasCentreRight(actor, a.centreId, 'WRITE');
   return {
     rows: rows.map((r) => ({ ...r, mayPaper: a.status === 'SIGNING' && SIGNATURE_WORKFLOW.can(actor, record(r), 'recordPaper'), mayRemind: a.status === 'SIGNING' && SIGNATURE_WORKFLOW.can(actor, record(r), 'remind') })),
     mine: mine ? { id: mine.id, name: `${actor.firstName} ${actor.lastName}`, pdfSha256: (await agreementPdf(ctx.db, a.id)).sha256 } : null,
@@ -109,8 +115,8 @@ export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage) {
   // The PDF a signer reads before signing, whatever the centre's print rule for students: theirs to sign.
   r.get('/:id/sign/document.pdf', allow('agreements.sign'), async (req, res) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
-    const panel = await signaturePanel(ctx, req.actor!, a);
-    if (!panel.mine) throw notFound();
+    // Printed once: the panel's hash would print it a second time.
+    if (!(await signaturesOf(ctx, req.actor!, a)).mine) throw notFound();
     sendPdf(res, (await agreementPdf(ctx.db, a.id)).bytes, `convention-${agreementNumber(a)}.pdf`);
   });
   r.get('/:id/final.pdf', allow('agreements.view'), async (req, res) => {
