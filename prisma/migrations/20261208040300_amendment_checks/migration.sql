@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AgreementAmendment" ADD COLUMN     "checks" JSONB NOT NULL DEFAULT '[]';
+
