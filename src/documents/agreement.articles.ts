@@ -7,7 +7,7 @@ import type { AgreementSnapshot } from '../modules/agreements/agreements.snapsho
 import { label } from '../nomenclatures/index.js';
 import type { PdfWriter } from './base.js';
 import type { CatalogueKey } from './catalogues/index.js';
-import { datesText, durationText, isAbroad, isPublicHost, lbl, payText, personName, contactText, scheduleText, stipendPlan, weeklyHours, type StipendPlan } from './present.js';
+import { academicTutorText, companyTutorText, datesText, durationText, interruptionsText, isAbroad, isPublicHost, lbl, payText, personName, scheduleText, stipendPlan, weeklyHours, type StipendPlan } from './present.js';
 
 export function articles(w: PdfWriter, s: AgreementSnapshot, lang: PrintLanguage) {
   const plan = stipendPlan(s.internship, s.legal?.result ?? null);
@@ -49,7 +49,7 @@ function terms(w: PdfWriter, s: AgreementSnapshot, lang: PrintLanguage, heading:
   w.field(say('fWorkingTime'), lbl(i.workingTime, lang));
   w.field(say('fSchedule'), scheduleText(i.schedule, say, fmt));
   if (i.daysPerWeek !== null) w.field(say('fDaysPerWeek'), fmt.number(i.daysPerWeek));
-  w.field(say('fInterruptions'), i.interruptions.map((r) => datesText(r.from, r.to, say, fmt)).join(' ; ') || say('none'));
+  w.field(say('fInterruptions'), interruptionsText(i, say, fmt));
   w.field(say('fNight'), i.nightPresence || say('none'));
   w.field(say('fSunday'), i.sundayPresence || say('none'));
   w.field(say('fHoliday'), i.holidayPresence || say('none'));
@@ -57,9 +57,8 @@ function terms(w: PdfWriter, s: AgreementSnapshot, lang: PrintLanguage, heading:
 
   heading(4, 'art4Title');
   w.paragraph(say('art4Text'));
-  w.field(say('fCompanyTutor'), [personName(s.companyTutor, lang, true), contactText(s.companyTutor)].filter(Boolean).join(' — '));
-  const teacher = s.academicTutor;
-  w.field(say('fAcademicTutor'), teacher ? [`${teacher.firstName} ${teacher.lastName}`, contactText(teacher)].filter(Boolean).join(' — ') : '');
+  w.field(say('fCompanyTutor'), companyTutorText(s, lang));
+  w.field(say('fAcademicTutor'), academicTutorText(s));
   if (i.supervisionTerms) w.field(say('fSupervision'), i.supervisionTerms);
 }
 

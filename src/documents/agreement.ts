@@ -9,7 +9,8 @@ import { CATALOGUES, fill, type CatalogueKey } from './catalogues/index.js';
 import { addressText, contactText, defaultGeneratedAt, lbl, personName } from './present.js';
 import { SIGNATURE_PARTIES, type AgreementPdfInput, type SignatureLine, type SignatureParty } from './types.js';
 
-const PARTY_KEYS: Record<SignatureParty, CatalogueKey> = {
+/** Each party's role as the signature boxes and the record page name it. */
+export const PARTY_KEYS: Record<SignatureParty, CatalogueKey> = {
   student: 'partyStudent',
   hostSignatory: 'partyHostSignatory',
   companyTutor: 'partyCompanyTutor',
@@ -27,24 +28,27 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Buff
   w.doc.moveDown(0.5);
   parties(w, s, lang);
   articles(w, s, lang);
-  signatureBlock(w, s, lang, input.signers ?? SIGNATURE_PARTIES);
+  signatureBlock(w, (input.signers ?? SIGNATURE_PARTIES).map((p) => ({ role: w.say(PARTY_KEYS[p]), name: signerName(s, p, lang) })));
   if (input.signatures?.length) signaturePage(w, input.signatures);
   return w.finish();
 }
 
-/** A writer with the document's metadata, letterhead and footer: the renderers' common start. */
-export function writerFor(input: { snapshot: AgreementSnapshot; language: PrintLanguage; logo?: Buffer | null; generatedAt?: Date }, titleKey: CatalogueKey, footerKey: CatalogueKey): PdfWriter {
+/**
+ * A writer with the document's metadata, letterhead and footer: the renderers' common start.
+ * `params` fill the title's and the footer's own placeholders (an amendment's number).
+ */
+export function writerFor(input: { snapshot: AgreementSnapshot; language: PrintLanguage; logo?: Buffer | null; generatedAt?: Date }, titleKey: CatalogueKey, footerKey: CatalogueKey, params: Record<string, string | number> = {}): PdfWriter {
   const s = input.snapshot;
   const text = CATALOGUES[input.language];
   return new PdfWriter({
     language: input.language,
-    title: `${text[titleKey]} ${s.number}`,
+    title: `${fill(text[titleKey], params)} ${s.number}`,
     subject: `${s.student.firstName} ${s.student.lastName} — ${s.organisation.legalName}`,
     author: s.centre.name,
     generatedAt: input.generatedAt ?? defaultGeneratedAt(s),
     letterhead: s.centre,
     logo: input.logo,
-    footer: (page, pages) => fill(text[footerKey], { number: s.number, page, pages }),
+    footer: (page, pages) => fill(text[footerKey], { ...params, number: s.number, page, pages }),
   });
 }
 
@@ -82,7 +86,7 @@ function parties(w: PdfWriter, s: AgreementSnapshot, lang: PrintLanguage) {
 }
 
 /** The name each party signs under. */
-function signerName(s: AgreementSnapshot, party: SignatureParty, lang: PrintLanguage): string {
+export function signerName(s: AgreementSnapshot, party: SignatureParty, lang: PrintLanguage): string {
   switch (party) {
     case 'student':
       return personName(s.student, lang);
@@ -97,16 +101,17 @@ function signerName(s: AgreementSnapshot, party: SignatureParty, lang: PrintLang
   }
 }
 
-function signatureBlock(w: PdfWriter, s: AgreementSnapshot, lang: PrintLanguage, signers: readonly SignatureParty[]) {
+/** The signature block: a box for each signer, in order (a name missing prints as a dash). */
+export function signatureBlock(w: PdfWriter, boxes: { role: string; name: string }[]) {
   // The heading, its sentence and the first row of boxes on one page.
   w.ensureSpace(190);
   w.heading(w.say('signaturesTitle'));
   w.paragraph(w.say('signaturesText'));
-  w.signatureBoxes(signers.map((p) => ({ role: w.say(PARTY_KEYS[p]), name: signerName(s, p, lang) || '—' })));
+  w.signatureBoxes(boxes.map((b) => ({ role: b.role, name: b.name || '—' })));
 }
 
 /** The final PDF's last page: each signature with its record (when, how, from where, what was shown). */
-function signaturePage(w: PdfWriter, signatures: SignatureLine[]) {
+export function signaturePage(w: PdfWriter, signatures: SignatureLine[]) {
   const { say, fmt } = w;
   w.newPage();
   w.title(say('recordTitle'));

@@ -61,6 +61,17 @@ export function contactText(o: { phone?: string | null; email?: string | null } 
   return o ? [o.phone, o.email].filter(Boolean).join(' — ') : '';
 }
 
+/** "M. Bruno Martin, Chef de projet — 04 00 00 00 00 — tutor@acme.test" */
+export function companyTutorText(s: Pick<AgreementSnapshot, 'companyTutor'>, lang: PrintLanguage): string {
+  return [personName(s.companyTutor, lang, true), contactText(s.companyTutor)].filter(Boolean).join(' — ');
+}
+
+/** "Paul Durand — teacher@uda.test" (the teacher's copy keeps no civility). */
+export function academicTutorText(s: Pick<AgreementSnapshot, 'academicTutor'>): string {
+  const t = s.academicTutor;
+  return t ? [`${t.firstName} ${t.lastName}`, contactText(t)].filter(Boolean).join(' — ') : '';
+}
+
 export function weeklyHours(schedule: WeeklySchedule): number {
   return WEEKDAYS.reduce((sum, d) => sum + (schedule[d] ?? 0), 0);
 }
@@ -87,6 +98,16 @@ export function durationText(r: Pick<EngineResult, 'months' | 'remainingDays' | 
 /** "du 2 mars 2026 au 29 mai 2026" */
 export function datesText(from: string | null, to: string | null, say: Say, fmt: DocFormat): string {
   return from && to ? say('datesRange', { from: fmt.date(from), to: fmt.date(to) }) : '';
+}
+
+/** "du 16 mars 2026 au 17 mars 2026 ; …", or "none". */
+export function interruptionsText(i: Pick<Internship, 'interruptions'>, say: Say, fmt: DocFormat): string {
+  return i.interruptions.map((r) => datesText(r.from, r.to, say, fmt)).join(' ; ') || say('none');
+}
+
+/** "35 heures par semaine — lundi 7 h, mardi 7 h, …" */
+export function weekText(schedule: WeeklySchedule, say: Say, fmt: DocFormat): string {
+  return `${say('weeklyValue', { hours: fmt.number(weeklyHours(schedule)) })} — ${scheduleText(schedule, say, fmt)}`;
 }
 
 /** Hosts under public law get the public variant of article 5 (the agents' benefits). */

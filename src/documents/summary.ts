@@ -7,7 +7,7 @@ import { writerFor } from './agreement.js';
 import type { PdfWriter } from './base.js';
 import type { CatalogueKey } from './catalogues/index.js';
 import { CATALOGUES } from './catalogues/index.js';
-import { addressText, datesText, durationText, lbl, payText, personName, scheduleText, stipendPlan, weeklyHours } from './present.js';
+import { addressText, datesText, durationText, interruptionsText, lbl, payText, personName, stipendPlan, weekText } from './present.js';
 import type { SummaryPdfInput } from './types.js';
 
 /** The state's name in the language (a state the catalogues do not know yet prints as its code). */
@@ -50,8 +50,8 @@ function internshipInShort(w: PdfWriter, s: AgreementSnapshot, lang: PrintLangua
   w.field(say('fSubject'), i.subject);
   w.field(say('fPlace'), addressText(s.place, lang));
   w.field(say('fDates'), datesText(i.startDate, i.endDate, say, fmt));
-  w.field(say('fInterruptions'), i.interruptions.map((r) => datesText(r.from, r.to, say, fmt)).join(' ; ') || say('none'));
-  w.field(say('fWeekly'), `${say('weeklyValue', { hours: fmt.number(weeklyHours(i.schedule)) })} — ${scheduleText(i.schedule, say, fmt)}`);
+  w.field(say('fInterruptions'), interruptionsText(i, say, fmt));
+  w.field(say('fWeekly'), weekText(i.schedule, say, fmt));
   w.field(say('fWorkingTime'), lbl(i.workingTime, lang));
   w.field(say('fConfidential'), say(i.confidential ? 'yes' : 'no'));
 }
