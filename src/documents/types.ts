@@ -58,3 +58,30 @@ export interface AttestationPdfInput extends DocumentInput {
   /** The law's units the duration is counted in (default the French ones: 7 h a day, 22 days a month). */
   units?: { hoursPerDay: number; daysPerMonth: number };
 }
+
+/** What an amendment changes (issue 13): each kind prints its new values against the old ones. */
+export type AmendmentKind = 'subject' | 'period' | 'pay' | 'place' | 'companyTutor' | 'academicTutor' | 'other';
+export const AMENDMENT_KINDS: readonly AmendmentKind[] = ['subject', 'period', 'pay', 'place', 'companyTutor', 'academicTutor', 'other'];
+
+export interface AmendmentPdfInput extends DocumentInput {
+  // `snapshot` (from DocumentInput): the agreement's copy WITH the amendment applied (the new values,
+  // and the legal engine's new figures in snapshot.legal). `before`: the agreement's copy as it stood before.
+  before: AgreementSnapshot;
+  amendment: {
+    /** "Avenant n° 2": numbered per agreement. */
+    seq: number;
+    /** Why the agreement is amended: required, printed. */
+    reason: string;
+    /** The changes, printed in AMENDMENT_KINDS order (whatever the order given). */
+    kinds: AmendmentKind[];
+    /** The free text of the 'other' change. */
+    otherText: string | null;
+    /** An early end of the internship: its last day (YYYY-MM-DD) and a comment. */
+    termination: { on: string; comment: string | null } | null;
+  };
+  /** Who signs, in order (default: all five). A tutor who changes signs twice: the former and the new one. */
+  signers?: readonly SignatureParty[];
+  /** Given: a last page records each signature (the final PDF), as for the agreement. */
+  signatures?: SignatureLine[];
+  // generatedAt default: the amended snapshot's legal.signedOn (defaultGeneratedAt) — deterministic.
+}

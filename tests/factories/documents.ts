@@ -84,9 +84,12 @@ export function sampleSnapshot(over: Record<string, unknown> = {}, signedOn = '2
 /** Whether pdftotext (poppler-utils) can be run here. */
 export const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
 
-/** The PDF's text as `pdftotext -layout` gives it, pages separated by form feeds. */
-export function pdfText(pdf: Buffer): string {
-  const r = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: pdf, maxBuffer: 32 * 1024 * 1024 });
+/**
+ * The PDF's text as `pdftotext -layout` gives it, pages separated by form feeds; without the layout
+ * (`layout` false), in reading order: side-by-side boxes come one after the other, each whole.
+ */
+export function pdfText(pdf: Buffer, layout = true): string {
+  const r = spawnSync('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', '-', '-'], { input: pdf, maxBuffer: 32 * 1024 * 1024 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`pdftotext failed: ${r.stderr.toString()}`);
   return r.stdout.toString('utf8');
@@ -95,4 +98,12 @@ export function pdfText(pdf: Buffer): string {
 /** The same text with every run of spaces (narrow and no-break ones included) made one space: what assertions compare. */
 export function flat(text: string): string {
   return text.replace(/[\s\u00a0\u202f]+/g, ' ');
+}
+
+/**
+ * An agreement's copy before an amendment and after it: `changes` are the rows the amendment gives
+ * new values (the legal engine runs again on them, as it does when an amendment is validated).
+ */
+export function amendedSnapshots(changes: Record<string, unknown>, over: Record<string, unknown> = {}) {
+  return { before: sampleSnapshot(over), snapshot: sampleSnapshot({ ...over, ...changes }) };
 }

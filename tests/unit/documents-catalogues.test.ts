@@ -33,6 +33,15 @@ describe('document catalogues', () => {
     }
   });
 
+  it("are translated for the amendment too (its title, intro, termination, clauses and signers' roles)", () => {
+    const texts = keys.filter((k) => /^(am|partyCompanyTutor.|partyAcademicTutor.)/.test(k) && (reference as Record<string, string>)[k].length > 12);
+    expect(texts.length).toBeGreaterThan(15);
+    for (const lang of PRINT_LANGUAGES.filter((l) => l !== 'fr')) {
+      const same = texts.filter((k) => (CATALOGUES[lang] as Record<string, string>)[k] === (reference as Record<string, string>)[k]);
+      expect(same, lang).toEqual([]);
+    }
+  });
+
   it('fill placeholders and leave an unknown one visible', () => {
     expect(fill('Convention n° {number} — page {page} / {pages}', { number: '2026-00001', page: 1, pages: 3 })).toBe('Convention n° 2026-00001 — page 1 / 3');
     expect(fill('{a} et {b}', { a: 'x' })).toBe('x et {b}');
