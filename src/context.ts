@@ -1,4 +1,5 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { AmendmentService } from './modules/amendments/amendments.service.js';
 import { AttestationService } from './modules/agreements/agreements.attestation.js';
 import { SignatureLinkService } from './modules/signatures/signatures.links.js';
 import { SignatureService } from './modules/signatures/signatures.service.js';
@@ -41,6 +42,10 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
   const agreements = new AgreementService(deps);
   const signatures = new SignatureService(deps, agreements);
   agreements.phase = signatures;
+  // Amendments are signed the same way: each side knows the other.
+  const amendments = new AmendmentService(deps, agreements);
+  amendments.phase = signatures;
+  signatures.amendments = amendments;
   return {
     auth: new AuthService(deps, { secret: deps.sessionSecret }),
     references: new ReferenceService(deps),
@@ -62,6 +67,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     legalParameters: new LegalParameterService(deps),
     agreements,
     signatures,
+    amendments,
     attestations: new AttestationService(deps, agreements),
     signatureLinks: new SignatureLinkService(deps, signatures),
     agreementSettings: new AgreementSettingsService(deps),

@@ -5,6 +5,7 @@ import { APPLICATION_WORKFLOW } from '../modules/applications/applications.workf
 import { OFFER_WORKFLOW } from '../modules/offers/offers.workflow.js';
 import { AGREEMENT_WORKFLOW } from '../modules/agreements/agreements.workflow.js';
 import { SHEET_WORKFLOW } from '../modules/sheets/sheets.workflow.js';
+import { AMENDMENT_WORKFLOW } from '../modules/amendments/amendments.workflow.js';
 import { SIGNATURE_WORKFLOW } from '../modules/signatures/signatures.workflow.js';
 import type { StatusTone, Workflow } from '../workflow/engine.js';
 
@@ -33,6 +34,8 @@ export const STATUS_KINDS = {
   agreement: fromWorkflow(AGREEMENT_WORKFLOW),
   /** One party's signature of an agreement (AgreementSignature.status). */
   signature: fromWorkflow(SIGNATURE_WORKFLOW),
+  /** An amendment of an agreement (AgreementAmendment.status). */
+  amendment: fromWorkflow(AMENDMENT_WORKFLOW),
   /** A student's internship sheet (InternshipSheet.status). */
   sheet: fromWorkflow(SHEET_WORKFLOW),
   /** A student's internship request (InternshipRequest.status). */

@@ -61,9 +61,11 @@ export class AgreementPrintService extends Service {
     const logo = centre.logoFileId ? ((await this.db.storedFile.findUnique({ where: { id: centre.logoFileId }, select: { data: true } }))?.data ?? null) : null;
     const input = { snapshot, language: language ?? (isPrintLanguage(a.printLanguage) ? a.printLanguage : 'fr'), logo: logo ? Buffer.from(logo) : null };
     // The centre's signers, as the signature phase prints them: in the agreement's language, the same bytes as the signers are shown.
+    // The agreement prints as it was signed (its copy before any amendment); the summary, as it stands (amendments applied).
+    const original = a.originalSnapshot ? (a.originalSnapshot as unknown as typeof snapshot) : snapshot;
     const pdf =
       kind === 'agreement'
-        ? await renderAgreementPdf({ ...input, signers: centre.signatureParties.map((p) => DOC_PARTY[p]) })
+        ? await renderAgreementPdf({ ...input, snapshot: original, signers: centre.signatureParties.map((p) => DOC_PARTY[p]) })
         : await renderSummaryPdf({ ...input, status: a.status, submittedAt: a.submittedAt, validatedAt: a.validatedAt });
     return { refused: false, pdf, number };
   }

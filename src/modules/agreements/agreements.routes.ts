@@ -19,6 +19,7 @@ import { agreementEditRoutes } from './wizard/wizard.edit.js';
 import { signaturePanel, signatureRoutes } from '../signatures/signatures.routes.js';
 import { attestationRoutes } from './agreements.attestation.routes.js';
 import { mayPrint } from './agreements.print.js';
+import { amendmentRoutes, amendmentsPanel } from '../amendments/amendments.routes.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -48,6 +49,7 @@ export function agreementsRoutes(ctx: Ctx) {
       history: await svc.history(a.id),
       signatures: await signaturePanel(ctx, req.actor!, a),
       attestation: await ctx.services.attestations.panel(req.actor!, a, req.now),
+      amendments: await amendmentsPanel(ctx, req, a),
       // The centre's print rule for the agreement's student (others in reach always print).
       mayPrint: mayPrint(req.actor!, a, a.centre),
       problemValues: problem?.values ?? {},
@@ -62,6 +64,7 @@ export function agreementsRoutes(ctx: Ctx) {
   agreementEditRoutes(r, ctx);
   signatureRoutes(r, ctx, page);
   attestationRoutes(r, ctx, page);
+  amendmentRoutes(r, ctx);
 
   for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
     detailAction(r, `/:id/${action}`, 'agreements.act', {

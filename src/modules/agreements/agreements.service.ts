@@ -31,7 +31,7 @@ export class BlockingChecksError extends ValidationError {
   }
 }
 
-type Told = 'student' | 'academicTutor' | 'companyTutor';
+export type Told = 'student' | 'academicTutor' | 'companyTutor';
 type PartyKey = 'serviceId' | 'companyTutorId' | 'signatoryId' | 'academicTutorId' | 'offerId';
 
 /** What an edit may change: anything but the student, the sheet and the managing centre. */
@@ -131,6 +131,8 @@ export class AgreementService extends Service {
       const record = recordOf(a);
       if (action === 'delete') return this.remove(tx, act, a, record);
       if (outOfOrder(act.actor, record, action)) throw new WrongStateError(action, record.status);
+      // Amended, the agreement stays validated: a further change is a further amendment.
+      if (action === 'unvalidate' && (await tx.agreementAmendment.count({ where: { agreementId: id } }))) throw new ValidationError({ _form: 'agreements.errors.unvalidateAmended' });
       const data: Prisma.AgreementUncheckedUpdateInput = {};
       const step = STEP_COLUMNS[action as keyof typeof STEP_COLUMNS];
       if (step) Object.assign(data, { [step.at]: step.set ? act.now : null, [step.by]: step.set ? act.actor.id : null });
@@ -158,11 +160,7 @@ export class AgreementService extends Service {
       if (record.status === 'VALIDATED' && AGREEMENT_WORKFLOW.def.parties.centreWriter(act.actor, record)) throw new ValidationError({ _form: 'agreements.errors.editValidated' });
       AGREEMENT_WORKFLOW.require(act.actor, record, 'edit');
       if (added) changes = { ...changes, ...(await added(tx, a)) };
-      const pick = <K extends PartyKey>(k: K) => (k in changes ? (changes[k] ?? null) : a[k]);
-      const parties = { organisationId: changes.organisationId ?? a.organisationId, serviceId: pick('serviceId'), companyTutorId: pick('companyTutorId'), signatoryId: pick('signatoryId'), academicTutorId: pick('academicTutorId'), offerId: pick('offerId') };
-      await checkParties(tx, { ...parties, startDate: changes.startDate ?? CalendarDate.fromDb(a.startDate), endDate: changes.endDate ?? CalendarDate.fromDb(a.endDate) });
-      const data = { ...internshipColumns(changes), ...parties };
-      await tx.agreement.update({ where: { id }, data });
+      const data = await this.write(tx, a, changes);
       if (a.status !== 'DRAFT') await this.recompute(tx, act, a);
       const changed = Object.keys(data).filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((data as Record<string, unknown>)[k]));
       await audit(tx, {
@@ -176,6 +174,35 @@ export class AgreementService extends Service {
       });
       return { id, number: agreementNumber(a) };
     });
+  }
+
+  /** Writes the changes' columns (its parties checked to belong together): what was written. */
+  private async write(tx: Tx, a: AgreementDetail, changes: AgreementChanges) {
+    const pick = <K extends PartyKey>(k: K) => (k in changes ? (changes[k] ?? null) : a[k]);
+    const parties = { organisationId: changes.organisationId ?? a.organisationId, serviceId: pick('serviceId'), companyTutorId: pick('companyTutorId'), signatoryId: pick('signatoryId'), academicTutorId: pick('academicTutorId'), offerId: pick('offerId') };
+    await checkParties(tx, { ...parties, startDate: changes.startDate ?? CalendarDate.fromDb(a.startDate), endDate: changes.endDate ?? CalendarDate.fromDb(a.endDate) });
+    const data = { ...internshipColumns(changes), ...parties };
+    await tx.agreement.update({ where: { id: a.id }, data });
+    return data;
+  }
+
+  /**
+   * An amendment's values written onto a validated agreement (in the caller's transaction), its
+   * figures and copy computed again: the agreement's effective values from then on. The copy it was
+   * signed with is kept once (`originalSnapshot`). Answers the copies before and after and the
+   * checks (the caller decides what a blocking one means: the amendments module previews a draft
+   * this way inside a savepoint it rolls back).
+   */
+  async applyChanges(tx: Tx, id: number, changes: AgreementChanges, now: Date) {
+    const a = await this.lockInReach(tx, null, id);
+    await this.write(tx, a, changes);
+    const after = await this.lockInReach(tx, null, id);
+    const legal = await computeAgreement(tx, after, todayIn(now));
+    const others = await databaseChecks(tx, after, after.centre.agreementOverlapAllowed);
+    const snapshot = buildSnapshot(after, legal);
+    const keep = a.originalSnapshot === null ? { originalSnapshot: a.snapshot as Prisma.InputJsonValue } : {};
+    await tx.agreement.update({ where: { id }, data: { ...legalColumns(legal.result, legal.previousHours), snapshot: snapshot as unknown as Prisma.InputJsonValue, ...keep } });
+    return { before: a.snapshot as unknown as AgreementSnapshot, snapshot, legal, checks: [...legal.result.checks, ...others], blocking: legal.result.checks.some(isBlocking) || others.some(isBlocking) };
   }
 
   /**
@@ -247,7 +274,7 @@ export class AgreementService extends Service {
   }
 
   /** The people a `tell` entry names: the student, the academic tutor, the company tutor (their account, else the contact's address). */
-  private async recipients(tx: DbOrTx, to: Told, a: AgreementDetail): Promise<Recipient[]> {
+  async recipients(tx: DbOrTx, to: Told, a: AgreementDetail): Promise<Recipient[]> {
     const select = { id: true, email: true, firstName: true, locale: true, active: true } as const;
     const users = (rows: ({ id: number; email: string; firstName: string; locale: string; active: boolean } | null)[]) => rows.filter((u): u is NonNullable<typeof u> => !!u && u.active);
     if (to === 'student') return users([(await tx.studentProfile.findUniqueOrThrow({ where: { id: a.studentId }, select: { user: { select } } })).user]);

@@ -27,6 +27,7 @@ export const settingsSchema = z.object({
   administrativeLabelEn: f.optionalText(80),
   studentsMayCreateAgreements: f.checkbox(),
   agreementOverlapAllowed: f.checkbox(),
+  studentsMayAmend: f.checkbox(),
   agreementAlertDays: z.coerce.number({ error: 'errors.field.required' }).int('agreements.errors.alertDays').min(1, 'agreements.errors.alertDays').max(365, 'agreements.errors.alertDays'),
   // The signature phase (issue 13): each party's rank (empty: does not sign), in sequence or at once, auto-validation, who signs for the institution.
   ...rankFields,
@@ -56,6 +57,7 @@ export const SETTINGS_SELECT = {
   administrativeLabelEn: true,
   studentsMayCreateAgreements: true,
   agreementOverlapAllowed: true,
+  studentsMayAmend: true,
   agreementAlertDays: true,
   signatureParties: true,
   signatureInSequence: true,

@@ -2,9 +2,8 @@ import { Service, type ServiceDeps } from '../../act.js';
 import { hashToken } from '../../auth/tokens.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { notFound, ValidationError } from '../../errors.js';
-import { agreementNumber } from '../agreements/agreement.types.js';
-import { agreementPdf } from './signatures.pdf.js';
-import { applySignature, signatureSelect, type SignatureRow } from './signatures.mail.js';
+import { documentPdf } from './signatures.pdf.js';
+import { applySignature, documentNumber, signatureSelect, type SignatureRow } from './signatures.mail.js';
 import { signatureRecord, type SignatureService } from './signatures.service.js';
 
 /** What a link leads to: the signature to give, or why it cannot be given from this link. */
@@ -31,8 +30,8 @@ export class SignatureLinkService extends Service {
     const link = await db.signatureLink.findUnique({ where: { tokenHash: hashToken(token) }, select: { email: true, expiresAt: true, usedAt: true, signature: { select: signatureSelect } } });
     if (!link) throw notFound();
     const row = link.signature as SignatureRow;
-    const number = agreementNumber(row.agreement);
-    const open = row.status === 'INVITED' && row.agreement.status === 'SIGNING';
+    const number = documentNumber(row);
+    const open = row.status === 'INVITED' && (row.amendment ?? row.agreement).status === 'SIGNING';
     if (!open || link.email !== row.signerEmail) return { kind: 'closed', number, renewable: open };
     if (link.usedAt) return { kind: 'used', number, renewable: true };
     if (link.expiresAt <= now) return { kind: 'expired', number, renewable: true };
@@ -43,7 +42,7 @@ export class SignatureLinkService extends Service {
   async document(token: string, now: Date) {
     const s = await this.state(token, now);
     if (s.kind !== 'valid') throw notFound();
-    return { ...(await agreementPdf(this.db, s.row.agreementId)), number: s.number };
+    return { ...(await documentPdf(this.db, s.row)), number: s.number };
   }
 
   /** Signs from the link: once, on the PDF shown, recorded with the client's address and user agent. */
@@ -51,15 +50,15 @@ export class SignatureLinkService extends Service {
     return this.db.$transaction(async (tx) => {
       const first = await this.state(token, now, tx);
       if (first.kind !== 'valid') throw new ValidationError({ _form: 'signatures.errors.linkClosed' });
-      await this.signatures.lockSigning(tx, first.row.agreementId);
+      await this.signatures.lockSigning(tx, first.row);
       // Read again under the lock: two clicks on one link sign once.
       const s = await this.state(token, now, tx);
       if (s.kind !== 'valid') throw new ValidationError({ _form: 'signatures.errors.linkClosed' });
-      await this.signatures.checkShown(tx, s.row.agreementId, input.pdfSha256);
+      await this.signatures.checkShown(tx, s.row, input.pdfSha256);
       await tx.signatureLink.update({ where: { tokenHash: hashToken(token) }, data: { usedAt: now } });
       const act = { actor: null, requestId: null, now };
       await applySignature(tx, { act, row: s.row, record: signatureRecord(s.row, true), action: 'sign', baseUrl: this.baseUrl, data: { signedAt: now, channel: 'LINK', clientIp: input.ip, userAgent: input.userAgent?.slice(0, 500), pdfSha256: input.pdfSha256 } });
-      await this.signatures.advance(tx, act, s.row.agreementId);
+      await this.signatures.advance(tx, act, s.row);
     });
   }
 

@@ -3,14 +3,14 @@ import type { Act } from '../../act.js';
 import type { Actor } from '../../authz/actor.js';
 import { newToken } from '../../auth/tokens.js';
 import type { Tx } from '../../db/client.js';
-import { isLocale } from '../../i18n/index.js';
+import { isLocale, translate, type LocaleCode } from '../../i18n/index.js';
 import type { Recipient } from '../../workflow/engine.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import { LINK_DAYS, SIGNATURE_WORKFLOW, type SignatureAction, type SignatureRecord } from './signatures.workflow.js';
 
 /** A signature with what its mails and its checks read. */
 export const signatureSelect = {
-  id: true, agreementId: true, party: true, position: true, status: true, signerName: true, signerEmail: true, signerId: true,
+  id: true, agreementId: true, amendmentId: true, amendment: { select: { seq: true, status: true } }, party: true, position: true, status: true, signerName: true, signerEmail: true, signerId: true,
   invitedAt: true, lastReminderAt: true, reminderCount: true, signedAt: true, channel: true,
   agreement: {
     select: {
@@ -22,10 +22,16 @@ export const signatureSelect = {
 } as const;
 
 export interface SignatureRow {
-  id: number; agreementId: number; party: string; position: number; status: SignatureRecord['status']; signerName: string; signerEmail: string | null; signerId: number | null;
+  id: number; agreementId: number; amendmentId: number | null; amendment: { seq: number; status: string } | null; party: string; position: number; status: SignatureRecord['status']; signerName: string; signerEmail: string | null; signerId: number | null;
   invitedAt: Date | null; lastReminderAt: Date | null; reminderCount: number; signedAt: Date | null; channel: string | null;
   agreement: { id: number; status: string; academicYear: string; seq: number; centreId: number; printLanguage: string; organisation: { legalName: string }; student: { user: { firstName: string; lastName: string } } };
   signer: { id: number; email: string; firstName: string; locale: string; active: boolean } | null;
+}
+
+/** "2026-00042", or "2026-00042 (avenant n° 1)" for a signature of an amendment: what the mails and pages name. */
+export function documentNumber(row: { agreement: { academicYear: string; seq: number }; amendment: { seq: number } | null }, locale: LocaleCode = 'fr'): string {
+  const number = agreementNumber(row.agreement);
+  return row.amendment ? translate(locale, 'signatures.mail.amendmentNumber', { number, seq: String(row.amendment.seq) }) : number;
 }
 
 /** A fresh single-use link to sign without an account, bound to the signature's address; the token only travels by mail. */
@@ -61,7 +67,7 @@ export async function applySignature(tx: Tx, o: { act: Act<Actor | null>; row: S
     },
     mail: (_t, u) => ({
       firstName: u.firstName,
-      number: agreementNumber(a),
+      number: documentNumber(row, isLocale(u.locale) ? u.locale : 'fr'),
       student: `${a.student.user.firstName} ${a.student.user.lastName}`,
       organisation: a.organisation.legalName,
       party: row.party,

@@ -13,8 +13,8 @@ import { detailAction, type DetailPage } from '../../http/pages.js';
 import { f, parse } from '../../http/validate.js';
 import { contentDisposition, sendStoredFile, takeUpload, uploadSingle, type UploadOptions } from '../../files/upload.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
-import { agreementPdf } from './signatures.pdf.js';
-import { signatureRecord } from './signatures.service.js';
+import { documentPdf } from './signatures.pdf.js';
+import { signatureRecord, type SignedDoc } from './signatures.service.js';
 import { SIGNATURE_WORKFLOW } from './signatures.workflow.js';
 
 /** A paper signature's scan: PDF, JPEG or PNG, checked by content, 8 MB at most. */
@@ -47,86 +47,110 @@ export function sendPdf(res: Response, bytes: Buffer, filename: string) {
 
 type Shown = Awaited<ReturnType<Ctx['services']['agreements']['show']>>;
 
-/**
- * What the agreement page shows of its signatures: every row (voided ones as history), the actor's
- * own signature to give (with the hash of the PDF shown), and the staff's paper and reminder forms.
- */
-/** The agreement's signatures, and the one the actor is asked to give now (if any). */
-async function signaturesOf(ctx: Ctx, actor: Actor, a: Shown) {
-  const rows = await ctx.services.signatures.list(a.id);
+/** What is signed, as a page shows it: the agreement or one of its amendments, its state and its signed PDF. */
+export interface SignedTarget {
+  doc: SignedDoc;
+  /** The document's URL (its signature routes hang under it). */
+  base: string;
+  /** "2026-00042", or "2026-00042 (avenant n° 1)". */
+  number: string;
+  status: string;
+  final: { fileId: number; hash: string | null } | null;
+}
+
+/** The agreement as a signed document. */
+export function agreementTarget(a: Shown): SignedTarget {
+  return { doc: { agreementId: a.id, amendmentId: null }, base: `/agreements/${a.id}`, number: agreementNumber(a), status: a.status, final: a.finalPdfFileId ? { fileId: a.finalPdfFileId, hash: a.finalPdfSha256 } : null };
+}
+
+/** The document's signatures, and the one the actor is asked to give now (if any). */
+async function signaturesOf(ctx: Ctx, actor: Actor, a: Shown, t: SignedTarget) {
+  const rows = await ctx.services.signatures.list(t.doc);
   const record = (r: (typeof rows)[number]) => signatureRecord({ ...r, agreement: { centreId: a.centreId } });
-  const mine = a.status === 'SIGNING' ? rows.find((r) => r.status === 'INVITED' && SIGNATURE_WORKFLOW.can(actor, record(r), 'sign')) : undefined;
+  const mine = t.status === 'SIGNING' ? rows.find((r) => r.status === 'INVITED' && SIGNATURE_WORKFLOW.can(actor, record(r), 'sign')) : undefined;
   return { rows, record, mine };
 }
 
-export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown) {
-  const { rows, record, mine } = await signaturesOf(ctx, actor, a);
+/**
+ * What a page shows of a document's signatures: every row (voided ones as history), the actor's
+ * own signature to give (with the hash of the PDF shown), and the staff's paper and reminder forms.
+ */
+export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown, t: SignedTarget = agreementTarget(a)) {
+  const { rows, record, mine } = await signaturesOf(ctx, actor, a, t);
   const staff = hasCentreRight(actor, a.centreId, 'WRITE');
+  const open = t.status === 'SIGNING';
   return {
-    rows: rows.map((r) => ({ ...r, mayPaper: a.status === 'SIGNING' && SIGNATURE_WORKFLOW.can(actor, record(r), 'recordPaper'), mayRemind: a.status === 'SIGNING' && SIGNATURE_WORKFLOW.can(actor, record(r), 'remind') })),
-    mine: mine ? { id: mine.id, name: `${actor.firstName} ${actor.lastName}`, pdfSha256: (await agreementPdf(ctx.db, a.id)).sha256 } : null,
+    base: t.base,
+    number: t.number,
+    rows: rows.map((r) => ({ ...r, mayPaper: open && SIGNATURE_WORKFLOW.can(actor, record(r), 'recordPaper'), mayRemind: open && SIGNATURE_WORKFLOW.can(actor, record(r), 'remind') })),
+    mine: mine ? { id: mine.id, name: `${actor.firstName} ${actor.lastName}`, pdfSha256: (await documentPdf(ctx.db, t.doc)).sha256 } : null,
     staff: staff || hasCentreRight(actor, a.centreId, 'READ'),
-    final: a.finalPdfFileId ? { hash: a.finalPdfSha256 } : null,
+    final: t.final ? { hash: t.final.hash } : null,
   };
 }
 
 /**
- * The agreement page's signature actions (issue 13), on the agreement's router (its page renders
- * the 422s): POST /agreements/:id/sign (the actor's own signature, signed in), POST
- * /agreements/:id/signatures/:sid/paper (WRITE staff: the date and the scan), POST
- * /agreements/:id/signatures/:sid/remind (WRITE staff, one per 24 h), GET /agreements/:id/sign/document.pdf
- * (the PDF to sign, to its signer, whatever the print rule), GET /agreements/:id/final.pdf
- * (the signed PDF, to whoever sees the agreement), GET /agreements/:id/signatures/:sid/scan (the
- * paper scan, to the centre's staff).
+ * A document's signature actions (issue 13), under its URL (`prefix`, on the agreements router; the
+ * document's page renders the 422s): POST <prefix>/sign (the actor's own signature, signed in),
+ * POST <prefix>/signatures/:sid/paper (WRITE staff: the date and the scan), POST
+ * <prefix>/signatures/:sid/remind (WRITE staff, one per 24 h), GET <prefix>/sign/document.pdf (the
+ * PDF to sign, to its signer, whatever the print rule), GET <prefix>/final.pdf (the signed PDF, to
+ * whoever sees the agreement and may print it). The agreement's prefix is '/:id'; an amendment's
+ * '/:id/amendments/:seq' (src/modules/amendments). GET /agreements/:id/signatures/:sid/scan (the
+ * paper scan of any of the agreement's signatures, to the centre's staff) is the agreement's.
  */
-export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage) {
+export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage, prefix = '/:id', targetOf: (req: Request) => Promise<{ a: Shown; t: SignedTarget }> = async (req) => {
+  const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+  return { a, t: agreementTarget(a) };
+}) {
   const svc = ctx.services.signatures;
-  const back = (req: Request, res: Response, key: string, number: string) => {
-    flash(req, 'success', key, { number });
-    res.redirect(303, `/agreements/${req.params.id}#signatures`);
+  const back = async (req: Request, res: Response, key: string) => {
+    const { t } = await targetOf(req);
+    flash(req, 'success', key, { number: t.number });
+    res.redirect(303, `${t.base}#signatures`);
   };
-  const number = async (req: Request) => agreementNumber(await ctx.services.agreements.show(req.actor!, idParam(req.params.id)));
 
-  detailAction(r, '/:id/sign', 'agreements.sign', {
+  detailAction(r, `${prefix}/sign`, 'agreements.sign', {
     page,
     run: async (req, res) => {
       const input = parse(signSchema, req.body);
-      await svc.sign(act(req), idParam(req.params.id), { pdfSha256: input.pdfSha256, ...clientOf(req) });
-      back(req, res, 'signatures.sign.done', await number(req));
+      await svc.sign(act(req), (await targetOf(req)).t.doc, { pdfSha256: input.pdfSha256, ...clientOf(req) });
+      await back(req, res, 'signatures.sign.done');
     },
   });
-  detailAction(r, '/:id/signatures/:sid/paper', 'agreements.act', {
+  detailAction(r, `${prefix}/signatures/:sid/paper`, 'agreements.act', {
     page,
     before: [uploadSingle('scan', SCAN_UPLOAD, { required: true })],
     run: async (req, res) => {
       const file = takeUpload(req);
       const input = parse(paperSchema, req.body);
-      await svc.recordPaper(act(req), idParam(req.params.id), idParam(req.params.sid), { signedOn: input.signedOn, file });
-      back(req, res, 'common.saved', '');
+      await svc.recordPaper(act(req), (await targetOf(req)).t.doc, idParam(req.params.sid), { signedOn: input.signedOn, file });
+      await back(req, res, 'common.saved');
     },
   });
-  detailAction(r, '/:id/signatures/:sid/remind', 'agreements.act', {
+  detailAction(r, `${prefix}/signatures/:sid/remind`, 'agreements.act', {
     page,
     run: async (req, res) => {
-      await svc.remind(act(req), idParam(req.params.id), idParam(req.params.sid));
-      back(req, res, 'common.saved', '');
+      await svc.remind(act(req), (await targetOf(req)).t.doc, idParam(req.params.sid));
+      await back(req, res, 'common.saved');
     },
   });
   // The PDF a signer reads before signing, whatever the centre's print rule for students: theirs to sign.
-  r.get('/:id/sign/document.pdf', allow('agreements.sign'), async (req, res) => {
-    const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+  r.get(`${prefix}/sign/document.pdf`, allow('agreements.sign'), async (req, res) => {
+    const { a, t } = await targetOf(req);
     // Printed once: the panel's hash would print it a second time.
-    if (!(await signaturesOf(ctx, req.actor!, a)).mine) throw notFound();
-    sendPdf(res, (await agreementPdf(ctx.db, a.id)).bytes, `convention-${agreementNumber(a)}.pdf`);
+    if (!(await signaturesOf(ctx, req.actor!, a, t)).mine) throw notFound();
+    sendPdf(res, (await documentPdf(ctx.db, t.doc)).bytes, `${pdfName(t)}.pdf`);
   });
-  r.get('/:id/final.pdf', allow('agreements.view'), async (req, res) => {
-    const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
-    if (!a.finalPdfFileId) throw notFound();
+  r.get(`${prefix}/final.pdf`, allow('agreements.view'), async (req, res) => {
+    const { a, t } = await targetOf(req);
+    if (!t.final) throw notFound();
     // The centre's print rule for students holds for the signed PDF too.
     if (!mayPrint(req.actor!, a, a.centre)) throw forbidden();
-    const file = await ctx.db.storedFile.findUniqueOrThrow({ where: { id: a.finalPdfFileId }, select: { data: true } });
-    sendPdf(res, Buffer.from(file.data), `convention-${agreementNumber(a)}-signee.pdf`);
+    const file = await ctx.db.storedFile.findUniqueOrThrow({ where: { id: t.final.fileId }, select: { data: true } });
+    sendPdf(res, Buffer.from(file.data), `${pdfName(t)}-signe.pdf`);
   });
+  if (prefix !== '/:id') return;
   r.get('/:id/signatures/:sid/scan', allow('agreements.view'), async (req, res) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     // The scan is the centre's record: its staff only (others: as if it did not exist).
@@ -136,3 +160,6 @@ export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage) {
     sendStoredFile(res, s.paperFile);
   });
 }
+
+/** The file's name: "convention-2026-00042", "avenant-1-convention-2026-00042". */
+const pdfName = (t: SignedTarget) => (t.doc.amendmentId ? `avenant-${t.base.split('/').pop()}-convention-${t.number.split(' ')[0]}` : `convention-${t.number}`);

@@ -8,7 +8,7 @@ import { CalendarDate } from '../../../time/calendar.js';
 import { checkNir } from '../../students/nir.js';
 import { PRINT_LANGUAGES } from '../agreement.types.js';
 
-const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
+export const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .union([z.literal(''), f.enumOf(values)])
     .optional()
@@ -80,13 +80,21 @@ export const academicTutorSchema = z.object({ choice: z.string().trim().min(1, '
 
 const HOURS = /^\d{1,2}([.,]\d{1,2})?$/;
 const AMOUNT = /^\d{1,7}([.,]\d{1,2})?$/;
-const hours = z
+export const hours = z
   .string()
   .trim()
   .optional()
   .transform((v) => (v ? v.replace(',', '.') : '0'))
   .pipe(z.string().regex(HOURS, 'agreementWizard.errors.hours').refine((v) => Number(v) <= 24, 'agreementWizard.errors.hours'));
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** An amount typed with a comma or a point, two decimals at most; empty: none. */
+export const payAmountField = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v.replace(',', '.') : null))
+  .pipe(z.string().regex(AMOUNT, 'agreementWizard.errors.amount').nullable());
+export const daysPerWeekField = z.string().trim().regex(/^[1-7]([.,]5)?$/, 'agreementWizard.errors.daysPerWeek').transform((v) => v.replace(',', '.'));
+export const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 /** Screen 5: the internship. Dates are kept as ISO days, hours and the pay as decimal strings. */
 export const internshipSchema = z.preprocess(
@@ -108,17 +116,12 @@ export const internshipSchema = z.preprocess(
       pauseFrom: z.array(z.string()),
       pauseTo: z.array(z.string()),
       ...(Object.fromEntries(WEEKDAYS.map((d) => [d, hours])) as Record<Weekday, typeof hours>),
-      daysPerWeek: z.string().trim().regex(/^[1-7]([.,]5)?$/, 'agreementWizard.errors.daysPerWeek').transform((v) => v.replace(',', '.')),
+      daysPerWeek: daysPerWeekField,
       workingTime: f.enumOf(valuesOf('workingTime')),
       nightPresence: f.optionalText(500),
       sundayPresence: f.optionalText(500),
       holidayPresence: f.optionalText(500),
-      payAmount: z
-        .string()
-        .trim()
-        .optional()
-        .transform((v) => (v ? v.replace(',', '.') : null))
-        .pipe(z.string().regex(AMOUNT, 'agreementWizard.errors.amount').nullable()),
+      payAmount: payAmountField,
       payUnit: optionalChoice(valuesOf('payUnit')),
       currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'agreementWizard.errors.currency'),
       paymentMethod: optionalChoice(valuesOf('paymentMethod')),
@@ -148,7 +151,7 @@ export const internshipSchema = z.preprocess(
 export type InternshipForm = z.infer<typeof internshipSchema>;
 
 /** The rows with at least one day typed (the form's empty rows are no interruption). */
-function pauseRows(froms: string[], tos: string[]) {
+export function pauseRows(froms: string[], tos: string[]) {
   const rows: { from: string; to: string }[] = [];
   for (let i = 0; i < Math.max(froms.length, tos.length); i++) {
     const from = (froms[i] ?? '').trim();
