@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import request from 'supertest';
+import type { Db } from '../../src/db/client.js';
+import type { SignatureParty } from '../../src/generated/prisma/enums.js';
+import { FixedClock } from '../../src/time/clock.js';
+import { makeAgreement, makeAgreementWorld } from '../factories/agreements.js';
+import { flat, hasPdftotext, pdfText } from '../factories/documents.js';
+import { day } from '../factories/legal.js';
+import { lastLinkToken, sha256, shownHash, SIGNATORY, STUDENT, TUTOR, WRITE } from '../factories/signatures.js';
+import { fieldError, mailsTo, minimalPdf } from '../factories/students.js';
+import { agent, csrfFrom, useApp } from '../helpers/app.js';
+import type { Express } from 'express';
+
+const clock = new FixedClock('2026-03-10T09:00:00Z');
+const bytes = (r: request.Test) => r.buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
+
+/**
+ * Léa's agreement at ACME, 2 March – 10 April 2026 (under 308 hours: no stipend due), sent (its copy
+ * and figures computed as the platform does) then validated; the centre's signers as given.
+ */
+async function validated(app: Express, db: Db, parties: SignatureParty[], over: Parameters<typeof makeAgreement>[2] = {}) {
+  const w = await makeAgreementWorld(db);
+  await db.contact.update({ where: { id: w.signatory.id }, data: { email: SIGNATORY } });
+  await db.managementCentre.update({ where: { id: w.centreA.id }, data: { signatureParties: parties, signatureInSequence: true, signatureAutoValidate: false } });
+  const a = await makeAgreement(db, w, { endDate: day('2026-04-10'), payAmount: null, payUnit: null, paymentMethod: null, ...over });
+  const student = await agent(app, STUDENT);
+  const sent = await student.a.post(`/agreements/${a.id}/submit`).type('form').send({ _csrf: student.csrf });
+  if (sent.status !== 303) throw new Error(`submission refused (${sent.status}): ${sent.text.slice(0, 400)}`);
+  await db.agreement.update({ where: { id: a.id }, data: { status: 'VALIDATED', validatedAt: new Date('2026-02-20T10:00:00Z') } });
+  const staff = await agent(app, WRITE);
+  return { w, a, staff, student };
+}
+
+const amend = (s: Awaited<ReturnType<typeof agent>>, id: number, body: Record<string, unknown>, path = 'new') =>
+  s.a.post(`/agreements/${id}/amendments/${path}`).type('form').send({ _csrf: s.csrf, ...body });
+const get = (db: Db, agreementId: number, seq = 1) => db.agreementAmendment.findUniqueOrThrow({ where: { agreementId_seq: { agreementId, seq } } });
+
+describe('amending a validated agreement', () => {
+  const t = useApp({}, { clock });
+
+  it('extends the period: signed online, by link and on paper, validated, its values everywhere, the original still printable', async () => {
+    clock.set('2026-03-10T09:00:00Z');
+    const { a, staff } = await validated(t.app, t.db, ['STUDENT', 'HOST_SIGNATORY', 'COMPANY_TUTOR']);
+    const before = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    expect(before.stipendDue).toBe(false);
+    expect((await staff.a.get(`/agreements/${a.id}`)).text).toContain('Rédiger un avenant');
+    const form = await staff.a.get(`/agreements/${a.id}/amendments/new`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('value="2026-04-10"');
+
+    // Refused, nothing written, what was typed kept: no reason, nothing ticked, an early end outside the internship.
+    const bad = await amend(staff, a.id, { reason: '', endDate: '2026-05-29' });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, 'reason')).toBeTruthy();
+    expect(bad.text).toContain('Cochez au moins une modification, ou la résiliation.');
+    const late = await amend(staff, a.id, { reason: 'Fin anticipée', termination: 'on', terminationOn: '2026-06-01' });
+    expect(fieldError(late.text, 'terminationOn')).toContain('pendant le stage');
+    expect(await t.db.agreementAmendment.count()).toBe(0);
+
+    const period = { reason: 'Prolongation du projet', kinds: ['period'], startDate: '2026-03-02', endDate: '2026-05-29', pauseFrom: ['', ''], pauseTo: ['', ''], mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', daysPerWeek: '5', workingTime: 'FULL_TIME', leaveTerms: '2 jours par mois' };
+    const created = await amend(staff, a.id, period);
+    expect(created.status).toBe(303);
+    expect(created.headers.location).toBe(`/agreements/${a.id}/amendments/1`);
+    let m = await get(t.db, a.id);
+    expect(m).toMatchObject({ seq: 1, status: 'DRAFT', reason: 'Prolongation du projet', kinds: ['period'] });
+    // A draft changes nothing yet: the preview was rolled back.
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).endDate).toEqual(before.endDate);
+    const page = await staff.a.get(`/agreements/${a.id}/amendments/1`);
+    expect(page.text).toContain('la gratification devient obligatoire dès le premier jour');
+    expect(page.text).toMatch(/data-field="endDate"><th scope="row">Dernier jour<\/th><td>10 avril 2026<\/td><td>29 mai 2026<\/td>/);
+    // One amendment open at a time.
+    expect((await amend(staff, a.id, period)).text).toContain('déjà en cours');
+
+    // The signature phase: the agreement's signatories, in the centre's order.
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/openSignatures`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    const sigs = () => t.db.agreementSignature.findMany({ where: { amendmentId: m.id }, orderBy: { position: 'asc' } });
+    expect((await sigs()).map((s) => [s.party, s.status])).toEqual([['STUDENT', 'INVITED'], ['HOST_SIGNATORY', 'WAITING'], ['COMPANY_TUTOR', 'WAITING']]);
+    expect(await t.db.agreementSignature.count({ where: { agreementId: a.id, amendmentId: null } })).toBe(0);
+    // A signed amendment's draft is no longer editable.
+    expect((await amend(staff, a.id, period, '1/edit')).status).toBeGreaterThanOrEqual(403);
+
+    // 1. The student, signed in, on the amendment's PDF.
+    const student = await agent(t.app, STUDENT);
+    const sp = await student.a.get(`/agreements/${a.id}/amendments/1`);
+    const hash = shownHash(sp.text);
+    const shown = await bytes(student.a.get(`/agreements/${a.id}/amendments/1/sign/document.pdf`));
+    expect(sha256(shown.body as Buffer)).toBe(hash);
+    if (hasPdftotext) expect(flat(pdfText(shown.body as Buffer))).toContain('Prolongation du projet');
+    expect((await student.a.post(`/agreements/${a.id}/amendments/1/sign`).type('form').send({ _csrf: student.csrf, pdfSha256: hash, confirm: 'on' })).status).toBe(303);
+
+    // 2. The host's signatory, from the link: the mail names the amendment.
+    const mail = (await mailsTo(t.db, SIGNATORY)).at(-1)!;
+    expect(mail.subject).toContain('avenant n° 1');
+    const token = await lastLinkToken(t.db, SIGNATORY);
+    const anon = request.agent(t.app);
+    const link = await anon.get(`/sign/${token}`);
+    expect(link.status).toBe(200);
+    expect((await anon.post(`/sign/${token}`).type('form').send({ _csrf: csrfFrom(link.text), pdfSha256: shownHash(link.text), confirm: 'on' })).status).toBe(200);
+
+    // 3. The company tutor, on paper: the scan uploaded by the centre.
+    const tutorRow = (await sigs())[2];
+    expect(tutorRow.status).toBe('INVITED');
+    const paper = await staff.a.post(`/agreements/${a.id}/amendments/1/signatures/${tutorRow.id}/paper`).field('_csrf', staff.csrf).field('signedOn', '2026-03-09').attach('scan', minimalPdf(), 'scan.pdf');
+    expect(paper.status).toBe(303);
+    m = await get(t.db, a.id);
+    expect(m.status).toBe('SIGNED');
+    expect(m.finalPdfSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).endDate).toEqual(before.endDate);
+
+    // Validated: its values are the agreement's.
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/validate`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    m = await get(t.db, a.id);
+    expect(m.status).toBe('VALIDATED');
+    const after = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    expect(after.endDate).toEqual(new Date('2026-05-29T00:00:00Z'));
+    expect(after.stipendDue).toBe(true);
+    expect(Number(after.presenceHours)).toBeGreaterThan(308);
+    expect((after.originalSnapshot as { internship: { endDate: string } }).internship.endDate).toBe('2026-04-10');
+    expect((after.snapshot as { internship: { endDate: string } }).internship.endDate).toBe('2026-05-29');
+    expect((await mailsTo(t.db, STUDENT)).map((x) => x.template)).toContain('amendment-status');
+    expect((await mailsTo(t.db, TUTOR)).some((x) => x.template === 'amendment-status' && x.subject.includes('Validé'))).toBe(true);
+
+    // Neither editable nor deletable; the agreement is not unvalidated behind it.
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/delete`).type('form').send({ _csrf: staff.csrf })).status).toBeGreaterThanOrEqual(403);
+    expect((await amend(staff, a.id, period, '1/edit')).status).toBeGreaterThanOrEqual(403);
+    expect(await t.db.agreementAmendment.count()).toBe(1);
+    const undo = await staff.a.post(`/agreements/${a.id}/unvalidate`).type('form').send({ _csrf: staff.csrf });
+    expect(undo.status).toBe(422);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('VALIDATED');
+
+    // Everywhere: the page and its history, the search, the export.
+    const show = await staff.a.get(`/agreements/${a.id}`);
+    expect(show.text).toContain('29 mai 2026');
+    expect(show.text).toMatch(/data-amendment-history[\s\S]*data-field="endDate"/);
+    const admin = await agent(t.app, 'a.admin@test.example');
+    expect((await admin.a.get('/agreements/export.csv?lastName=dubois')).text).toContain('29/05/2026');
+
+    // The original prints as signed, the amendment as signed.
+    if (hasPdftotext) {
+      const original = flat(pdfText((await bytes(staff.a.get(`/agreements/${a.id}/agreement.pdf`))).body as Buffer));
+      expect(original).toContain('10 avril 2026');
+      expect(original).not.toContain('29 mai 2026');
+      const signed = (await bytes(staff.a.get(`/agreements/${a.id}/amendments/1/final.pdf`))).body as Buffer;
+      expect(sha256(signed)).toBe(m.finalPdfSha256);
+      expect(flat(pdfText(signed))).toContain('29 mai 2026');
+    }
+  });
+});
