@@ -146,3 +146,114 @@ describe('amending a validated agreement', () => {
     }
   });
 });
+
+describe('amendment changes, rights and rules', () => {
+  const t = useApp({}, { clock });
+
+  it('applies each kind of change and an early end, validated directly where nobody signs', async () => {
+    clock.set('2026-03-10T09:00:00Z');
+    const { w, a, staff } = await validated(t.app, t.db, [], { endDate: day('2026-05-29'), payAmount: 4.5, payUnit: 'HOUR', paymentMethod: 'BANK_TRANSFER' });
+    const lab = await t.db.service.create({ data: { organisationId: w.acme.id, name: 'Laboratoire', normalizedName: 'laboratoire' } });
+    const claire = await t.db.contact.create({ data: { organisationId: w.acme.id, serviceId: lab.id, firstName: 'Claire', lastName: 'Roux', email: 'claire@acme.test' } });
+    const body = {
+      reason: 'Réorganisation du service', kinds: ['subject', 'pay', 'place', 'academicTutor', 'other'],
+      subject: 'Application mobile', theme: '', activities: 'Conception, développement', skills: '',
+      payAmount: '5,20', payUnit: 'HOUR', currency: 'EUR', paymentMethod: 'BANK_TRANSFER', benefitsMeals: 'Tickets restaurant', benefitsTransport: '', benefitsOther: '',
+      serviceId: String(lab.id), companyTutorId: String(claire.id), academicTutorId: String(w.otherTeacher.id), otherText: 'Télétravail un jour par semaine',
+    };
+    // A new place asks for its company tutor.
+    const noTutor = await amend(staff, a.id, { ...body, companyTutorId: '' });
+    expect(noTutor.status).toBe(422);
+    expect(fieldError(noTutor.text, 'companyTutorId')).toBeTruthy();
+    expect((await amend(staff, a.id, body)).status).toBe(303);
+    const page = await staff.a.get(`/agreements/${a.id}/amendments/1`);
+    expect(page.text).not.toContain('Lancer les signatures');
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/validate`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    const x = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    expect(x).toMatchObject({ subject: 'Application mobile', activities: 'Conception, développement', serviceId: lab.id, companyTutorId: claire.id, academicTutorId: w.otherTeacher.id, benefitsMeals: 'Tickets restaurant' });
+    expect(Number(x.payAmount)).toBe(5.2);
+    // The reach follows the new tutors: the former academic tutor no longer sees it, the new one does.
+    expect((await (await agent(t.app, 'teacher@uda.test')).a.get(`/agreements/${a.id}`)).status).toBe(404);
+    expect((await (await agent(t.app, 'teacher2@uda.test')).a.get(`/agreements/${a.id}`)).status).toBe(200);
+
+    // A second amendment ends it early: the last day moves, the figures follow; the search finds it by its new values.
+    const early = await amend(staff, a.id, { reason: 'Rupture d’un commun accord', termination: 'on', terminationOn: '2026-04-30', terminationComment: 'À la demande de l’étudiante' });
+    expect(early.status).toBe(303);
+    expect(early.headers.location).toBe(`/agreements/${a.id}/amendments/2`);
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/2/validate`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    const y = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    expect(y.endDate).toEqual(new Date('2026-04-30T00:00:00Z'));
+    expect(Number(y.presenceHours)).toBeLessThan(Number(x.presenceHours));
+    const show = await staff.a.get(`/agreements/${a.id}`);
+    expect(show.text).toContain('Avenant n° 2');
+    expect(show.text).toMatch(/data-amendment-history[\s\S]*Application mobile[\s\S]*30 avril 2026/);
+    const search = await staff.a.get('/agreements/search?subject=mobile');
+    expect(search.text).toContain('Dubois');
+    expect((await staff.a.get('/agreements/search?subject=Refonte')).text).not.toContain('Dubois');
+    // The amendment prints in the agreement's language, with its new values.
+    if (hasPdftotext) {
+      const pdf = flat(pdfText((await bytes(staff.a.get(`/agreements/${a.id}/amendments/2/amendment.pdf`))).body as Buffer));
+      expect(pdf).toContain('Rupture d’un commun accord');
+      expect(pdf).toContain('30 avril 2026');
+    }
+    // The attestation: open from the new last day, and it states the effective period.
+    clock.set('2026-04-30T09:00:00Z');
+    const again = await agent(t.app, WRITE);
+    expect((await again.a.post(`/agreements/${a.id}/attestation`).type('form').send({ _csrf: again.csrf, stipendPaid: '1500' })).status).toBe(303);
+    if (hasPdftotext) {
+      const att = flat(pdfText((await bytes(again.a.get(`/agreements/${a.id}/attestation.pdf`))).body as Buffer));
+      expect(att).toContain('30 avril 2026');
+      expect(att).not.toContain('29 mai 2026');
+    }
+  });
+
+  it('lets the student draft one only where the centre allows it; refuses out of reach, before validation, and past a blocking rule', async () => {
+    clock.set('2026-03-10T09:00:00Z');
+    const { w, a, staff, student } = await validated(t.app, t.db, []);
+    const period = (end: string) => ({ reason: 'Prolongation', kinds: ['period'], startDate: '2026-03-02', endDate: end, mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', daysPerWeek: '5', workingTime: 'FULL_TIME', leaveTerms: 'deux jours par mois' });
+    expect((await student.a.get(`/agreements/${a.id}`)).text).not.toContain('Rédiger un avenant');
+    expect((await amend(student, a.id, period('2026-05-29'))).status).toBe(403);
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { studentsMayAmend: true } });
+    expect((await student.a.get(`/agreements/${a.id}`)).text).toContain('Rédiger un avenant');
+    expect((await amend(student, a.id, period('2026-05-29'))).status).toBe(303);
+    // The student drafts; the centre validates.
+    expect((await student.a.post(`/agreements/${a.id}/amendments/1/validate`).type('form').send({ _csrf: student.csrf })).status).toBe(403);
+    expect((await student.a.post(`/agreements/${a.id}/amendments/1/delete`).type('form').send({ _csrf: student.csrf })).status).toBe(303);
+    expect(await t.db.agreementAmendment.count()).toBe(0);
+
+    // Someone else's agreement: as if it did not exist.
+    const other = await agent(t.app, 'hugo.bernard@etu.test');
+    expect((await other.a.get(`/agreements/${a.id}/amendments/new`)).status).toBe(404);
+    // Not validated: no amendment.
+    const draft = await makeAgreement(t.db, w, { startDate: day('2026-09-01'), endDate: day('2026-10-30') });
+    expect((await amend(staff, draft.id, period('2026-05-29'))).text).toContain('Seule une convention validée');
+
+    // Beyond 924 hours with the host in the year: kept as a draft with its blocking check, never validated.
+    expect((await amend(staff, a.id, period('2026-09-30'))).status).toBe(303);
+    const page = await staff.a.get(`/agreements/${a.id}/amendments/1`);
+    expect(page.text).toMatch(/data-check="(host_year_cap|duration_too_long)" data-severity="blocking"/);
+    expect(page.text).toContain('La convention modifiée enfreint une règle bloquante');
+    const refused = await staff.a.post(`/agreements/${a.id}/amendments/1/validate`).type('form').send({ _csrf: staff.csrf });
+    expect(refused.status).toBe(422);
+    expect((await get(t.db, a.id)).status).toBe('DRAFT');
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).endDate).toEqual(new Date('2026-04-10T00:00:00Z'));
+    // Corrected, it goes through.
+    expect((await amend(staff, a.id, period('2026-06-26'), '1/edit')).status).toBe(303);
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/validate`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    expect((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).endDate).toEqual(new Date('2026-06-26T00:00:00Z'));
+  });
+
+  it('has a new company tutor sign the amendment besides the former one', async () => {
+    clock.set('2026-03-10T09:00:00Z');
+    const { w, a, staff } = await validated(t.app, t.db, ['STUDENT', 'COMPANY_TUTOR']);
+    const claire = await t.db.contact.create({ data: { organisationId: w.acme.id, firstName: 'Claire', lastName: 'Roux', email: 'claire@acme.test' } });
+    expect((await amend(staff, a.id, { reason: 'Départ du tuteur', kinds: ['companyTutor'], companyTutorId: String(claire.id) })).status).toBe(303);
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/openSignatures`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    const rows = await t.db.agreementSignature.findMany({ where: { agreementId: a.id }, orderBy: { position: 'asc' } });
+    expect(rows.map((r) => [r.party, r.signerName])).toEqual([['STUDENT', 'Léa Dubois'], ['COMPANY_TUTOR', 'Bruno Martin'], ['COMPANY_TUTOR', 'Claire Roux']]);
+    // Cancelled, the phase's signatures are voided and the draft can be corrected.
+    expect((await staff.a.post(`/agreements/${a.id}/amendments/1/cancelSignatures`).type('form').send({ _csrf: staff.csrf })).status).toBe(303);
+    expect((await get(t.db, a.id)).status).toBe('DRAFT');
+    expect(await t.db.agreementSignature.count({ where: { agreementId: a.id, status: { not: 'VOIDED' } } })).toBe(0);
+  });
+});
