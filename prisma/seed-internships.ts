@@ -3,7 +3,8 @@
 // year manager decides on Thomas's sent sheet, the academic tutor (and the year manager) validates
 // Thomas's agreement, the centre's WRITE staff verify Inès's and finish Nathan's draft, Camille's
 // sheet became a validated agreement the company sees among its interns (signed by its five
-// parties first); Léa's and a later one of Thomas's wait for the host's signatory's signature;
+// parties first, then extended by three weeks by an amendment signed by the same five and
+// validated); Léa's and a later one of Thomas's wait for the host's signatory's signature;
 // last year's four others, signed and validated, print in English, German, Spanish and Italian.
 // Written through the modules' own paths (the sheet's schema and sending checks, createAgreement
 // and its numbering, the workflows' apply with its audit rows, the submission's legal engine and
@@ -27,6 +28,7 @@ import { checkSending } from '../src/modules/sheets/sheets.send.js';
 import { materialise } from '../src/modules/sheets/sheets.validate.js';
 import { SHEET_WORKFLOW, type SheetAction } from '../src/modules/sheets/sheets.workflow.js';
 import { CalendarDate, todayIn } from '../src/time/calendar.js';
+import { seedPeriodAmendment } from './seed-amendments.js';
 import { seedSignatures } from './seed-signatures.js';
 
 /** What seedDemo has made that the internships need (the rest is found by e-mail). */
@@ -210,6 +212,17 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
   // Signed by the five (online with an account, the tutor on paper), then validated by the centre.
   await seedSignatures(tx, created.agreementId, { openedAt: ago(17), signed: [{ at: ago(16), channel: 'ACCOUNT' }, { at: ago(15), channel: 'ACCOUNT' }, { at: ago(14), channel: 'PAPER', by: staff.id }, { at: ago(13), channel: 'ACCOUNT' }, { at: ago(12), channel: 'ACCOUNT' }] });
   await step(actAt(staff, 11), created.agreementId, 'validate');
+  // Amendment n° 1: three more weeks, the host's signatory returning it on paper, validated two days ago.
+  await seedPeriodAmendment(tx, {
+    agreementId: created.agreementId,
+    staff,
+    reason: 'Prolongation de trois semaines : la mise en service de l\u2019entrepôt de données chez les collectivités pilotes est reportée.',
+    endDate: endAfter(camilleStart, 5).addDays(21),
+    draftedAt: ago(9),
+    openedAt: ago(8),
+    signed: [{ at: ago(7), channel: 'ACCOUNT' }, { at: ago(6), channel: 'PAPER', by: staff.id }, { at: ago(5), channel: 'ACCOUNT' }, { at: ago(4), channel: 'ACCOUNT' }, { at: ago(3), channel: 'ACCOUNT' }],
+    validatedAt: ago(2),
+  });
 
 
   // Inès: validated by her academic tutor, it waits for the centre's administrative verification.

@@ -1,13 +1,24 @@
+import { createHash } from 'node:crypto';
+import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../prisma/seed-data.js';
 import { agreementNumber } from '../../src/modules/agreements/agreement.types.js';
+import { CalendarDate } from '../../src/time/calendar.js';
 import { FixedClock } from '../../src/time/clock.js';
+import { flat, hasPdftotext, pdfText } from '../factories/documents.js';
+import { day } from '../factories/legal.js';
 import { seedLegalParameters } from '../factories/legal-db.js';
 import { agent, useApp } from '../helpers/app.js';
 import { resetDb } from '../helpers/db.js';
 
 // The demo data (issue 12, "Demo data"): at first start each role finds its part of the
 // internships' work — sheets and agreements at every state, made by the modules' own paths.
+const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (d: Buffer) => chunks.push(d));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
 describe('demo internships', () => {
   const t = useApp();
 
@@ -75,9 +86,37 @@ describe('demo internships', () => {
     const companyPage = (await company.a.get(`/agreements/${leaAgreement.id}`)).text;
     expect(companyPage).toContain('data-sign-form');
     expect((await company.a.get('/dashboard/company')).text).toContain('Conventions à signer');
-    expect(await t.db.agreementSignature.count({ where: { channel: 'PAPER', status: 'SIGNED' } })).toBe(2);
+    expect(await t.db.agreementSignature.count({ where: { amendmentId: null, channel: 'PAPER', status: 'SIGNED' } })).toBe(2);
     expect(camille.finalPdfSha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await staff.a.get('/agreements/signatures')).text).toContain('Lefèvre');
+
+    // Camille's agreement, amended: three more weeks, signed by the same five (the host's signatory
+    // on paper) and validated; its values are the agreement's, the signed copy kept, both printable.
+    const amendment = await t.db.agreementAmendment.findUniqueOrThrow({ where: { agreementId_seq: { agreementId: camille.id, seq: 1 } } });
+    expect(amendment).toMatchObject({ status: 'VALIDATED', kinds: ['period'], validatedById: (await t.db.user.findUniqueOrThrow({ where: { email: 'gestionnaire@demo.test' } })).id });
+    expect(amendment.reason).toContain('Prolongation de trois semaines');
+    const original = camille.originalSnapshot as { internship: { endDate: string } };
+    const extended = day(original.internship.endDate).addDays(21);
+    expect(CalendarDate.fromDb(camille.endDate).toString()).toBe(extended.toString());
+    expect((amendment.changes as { endDate: string }).endDate).toBe(extended.toString());
+    expect((amendment.beforeSnapshot as { internship: { endDate: string } }).internship.endDate).toBe(original.internship.endDate);
+    expect((camille.snapshot as { internship: { endDate: string } }).internship.endDate).toBe(extended.toString());
+    const amendmentSignatures = await t.db.agreementSignature.findMany({ where: { amendmentId: amendment.id }, orderBy: { position: 'asc' } });
+    expect(amendmentSignatures.map((x) => [x.party, x.status, x.channel])).toEqual([
+      ['STUDENT', 'SIGNED', 'ACCOUNT'], ['HOST_SIGNATORY', 'SIGNED', 'PAPER'], ['COMPANY_TUTOR', 'SIGNED', 'ACCOUNT'], ['ACADEMIC_TUTOR', 'SIGNED', 'ACCOUNT'], ['INSTITUTION', 'SIGNED', 'ACCOUNT'],
+    ]);
+    const camillePage = (await staff.a.get(`/agreements/${camille.id}`)).text;
+    expect(camillePage).toMatch(/data-amendment-history[\s\S]*data-field="endDate"/);
+    expect((await staff.a.get(`/agreements/${camille.id}/amendments/1`)).text).toContain('data-final-pdf');
+    const signedAmendment = await staff.a.get(`/agreements/${camille.id}/amendments/1/final.pdf`).buffer(true).parse(binary);
+    expect(signedAmendment.status).toBe(200);
+    expect(createHash('sha256').update(signedAmendment.body as Buffer).digest('hex')).toBe(amendment.finalPdfSha256);
+    if (hasPdftotext) {
+      const text = flat(pdfText(signedAmendment.body as Buffer));
+      expect(text).toContain('Prolongation de trois semaines');
+      const originalPdf = flat(pdfText((await staff.a.get(`/agreements/${camille.id}/agreement.pdf`).buffer(true).parse(binary)).body as Buffer));
+      expect(originalPdf).not.toContain('Prolongation de trois semaines');
+    }
 
     // Validated agreements printed in each of the five languages.
     expect((await t.db.agreement.findMany({ where: { status: 'VALIDATED' }, select: { printLanguage: true } })).map((x) => x.printLanguage).sort()).toEqual(['de', 'en', 'es', 'fr', 'it']);
