@@ -1,5 +1,6 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
 import { AmendmentService } from './modules/amendments/amendments.service.js';
+import { AttestationLinkService } from './modules/agreements/agreements.attestation-link.js';
 import { AttestationService } from './modules/agreements/agreements.attestation.js';
 import { SignatureLinkService } from './modules/signatures/signatures.links.js';
 import { SignatureService } from './modules/signatures/signatures.service.js';
@@ -42,6 +43,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
   const agreements = new AgreementService(deps);
   const signatures = new SignatureService(deps, agreements);
   agreements.phase = signatures;
+  const attestations = new AttestationService(deps, agreements);
   // Amendments are signed the same way: each side knows the other.
   const amendments = new AmendmentService(deps, agreements);
   amendments.phase = signatures;
@@ -68,7 +70,8 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     agreements,
     signatures,
     amendments,
-    attestations: new AttestationService(deps, agreements),
+    attestations,
+    attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),
     agreementSettings: new AgreementSettingsService(deps),
     agreementWizard: new AgreementWizardService(deps),

@@ -58,6 +58,12 @@ export function jobDefinitions(): JobDef[] {
       run: (ctx) => remindDueSignatures(ctx.db, systemAct(ctx.clock), ctx.config.baseUrl),
     },
     {
+      // Internships ended whose company tutor has no account: a link to confirm the attestation's stipend.
+      name: 'attestation-links',
+      schedule: '15 9 * * *',
+      run: (ctx) => ctx.services.attestationLinks.sendDue(systemAct(ctx.clock)),
+    },
+    {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
       name: 'expire-offers',
       schedule: '5 0 * * *',

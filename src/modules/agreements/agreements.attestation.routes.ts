@@ -12,6 +12,7 @@ import { attestationSchema } from './agreements.attestation.js';
 /**
  * The attestation de stage, on the agreement's router (its page renders the 422s):
  *   POST /agreements/:id/attestation ('agreements.attest'): the host (or the centre) confirms the stipend paid.
+ *   POST /agreements/:id/attestation/link ('agreements.act'): the centre mails a tutor without an account the link to confirm it (/attest/:token).
  *   GET /agreements/:id/attestation.pdf ('agreements.view'): the attestation, once confirmed (404 before).
  */
 export function attestationRoutes(r: Router, ctx: Ctx, page: DetailPage) {
@@ -22,6 +23,14 @@ export function attestationRoutes(r: Router, ctx: Ctx, page: DetailPage) {
       const { stipendPaid } = parse(attestationSchema, req.body);
       await svc.confirm(act(req), idParam(req.params.id), stipendPaid);
       flash(req, 'success', 'attestation.confirmed');
+      res.redirect(303, `/agreements/${req.params.id}#attestation`);
+    },
+  });
+  detailAction(r, '/:id/attestation/link', 'agreements.act', {
+    page,
+    run: async (req, res) => {
+      await ctx.services.attestationLinks.send(act(req), idParam(req.params.id));
+      flash(req, 'success', 'attestation.linkSent');
       res.redirect(303, `/agreements/${req.params.id}#attestation`);
     },
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Service, type Act, type ServiceDeps } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
+import type { Tx } from '../../db/client.js';
 import { hasCentreRight } from '../../authz/centres.js';
 import { renderAttestationPdf } from '../../documents/index.js';
 import { forbidden, notFound, ValidationError, WrongStateError } from '../../errors.js';
@@ -25,7 +26,7 @@ export const attestationSchema = z.object({
     .transform((v) => Number(v.replace(',', '.'))),
 });
 
-type Shown = Awaited<ReturnType<AgreementService['show']>>;
+export type Shown = Awaited<ReturnType<AgreementService['show']>>;
 
 export class AttestationService extends Service {
   constructor(deps: ServiceDeps, private readonly agreements: AgreementService) {
@@ -54,6 +55,8 @@ export class AttestationService extends Service {
       confirmedAt: a.attestationConfirmedAt,
       paid: a.attestationStipendPaid === null ? null : Number(a.attestationStipendPaid),
       prefill: a.stipendTotal === null ? '0' : Number(a.stipendTotal).toFixed(2),
+      // The centre may send a tutor without an account the link to confirm it (agreements.attestation-link.ts).
+      mayLink: open && !a.attestationConfirmedAt && hasCentreRight(actor, a.centreId, 'WRITE') && !!a.companyTutorId && !!(await this.db.contact.findFirst({ where: { id: a.companyTutorId, userId: null, email: { not: null } }, select: { id: true } })),
     };
   }
 
@@ -63,15 +66,16 @@ export class AttestationService extends Service {
     if (!this.isOpen(a, act.now)) throw new WrongStateError('attestation', a.status);
     if (!(await this.mayConfirm(act.actor, a))) throw forbidden();
     if (stipendPaid > 10_000_000) throw new ValidationError({ stipendPaid: 'attestation.errors.amount' });
-    await this.db.$transaction(async (tx) => {
-      await tx.agreement.update({ where: { id }, data: { attestationStipendPaid: stipendPaid, attestationConfirmedAt: act.now, attestationConfirmedById: act.actor.id } });
-      await audit(tx, { actorId: act.actor.id, action: 'agreement.attestation', entityType: 'Agreement', entityId: id, before: { stipendPaid: a.attestationStipendPaid === null ? null : Number(a.attestationStipendPaid) }, after: { stipendPaid }, requestId: act.requestId });
-    });
+    await this.db.$transaction((tx) => record(tx, act, a, stipendPaid));
   }
 
   /** The attestation's PDF, in the agreement's print language, once confirmed (404 before). */
   async pdf(actor: Actor, id: number, now: Date) {
-    const a = await this.agreements.show(actor, id);
+    return this.pdfOf(await this.agreements.show(actor, id), now);
+  }
+
+  /** The PDF of an agreement already read (the agreement's page, or an attestation link). */
+  async pdfOf(a: Shown, now: Date) {
     if (!a.attestationConfirmedAt) throw notFound();
     const logoId = (await this.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { logoFileId: true } })).logoFileId;
     const logo = logoId ? (await this.db.storedFile.findUnique({ where: { id: logoId }, select: { data: true } }))?.data : null;
@@ -85,4 +89,10 @@ export class AttestationService extends Service {
     });
     return { bytes, number: agreementNumber(a) };
   }
+}
+
+/** The stipend paid, confirmed (by a person, or from a link: actor null), audited with what it replaced. */
+export async function record(tx: Tx, act: Act<Actor | null>, a: Pick<Shown, 'id' | 'attestationStipendPaid'>, stipendPaid: number) {
+  await tx.agreement.update({ where: { id: a.id }, data: { attestationStipendPaid: stipendPaid, attestationConfirmedAt: act.now, attestationConfirmedById: act.actor?.id ?? null } });
+  await audit(tx, { actorId: act.actor?.id ?? null, action: 'agreement.attestation', entityType: 'Agreement', entityId: a.id, before: { stipendPaid: a.attestationStipendPaid === null ? null : Number(a.attestationStipendPaid) }, after: { stipendPaid, ...(act.actor ? {} : { via: 'link' }) }, requestId: act.requestId });
 }

@@ -73,8 +73,17 @@ export class AgreementService extends Service {
 
   /** The agreement with everything its page shows, in the actor's reach (404 otherwise). */
   async show(actor: Actor, id: number) {
+    return this.read({ AND: [{ id }, agreementReachWhere(actor)] });
+  }
+
+  /** The same, for a link whose token is the authority (no signed-in person, no reach): 404 when it is gone. */
+  async byLink(id: number) {
+    return this.read({ id });
+  }
+
+  private async read(where: Prisma.AgreementWhereInput) {
     const a = await this.db.agreement.findFirst({
-      where: { AND: [{ id }, agreementReachWhere(actor)] },
+      where,
       include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true, studentsMayPrint: true, printCondition: true } } },
     });
     if (!a) throw notFound();
