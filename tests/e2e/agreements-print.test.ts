@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { newToken } from '../../src/auth/tokens.js';
 import { translate } from '../../src/i18n/index.js';
 import { makeDemoAgreement } from '../factories/agreements.js';
 import { day } from '../factories/legal.js';
@@ -37,5 +38,38 @@ describeBrowser('end-to-end: printing an agreement', () => {
     await checkAtBothWidths(me, 'print-refused');
     await me.getByRole('link', { name: fr('print.refused.back') }).click();
     await me.waitForURL((u) => u.pathname === `/agreements/${a.id}`);
+  }, 180_000);
+
+  it('lets the centre confirm the attestation of an ended internship, and a tutor from the link; the pages accessible', async () => {
+    if (!(await t.db.legalParameter.count())) await seedLegalParameters(t.db);
+    // Ended last month, validated.
+    const { a } = await makeDemoAgreement(t.db, { subject: 'Attestation de fin de stage', startDate: day('2026-09-07'), endDate: day('2026-10-30') });
+    await t.db.agreement.update({ where: { id: a.id }, data: { status: 'VALIDATED', validatedAt: new Date('2026-09-01T10:00:00Z') } });
+
+    const staff = await t.newPage({ as: 'gestionnaire@demo.test' });
+    await staff.goto(t.url(`/agreements/${a.id}#attestation`));
+    const form = staff.locator('[data-attestation-form]');
+    await form.getByLabel(fr('attestation.stipendPaid')).fill('beaucoup');
+    await form.getByRole('button', { name: fr('attestation.submit') }).click();
+    await staff.locator('.error-summary').first().waitFor();
+    await checkAtBothWidths(staff, 'attestation-form-error');
+    await staff.locator('[data-attestation-form]').getByLabel(fr('attestation.stipendPaid')).fill('1200');
+    await staff.locator('[data-attestation-form]').getByRole('button', { name: fr('attestation.submit') }).click();
+    await staff.locator('[data-attestation-confirmed]').waitFor();
+
+    // A tutor without an account confirms from the link the platform mailed them.
+    await t.db.agreement.update({ where: { id: a.id }, data: { attestationConfirmedAt: null, attestationStipendPaid: null } });
+    const { token, hash } = newToken();
+    await t.db.attestationLink.create({ data: { agreementId: a.id, tokenHash: hash, email: 'tuteur.sans.compte@demo.test', expiresAt: new Date(Date.now() + 86_400_000) } });
+    const { organisationId } = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    const tutorContact = await t.db.contact.create({ data: { organisationId, firstName: 'Nadia', lastName: 'Benali', email: 'tuteur.sans.compte@demo.test' } });
+    await t.db.agreement.update({ where: { id: a.id }, data: { companyTutorId: tutorContact.id } });
+    const tutor = await t.newPage();
+    await tutor.goto(t.url(`/attest/${token}`));
+    await checkAtBothWidths(tutor, 'attestation-link');
+    await tutor.getByLabel(fr('attestation.stipendPaid')).fill('980,50');
+    await tutor.getByRole('button', { name: fr('attestation.submit') }).click();
+    await tutor.locator('[data-attestation-confirmed]').waitFor();
+    expect(Number((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).attestationStipendPaid)).toBe(980.5);
   }, 180_000);
 });
