@@ -213,6 +213,7 @@ describe('amendment changes, rights and rules', () => {
     const period = (end: string) => ({ reason: 'Prolongation', kinds: ['period'], startDate: '2026-03-02', endDate: end, mon: '7', tue: '7', wed: '7', thu: '7', fri: '7', sat: '0', sun: '0', daysPerWeek: '5', workingTime: 'FULL_TIME', leaveTerms: 'deux jours par mois' });
     expect((await student.a.get(`/agreements/${a.id}`)).text).not.toContain('Rédiger un avenant');
     expect((await amend(student, a.id, period('2026-05-29'))).status).toBe(403);
+    expect((await student.a.get(`/agreements/${a.id}/amendments/new`)).status).toBe(403);
     await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { studentsMayAmend: true } });
     expect((await student.a.get(`/agreements/${a.id}`)).text).toContain('Rédiger un avenant');
     expect((await amend(student, a.id, period('2026-05-29'))).status).toBe(303);

@@ -18,7 +18,7 @@ import { documentNumber } from '../signatures/signatures.mail.js';
 import { snapshotDiff, type Words } from './amendments.diff.js';
 import { AMENDMENT_KINDS, draftValues, formValues, parseAmendment } from './amendments.form.js';
 import type { AmendmentService } from './amendments.service.js';
-import { warningsOf } from './amendments.service.js';
+import { amendmentRecord, warningsOf } from './amendments.service.js';
 import { AMENDMENT_WORKFLOW } from './amendments.workflow.js';
 
 type Shown = Awaited<ReturnType<AmendmentService['show']>>;
@@ -89,7 +89,13 @@ export function amendmentRoutes(r: Router, ctx: Ctx) {
     return { startDate: CalendarDate.fromDb(a.startDate), endDate: CalendarDate.fromDb(a.endDate) };
   };
 
-  r.get('/:id/amendments/new', allow('agreements.act'), (req, res) => form(req, res));
+  r.get('/:id/amendments/new', allow('agreements.act'), async (req, res) => {
+    const { a, centre } = await svc.agreement(req.actor!, idParam(req.params.id));
+    // Not the actor's to amend (a 403); the agreement not validated, or an amendment open: its page says why.
+    if (!AMENDMENT_WORKFLOW.can(req.actor!, amendmentRecord(a, centre), 'edit')) throw forbidden();
+    if (!(await svc.mayCreate(req.actor!, a, centre))) return res.redirect(303, `/agreements/${a.id}#amendments`);
+    await form(req, res);
+  });
   detailAction(r, '/:id/amendments/new', 'agreements.act', {
     page: form,
     run: async (req, res) => saved(req, res, await svc.create(act(req), idParam(req.params.id), parseAmendment(req.body, await current(req)))),
