@@ -1,4 +1,6 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { JournalService } from './modules/followup/journal.service.js';
+import { LabelEnrolmentService } from './modules/followup/label.enrolment.js';
 import { AmendmentService } from './modules/amendments/amendments.service.js';
 import { AttestationLinkService } from './modules/agreements/agreements.attestation-link.js';
 import { AttestationService } from './modules/agreements/agreements.attestation.js';
@@ -44,6 +46,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
   const signatures = new SignatureService(deps, agreements);
   agreements.phase = signatures;
   const attestations = new AttestationService(deps, agreements);
+  const label = new LabelEnrolmentService(deps, agreements);
   // Amendments are signed the same way: each side knows the other.
   const amendments = new AmendmentService(deps, agreements);
   amendments.phase = signatures;
@@ -70,6 +73,8 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     agreements,
     signatures,
     amendments,
+    label,
+    journal: new JournalService(deps, agreements, label),
     attestations,
     attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),

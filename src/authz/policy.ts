@@ -49,6 +49,8 @@ export const POLICY = {
   // Signing an agreement signed in (issue 13): whoever may be a signer; the signature row decides.
   // Confirming the stipend paid for the attestation de stage: the host's side or the centre's WRITE staff (the record decides).
   'agreements.attest': ['companyAdmin', 'companyContact', 'centreWrite', 'platformAdmin'],
+  // The follow-up of an internship (issue 14): answering the label, the journal and its comments (the record decides who does what).
+  'followup.act': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'programmeManager'],
   'agreements.sign': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the

@@ -20,6 +20,7 @@ import { signaturePanel, signatureRoutes } from '../signatures/signatures.routes
 import { attestationRoutes } from './agreements.attestation.routes.js';
 import { mayPrint } from './agreements.print.js';
 import { amendmentRoutes, amendmentsPanel } from '../amendments/amendments.routes.js';
+import { followUpRoutes } from '../followup/followup.routes.js';
 
 /**
  * Agreements ("conventions de stage").
@@ -65,6 +66,7 @@ export function agreementsRoutes(ctx: Ctx) {
   signatureRoutes(r, ctx, page);
   attestationRoutes(r, ctx, page);
   amendmentRoutes(r, ctx);
+  followUpRoutes(r, ctx);
 
   for (const action of AGREEMENT_WORKFLOW.manualActions.filter((x) => x !== 'edit')) {
     detailAction(r, `/:id/${action}`, 'agreements.act', {

@@ -28,6 +28,7 @@ export const settingsSchema = z.object({
   studentsMayCreateAgreements: f.checkbox(),
   agreementOverlapAllowed: f.checkbox(),
   studentsMayAmend: f.checkbox(),
+  followUpWithoutLabel: f.checkbox(),
   agreementAlertDays: z.coerce.number({ error: 'errors.field.required' }).int('agreements.errors.alertDays').min(1, 'agreements.errors.alertDays').max(365, 'agreements.errors.alertDays'),
   // The signature phase (issue 13): each party's rank (empty: does not sign), in sequence or at once, auto-validation, who signs for the institution.
   ...rankFields,
@@ -58,6 +59,7 @@ export const SETTINGS_SELECT = {
   studentsMayCreateAgreements: true,
   agreementOverlapAllowed: true,
   studentsMayAmend: true,
+  followUpWithoutLabel: true,
   agreementAlertDays: true,
   signatureParties: true,
   signatureInSequence: true,

@@ -1,0 +1,81 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Ctx } from '../../context.js';
+import { allow } from '../../authz/guard.js';
+import { act } from '../../http/act.js';
+import { flash } from '../../http/forms.js';
+import { detailAction, type PageProblem } from '../../http/pages.js';
+import { idParam, pageParam } from '../../http/pagination.js';
+import { f, parse } from '../../http/validate.js';
+import { agreementNumber } from '../agreements/agreement.types.js';
+import { notFound } from '../../errors.js';
+
+const answerSchema = z.object({ party: f.enumOf(['student', 'company', 'manager'] as const), answer: f.enumOf(['YES', 'NO'] as const) });
+const defaultSchema = z.object({ labelDefault: f.checkbox() });
+const entrySchema = z.object({ day: f.day(), done: f.text(4000), hard: f.optionalText(4000), difficulty: f.checkbox() });
+const commentSchema = z.object({ text: f.text(2000) });
+
+/**
+ * The follow-up of an internship (issue 14), on the agreements router:
+ *   GET /agreements/:id/follow-up ('agreements.view'): the label (who said what, the actor's answer),
+ *     the journal (one page of entries with their comments, the student's form, the tutors' comments).
+ *   POST /agreements/:id/label ('followup.act'): the actor's answer for a party they speak for.
+ *   POST /agreements/:id/label/programme-default ('followup.act'): the programme manager's default.
+ *   POST /agreements/:id/journal ('followup.act'): the student's entry.
+ *   POST /agreements/:id/journal/:entryId/comments ('followup.act'): a tutor's comment.
+ */
+export function followUpRoutes(r: Router, ctx: Ctx) {
+  const { label, journal } = ctx.services;
+  const page = async (req: Request, res: Response, problem?: PageProblem) => {
+    const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+    const roles = await journal.roles(req.actor!, a);
+    const open = roles.reads && (await journal.isOpen(req.actor!, a));
+    res.status(problem?.status ?? 200).render('followup/show', {
+      title: req.t('followup.title', { number: agreementNumber(a) }),
+      a,
+      label: await label.state(req.actor!, a),
+      roles,
+      journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
+      problemValues: problem?.values ?? {},
+      errors: problem?.errors ?? {},
+      formError: problem?.formError ?? null,
+    });
+  };
+  const back = (req: Request, res: Response, key: string, anchor: string) => {
+    flash(req, 'success', key);
+    res.redirect(303, `/agreements/${req.params.id}/follow-up#${anchor}`);
+  };
+
+  r.get('/:id/follow-up', allow('agreements.view'), (req, res) => page(req, res));
+  detailAction(r, '/:id/label', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      const input = parse(answerSchema, req.body);
+      await label.answer(act(req), idParam(req.params.id), input.party, input.answer);
+      back(req, res, 'followup.label.saved', 'label');
+    },
+  });
+  detailAction(r, '/:id/label/programme-default', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+      if (a.programmeId === null) throw notFound();
+      await label.setProgrammeDefault(act(req), a.programmeId, parse(defaultSchema, req.body).labelDefault);
+      back(req, res, 'followup.label.defaultSaved', 'label');
+    },
+  });
+  detailAction(r, '/:id/journal', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      const e = await journal.add(act(req), idParam(req.params.id), parse(entrySchema, req.body));
+      back(req, res, 'followup.journal.saved', `entry-${e.id}`);
+    },
+  });
+  detailAction(r, '/:id/journal/:entryId/comments', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      await journal.comment(act(req), idParam(req.params.id), idParam(req.params.entryId), parse(commentSchema, req.body).text);
+      back(req, res, 'followup.journal.commented', `entry-${req.params.entryId}`);
+    },
+  });
+}

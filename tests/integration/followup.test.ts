@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import type { Db } from '../../src/db/client.js';
+import { FixedClock } from '../../src/time/clock.js';
+import { makeAgreement, makeAgreementWorld } from '../factories/agreements.js';
+import { STUDENT, TEACHER, TUTOR, WRITE } from '../factories/signatures.js';
+import { fieldError, mailsTo } from '../factories/students.js';
+import { agent, useApp } from '../helpers/app.js';
+import { auditRows } from '../factories/institutions.js';
+
+const clock = new FixedClock('2026-03-16T09:00:00Z');
+
+/** Léa's agreement at ACME (2 March – 29 May 2026), validated; the world's programme manager manages her programme. */
+async function validated(app: Express, db: Db) {
+  const w = await makeAgreementWorld(db);
+  const a = await makeAgreement(db, w, {}, { status: 'VALIDATED', validatedAt: new Date('2026-02-20T10:00:00Z'), programmeId: w.info.id });
+  return { w, a };
+}
+const post = (s: Awaited<ReturnType<typeof agent>>, path: string, body: Record<string, unknown>) => s.a.post(path).type('form').send({ _csrf: s.csrf, ...body });
+
+describe('following an internship: the label and the journal', () => {
+  const t = useApp({}, { clock });
+
+  it('follows the label once the student, the host and the programme manager (or the programme default) say yes; never a laboratory', async () => {
+    clock.set('2026-03-16T09:00:00Z');
+    const { w, a } = await validated(t.app, t.db);
+    const student = await agent(t.app, STUDENT);
+    const page = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-label-state="pending"');
+    expect(page.text).toContain('data-label-form="student"');
+    expect(page.text).not.toContain('data-label-form="company"');
+    // Only one's own party: the student cannot answer for the host.
+    expect((await post(student, `/agreements/${a.id}/label`, { party: 'company', answer: 'YES' })).status).toBe(403);
+    expect((await post(student, `/agreements/${a.id}/label`, { party: 'student', answer: 'YES' })).status).toBe(303);
+    const tutor = await agent(t.app, TUTOR);
+    expect((await post(tutor, `/agreements/${a.id}/label`, { party: 'company', answer: 'YES' })).status).toBe(303);
+    expect((await student.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('data-label-state="pending"');
+    // The programme manager's default says yes for the programme.
+    const manager = await agent(t.app, 'prog.info@test.example');
+    expect((await manager.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('data-label-default');
+    expect((await post(manager, `/agreements/${a.id}/label/programme-default`, { labelDefault: 'on' })).status).toBe(303);
+    let shown = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(shown.text).toContain('data-label-state="follows"');
+    expect(shown.text).toContain('(choix par défaut de la formation)');
+    // …unless they say no for this one.
+    expect((await post(manager, `/agreements/${a.id}/label`, { party: 'manager', answer: 'NO' })).status).toBe(303);
+    shown = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(shown.text).toContain('data-label-state="pending"');
+    expect((await auditRows(t.db, 'label.answer')).map((r) => r.after)).toEqual([{ party: 'student', answer: 'YES' }, { party: 'company', answer: 'YES' }, { party: 'manager', answer: 'NO' }]);
+    // Another programme's manager: not theirs (out of reach).
+    const other = await agent(t.app, 'prog.droit@test.example');
+    expect((await post(other, `/agreements/${a.id}/label`, { party: 'manager', answer: 'YES' })).status).toBe(404);
+
+    // A laboratory cannot carry the label: the page says why, answers are refused.
+    await t.db.organisation.update({ where: { id: w.acme.id }, data: { structureType: 'PUBLIC_LAB' } });
+    shown = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(shown.text).toContain('data-label-state="not-socio-economic"');
+    expect((await post(student, `/agreements/${a.id}/label`, { party: 'student', answer: 'YES' })).status).toBe(422);
+  });
+
+  it('keeps the journal: the student writes during the internship, tutors comment, a difficulty mails both tutors', async () => {
+    clock.set('2026-03-16T09:00:00Z');
+    const { w, a } = await validated(t.app, t.db);
+    const student = await agent(t.app, STUDENT);
+    const entry = { day: '2026-03-13', done: 'Maquettes des écrans', hard: '', difficulty: '' };
+    // Before the first day, or a day to come: refused beside the field, nothing written.
+    const early = await post(student, `/agreements/${a.id}/journal`, { ...entry, day: '2026-02-27' });
+    expect(early.status).toBe(422);
+    expect(fieldError(early.text, 'day')).toBe('Choisissez un jour du stage.');
+    expect(early.text).toContain('Maquettes des écrans');
+    expect(fieldError((await post(student, `/agreements/${a.id}/journal`, { ...entry, day: '2026-03-17' })).text, 'day')).toBe("Ce jour n'est pas encore arrivé.");
+    expect(fieldError((await post(student, `/agreements/${a.id}/journal`, { ...entry, done: '' })).text, 'done')).toBeTruthy();
+    expect(await t.db.journalEntry.count()).toBe(0);
+    expect((await post(student, `/agreements/${a.id}/journal`, { ...entry, day: '2026-03-16' })).status).toBe(303);
+    expect(await mailsTo(t.db, TUTOR)).toHaveLength(0);
+    const hard = await post(student, `/agreements/${a.id}/journal`, { day: '2026-03-16', done: 'Tests', hard: 'Pas d’accès au serveur de recette', difficulty: 'on' });
+    expect(hard.status).toBe(303);
+    for (const to of [TUTOR, TEACHER]) {
+      const m = (await mailsTo(t.db, to)).filter((x) => x.template === 'journal-difficulty');
+      expect(m).toHaveLength(1);
+      expect(m[0].text).toContain('Pas d’accès au serveur de recette');
+    }
+    // The tutors read and comment; the student does not comment; the host's administrator does not read it.
+    const [first] = await t.db.journalEntry.findMany({ orderBy: { id: 'asc' } });
+    const teacher = await agent(t.app, TEACHER);
+    expect((await teacher.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('Pas d’accès au serveur de recette');
+    expect((await post(teacher, `/agreements/${a.id}/journal/${first.id}/comments`, { text: 'Bon début, continue.' })).status).toBe(303);
+    expect((await post(student, `/agreements/${a.id}/journal/${first.id}/comments`, { text: 'Merci' })).status).toBe(403);
+    expect((await post(teacher, `/agreements/${a.id}/journal/999999/comments`, { text: 'x' })).status).toBe(404);
+    expect((await post(student, `/agreements/${a.id}/journal`, { ...entry })).status).toBe(303);
+    const host = await agent(t.app, 'admin@acme.test');
+    const hostPage = await host.a.get(`/agreements/${a.id}/follow-up`);
+    expect(hostPage.text).not.toContain('Maquettes des écrans');
+    expect(hostPage.text).toContain('réservé à l');
+    const shown = await (await agent(t.app, TUTOR)).a.get(`/agreements/${a.id}/follow-up`);
+    expect(shown.text).toMatch(/Bon début, continue\./);
+    expect(shown.text).toContain('data-difficulty');
+
+    // A centre that keeps the follow-up only for the label: closed until the label is followed.
+    await t.db.managementCentre.update({ where: { id: w.centreA.id }, data: { followUpWithoutLabel: false } });
+    expect((await post(student, `/agreements/${a.id}/journal`, entry)).text).toContain('Le journal de ce stage n&#39;est pas ouvert.');
+    const staff = await agent(t.app, WRITE);
+    expect((await staff.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('Le journal s&#39;ouvre une fois la convention validée');
+  });
+});
