@@ -40,7 +40,7 @@ describeBrowser('end-to-end: printing an agreement', () => {
     await me.waitForURL((u) => u.pathname === `/agreements/${a.id}`);
   }, 180_000);
 
-  it('lets the centre confirm the attestation of an ended internship, and a tutor from the link; the pages accessible', async () => {
+  it('lets the centre confirm the attestation of an ended internship, and a tutor from the link; the student answers the label and keeps the journal; the pages accessible', async () => {
     if (!(await t.db.legalParameter.count())) await seedLegalParameters(t.db);
     // Ended last month, validated.
     const { a } = await makeDemoAgreement(t.db, { subject: 'Attestation de fin de stage', startDate: day('2026-09-07'), endDate: day('2026-10-30') });
@@ -71,5 +71,21 @@ describeBrowser('end-to-end: printing an agreement', () => {
     await tutor.getByRole('button', { name: fr('attestation.submit') }).click();
     await tutor.locator('[data-attestation-confirmed]').waitFor();
     expect(Number((await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } })).attestationStipendPaid)).toBe(980.5);
+
+    // The follow-up page of the same (validated) internship: the student's label answer and a journal entry.
+    const me = await t.newPage({ as: 'etudiant@demo.test' });
+    await me.goto(t.url(`/agreements/${a.id}/follow-up`));
+    await me.locator('[data-label-form="student"]').getByRole('button', { name: fr('followup.label.yes') }).click();
+    await me.locator('[data-answer="student"]').filter({ hasText: fr('followup.label.answer.YES') }).waitFor();
+    const journal = me.locator('[data-journal-form]');
+    await journal.getByLabel(fr('followup.journal.done')).fill('');
+    await journal.getByRole('button', { name: fr('followup.journal.save') }).click();
+    await me.locator('.error-summary').first().waitFor();
+    await checkAtBothWidths(me, 'follow-up-error');
+    await me.locator('[data-journal-form]').getByLabel(fr('followup.journal.day')).fill('2026-10-15');
+    await me.locator('[data-journal-form]').getByLabel(fr('followup.journal.done')).fill('Rédaction du rapport');
+    await me.locator('[data-journal-form]').getByRole('button', { name: fr('followup.journal.save') }).click();
+    await me.locator('[data-entry]').first().waitFor();
+    expect(await me.locator('[data-entry]').first().textContent()).toContain('Rédaction du rapport');
   }, 180_000);
 });
