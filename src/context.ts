@@ -1,4 +1,5 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { MidtermService } from './modules/followup/midterm.service.js';
 import { JournalService } from './modules/followup/journal.service.js';
 import { LabelEnrolmentService } from './modules/followup/label.enrolment.js';
 import { AmendmentService } from './modules/amendments/amendments.service.js';
@@ -47,6 +48,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
   agreements.phase = signatures;
   const attestations = new AttestationService(deps, agreements);
   const label = new LabelEnrolmentService(deps, agreements);
+  const journal = new JournalService(deps, agreements, label);
   // Amendments are signed the same way: each side knows the other.
   const amendments = new AmendmentService(deps, agreements);
   amendments.phase = signatures;
@@ -74,7 +76,8 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     signatures,
     amendments,
     label,
-    journal: new JournalService(deps, agreements, label),
+    journal,
+    midterm: new MidtermService(deps, agreements, journal),
     attestations,
     attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),

@@ -6,6 +6,7 @@ import { OFFER_WORKFLOW } from '../modules/offers/offers.workflow.js';
 import { AGREEMENT_WORKFLOW } from '../modules/agreements/agreements.workflow.js';
 import { SHEET_WORKFLOW } from '../modules/sheets/sheets.workflow.js';
 import { AMENDMENT_WORKFLOW } from '../modules/amendments/amendments.workflow.js';
+import { MIDTERM_WORKFLOW } from '../modules/followup/midterm.workflow.js';
 import { SIGNATURE_WORKFLOW } from '../modules/signatures/signatures.workflow.js';
 import type { StatusTone, Workflow } from '../workflow/engine.js';
 
@@ -36,6 +37,8 @@ export const STATUS_KINDS = {
   signature: fromWorkflow(SIGNATURE_WORKFLOW),
   /** An amendment of an agreement (AgreementAmendment.status). */
   amendment: fromWorkflow(AMENDMENT_WORKFLOW),
+  /** A mid-term report (MidtermReport.status). */
+  midterm: fromWorkflow(MIDTERM_WORKFLOW),
   /** A student's internship sheet (InternshipSheet.status). */
   sheet: fromWorkflow(SHEET_WORKFLOW),
   /** A student's internship request (InternshipRequest.status). */

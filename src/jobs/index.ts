@@ -64,6 +64,12 @@ export function jobDefinitions(): JobDef[] {
       run: (ctx) => ctx.services.attestationLinks.sendDue(systemAct(ctx.clock)),
     },
     {
+      // Internships reaching half of their presence hours: the mid-term report opens, the student is mailed.
+      name: 'midterm-open',
+      schedule: '30 7 * * *',
+      run: (ctx) => ctx.services.midterm.openDue(systemAct(ctx.clock)),
+    },
+    {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
       name: 'expire-offers',
       schedule: '5 0 * * *',

@@ -95,3 +95,28 @@ export function presenceByMonth(input: PresenceInput): MonthPresence[] {
   }
   return months;
 }
+
+/**
+ * The day half of the presence hours is reached (the first day on which the hours counted from the
+ * first day make at least half of the total): when the mid-term report opens. Null when the
+ * schedule gives no presence at all.
+ */
+export function halfPresenceDay(input: PresenceInput): CalendarDate | null {
+  const total = presenceByMonth(input).reduce((s, m) => s + m.hundredths, 0);
+  if (total === 0) return null;
+  const hours = WEEKDAYS.map((w) => toHundredths(input.schedule[w]));
+  const pauses = mergedRanges(input.interruptions);
+  let sum = 0;
+  let p = 0;
+  for (let d = input.start; !d.isAfter(input.end); d = d.addDays(1)) {
+    const n = dayNumber(d.year, d.month, d.day);
+    const h = hours[d.weekday() - 1];
+    if (h === 0 || holidaysOf(input.holidaysCountry, d.year).has(d.month * 100 + d.day)) continue;
+    while (p < pauses.length && pauses[p][1] < n) p++;
+    if (p < pauses.length && pauses[p][0] <= n) continue;
+    sum += h;
+    // Twice the hours so far against the total: exact in integers.
+    if (sum * 2 >= total) return d;
+  }
+  return input.end;
+}

@@ -103,4 +103,47 @@ describe('following an internship: the label and the journal', () => {
     const staff = await agent(t.app, WRITE);
     expect((await staff.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('Le journal s&#39;ouvre une fois la convention validée');
   });
+
+  it('opens the mid-term report at half of the presence hours, mails the student once; the student sends it, each tutor acknowledges it', async () => {
+    // 2 March – 29 May 2026, 7 h a day: 60 days (Easter Monday, 1 and 8 May, Ascension, Whit Monday off), 420 h; 210 h on Monday 13 April.
+    clock.set('2026-04-12T09:00:00Z');
+    const { a } = await validated(t.app, t.db);
+    const job = (at: string) => { clock.set(at); return t.ctx.services.midterm.openDue({ actor: null, requestId: null, now: clock.now() }); };
+    expect(await job('2026-04-12T21:59:00Z')).toBe(0);
+    let student = await agent(t.app, STUDENT);
+    const before = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(before.text).toContain('data-midterm-state="not-yet"');
+    expect(before.text).toContain('13 avril 2026');
+    expect((await post(student, `/agreements/${a.id}/midterm`, { achievements: 'Trop tôt' })).status).toBe(422);
+    // From midnight in Paris on the 13th: opened once, the student mailed once.
+    expect(await job('2026-04-12T22:00:00Z')).toBe(1);
+    expect(await job('2026-04-13T09:00:00Z')).toBe(0);
+    expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-open')).toHaveLength(1);
+
+    student = await agent(t.app, STUDENT);
+    const page = await student.a.get(`/agreements/${a.id}/follow-up`);
+    expect(page.text).toContain('data-midterm-form');
+    expect(page.text).toContain('ne compte pas dans la note');
+    const empty = await post(student, `/agreements/${a.id}/midterm`, { achievements: '', nextSteps: 'Déploiement' });
+    expect(empty.status).toBe(422);
+    expect(fieldError(empty.text, 'achievements')).toBeTruthy();
+    expect(empty.text).toContain('Déploiement');
+    expect((await post(student, `/agreements/${a.id}/midterm`, { achievements: 'Maquettes et premier module', difficulties: 'Accès aux données', changes: '', nextSteps: 'Déploiement' })).status).toBe(303);
+    expect((await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } })).status).toBe('SUBMITTED');
+    for (const to of [TUTOR, TEACHER]) expect((await mailsTo(t.db, to)).some((m) => m.template === 'midterm-status')).toBe(true);
+    expect((await post(student, `/agreements/${a.id}/midterm`, { achievements: 'Encore' })).status).toBe(422);
+
+    // Each tutor acknowledges their own part, in any order; the report is received once both have.
+    const tutor = await agent(t.app, TUTOR);
+    const teacher = await agent(t.app, TEACHER);
+    expect((await post(teacher, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(403);
+    expect((await post(tutor, `/agreements/${a.id}/midterm/acknowledgeCompany`, { comment: 'Très bon travail' })).status).toBe(303);
+    expect((await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } })).status).toBe('SUBMITTED');
+    expect((await post(tutor, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(422);
+    expect((await post(teacher, `/agreements/${a.id}/midterm/acknowledgeAcademic`, {})).status).toBe(303);
+    const done = await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } });
+    expect(done).toMatchObject({ status: 'ACKNOWLEDGED', companyComment: 'Très bon travail', academicComment: null });
+    expect((await student.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('« Très bon travail »');
+    expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-status')).toHaveLength(2);
+  });
 });

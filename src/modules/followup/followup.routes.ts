@@ -14,6 +14,8 @@ const answerSchema = z.object({ party: f.enumOf(['student', 'company', 'manager'
 const defaultSchema = z.object({ labelDefault: f.checkbox() });
 const entrySchema = z.object({ day: f.day(), done: f.text(4000), hard: f.optionalText(4000), difficulty: f.checkbox() });
 const commentSchema = z.object({ text: f.text(2000) });
+const midtermSchema = z.object({ achievements: f.text(4000), difficulties: f.optionalText(4000), changes: f.optionalText(4000), nextSteps: f.optionalText(4000) });
+const ackSchema = z.object({ comment: f.optionalText(2000) });
 
 /**
  * The follow-up of an internship (issue 14), on the agreements router:
@@ -23,19 +25,22 @@ const commentSchema = z.object({ text: f.text(2000) });
  *   POST /agreements/:id/label/programme-default ('followup.act'): the programme manager's default.
  *   POST /agreements/:id/journal ('followup.act'): the student's entry.
  *   POST /agreements/:id/journal/:entryId/comments ('followup.act'): a tutor's comment.
+ *   POST /agreements/:id/midterm ('followup.act'): the student sends the mid-term report (from half of the presence hours).
+ *   POST /agreements/:id/midterm/acknowledge{Company,Academic} ('followup.act'): each tutor's acknowledgement.
  */
 export function followUpRoutes(r: Router, ctx: Ctx) {
-  const { label, journal } = ctx.services;
+  const { label, journal, midterm } = ctx.services;
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     const roles = await journal.roles(req.actor!, a);
-    const open = roles.reads && (await journal.isOpen(req.actor!, a));
+    const open = roles.reads && (await journal.isOpen(a));
     res.status(problem?.status ?? 200).render('followup/show', {
       title: req.t('followup.title', { number: agreementNumber(a) }),
       a,
       label: await label.state(req.actor!, a),
       roles,
       journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
+      midterm: roles.reads ? await midterm.state(req.actor!, a, req.now) : null,
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,
@@ -71,6 +76,22 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
       back(req, res, 'followup.journal.saved', `entry-${e.id}`);
     },
   });
+  detailAction(r, '/:id/midterm', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      await midterm.submit(act(req), idParam(req.params.id), parse(midtermSchema, req.body));
+      back(req, res, 'followup.midterm.sent', 'midterm');
+    },
+  });
+  for (const action of ['acknowledgeCompany', 'acknowledgeAcademic'] as const) {
+    detailAction(r, `/:id/midterm/${action}`, 'followup.act', {
+      page,
+      run: async (req, res) => {
+        await midterm.acknowledge(act(req), idParam(req.params.id), action, parse(ackSchema, req.body).comment);
+        back(req, res, 'followup.midterm.acknowledged', 'midterm');
+      },
+    });
+  }
   detailAction(r, '/:id/journal/:entryId/comments', 'followup.act', {
     page,
     run: async (req, res) => {

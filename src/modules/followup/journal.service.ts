@@ -42,10 +42,10 @@ export class JournalService extends Service {
   }
 
   /** The journal is kept: the agreement validated, and following the label or its centre keeping the follow-up anyway. */
-  async isOpen(actor: Actor, a: Shown): Promise<boolean> {
+  async isOpen(a: Shown): Promise<boolean> {
     if (a.status !== 'VALIDATED') return false;
     const centre = await this.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { followUpWithoutLabel: true } });
-    return centre.followUpWithoutLabel || (await this.label.state(actor, a)).follows;
+    return centre.followUpWithoutLabel || (await this.label.follows(a));
   }
 
   /** One page of entries, newest day first, with their comments. */
@@ -66,7 +66,7 @@ export class JournalService extends Service {
   async add(act: Act, agreementId: number, input: { day: CalendarDate; done: string; hard: string | null; difficulty: boolean }) {
     const a = await this.agreements.show(act.actor, agreementId);
     if (!(await this.roles(act.actor, a)).writes) throw forbidden();
-    if (!(await this.isOpen(act.actor, a))) throw new ValidationError({ _form: 'followup.journal.errors.closed' });
+    if (!(await this.isOpen(a))) throw new ValidationError({ _form: 'followup.journal.errors.closed' });
     const start = CalendarDate.fromDb(a.startDate);
     const end = CalendarDate.fromDb(a.endDate);
     if (input.day.isBefore(start) || end.isBefore(input.day)) throw new ValidationError({ day: 'followup.journal.errors.outside' });

@@ -48,13 +48,24 @@ export class LabelEnrolmentService extends Service {
     super(deps);
   }
 
-  /** Where the agreement stands with the label, and what the actor may answer. */
-  async state(actor: Actor, a: Shown): Promise<LabelState> {
+  /** The answers, the programme's default, and whether the agreement follows the label (nobody's view of it). */
+  private async answers(a: Pick<Shown, 'id' | 'status' | 'programmeId' | 'organisation'>) {
     const e = await this.db.labelEnrolment.findUnique({ where: { agreementId: a.id } });
     const programme = a.programmeId ? await this.db.programme.findUnique({ where: { id: a.programmeId }, select: { labelDefault: true } }) : null;
     const socioEconomic = !NOT_SOCIO_ECONOMIC.includes(a.organisation.structureType ?? '');
-    const managerByDefault = !e?.managerAnswer && !!programme?.labelDefault;
     const manager = e?.managerAnswer ?? (programme?.labelDefault ? 'YES' : null);
+    const follows = socioEconomic && a.status === 'VALIDATED' && e?.studentAnswer === 'YES' && e?.companyAnswer === 'YES' && manager === 'YES';
+    return { e, programme, socioEconomic, manager, follows };
+  }
+
+  /** Does the agreement follow the label? */
+  async follows(a: Pick<Shown, 'id' | 'status' | 'programmeId' | 'organisation'>): Promise<boolean> {
+    return (await this.answers(a)).follows;
+  }
+
+  /** Where the agreement stands with the label, and what the actor may answer. */
+  async state(actor: Actor, a: Shown): Promise<LabelState> {
+    const { e, programme, socioEconomic, manager, follows } = await this.answers(a);
     const mine = a.status === 'VALIDATED' && socioEconomic ? await labelParties(this.db, actor, a) : [];
     return {
       open: a.status === 'VALIDATED',
@@ -62,8 +73,8 @@ export class LabelEnrolmentService extends Service {
       student: e?.studentAnswer ?? null,
       company: e?.companyAnswer ?? null,
       manager,
-      managerByDefault,
-      follows: socioEconomic && a.status === 'VALIDATED' && e?.studentAnswer === 'YES' && e?.companyAnswer === 'YES' && manager === 'YES',
+      managerByDefault: !e?.managerAnswer && !!programme?.labelDefault,
+      follows,
       mine,
       programmeDefault: mine.includes('manager') ? !!programme?.labelDefault : null,
     };
