@@ -27,11 +27,11 @@ async function patient(p: Promise<Page>): Promise<Page> {
  * then for the new page's content: a page whose PDF frame is still loading may fire its own load
  * event late, so "load" alone cannot tell the new page from the old one.
  */
-async function sign(page: Page) {
+async function sign(page: Page, submit = 'signatures.sign.submit') {
   await page.locator('[data-sign-form] input[name="confirm"]').check();
   const posted = page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 120_000 });
   // From the keyboard, as many signers do (a click may land on the PDF viewer's frame while it loads).
-  await page.getByRole('button', { name: fr('signatures.sign.submit'), exact: true }).press('Enter');
+  await page.getByRole('button', { name: fr(submit), exact: true }).press('Enter');
   expect((await posted).status()).toBeLessThan(400);
   await page.waitForLoadState('domcontentloaded');
   await page.locator('[data-sign-form]').waitFor({ state: 'detached', timeout: 120_000 }).catch(() => undefined);
@@ -149,7 +149,7 @@ describeBrowser('end-to-end: signing an agreement', () => {
       await Promise.all([staff.waitForEvent('load'), paper.getByRole('button', { name: fr('signatures.panel.paperSubmit') }).click()]);
       expect(await staff.locator(`[data-signature="${party}"][data-state="SIGNED"]`).count(), party).toBe(1);
     }
-    await sign(staff);
+    await sign(staff, 'signatures.amendmentSign.submit');
     expect(await staff.locator('[data-signature="INSTITUTION"][data-state="SIGNED"]').count()).toBe(1);
     expect(await staff.locator('[data-final-pdf]').count()).toBe(1);
     await Promise.all([staff.waitForEvent('load'), staff.getByRole('button', { name: fr('amendments.action.validate'), exact: true }).click()]);

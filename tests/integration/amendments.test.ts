@@ -131,6 +131,8 @@ describe('amending a validated agreement', () => {
     // Everywhere: the page and its history, the search, the export.
     const show = await staff.a.get(`/agreements/${a.id}`);
     expect(show.text).toContain('29 mai 2026');
+    expect(show.text).not.toContain(`/agreements/${a.id}/unvalidate`);
+    expect(show.text).toContain('elle reste validée');
     expect(show.text).toMatch(/data-amendment-history[\s\S]*data-field="endDate"/);
     const admin = await agent(t.app, 'a.admin@test.example');
     expect((await admin.a.get('/agreements/export.csv?lastName=dubois')).text).toContain('29/05/2026');

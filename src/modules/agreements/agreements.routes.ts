@@ -39,6 +39,7 @@ export function agreementsRoutes(ctx: Ctx) {
   const page = async (req: Request, response: Response, problem?: PageProblem) => {
     const a = await svc.show(req.actor!, idParam(req.params.id));
     const view = await svc.view(a, req.now);
+    const amendments = await amendmentsPanel(ctx, req, a);
     response.status(problem?.status ?? 200).render('agreements/show', {
       title: req.t('agreements.show.title', { number: agreementNumber(a) }),
       a,
@@ -50,11 +51,12 @@ export function agreementsRoutes(ctx: Ctx) {
       history: await svc.history(a.id),
       signatures: await signaturePanel(ctx, req.actor!, a),
       attestation: await ctx.services.attestations.panel(req.actor!, a, req.now),
-      amendments: await amendmentsPanel(ctx, req, a),
+      amendments,
       // The centre's print rule for the agreement's student (others in reach always print).
       mayPrint: mayPrint(req.actor!, a, a.centre),
       problemValues: problem?.values ?? {},
-      actions: svc.actions(req.actor!, a),
+      // Amended, it stays validated (a further change is a further amendment): no undo offered.
+      actions: svc.actions(req.actor!, a).filter((x) => !(x.action === 'unvalidate' && amendments.rows.length)),
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,
       isoDay: (d: string) => CalendarDate.parse(d),

@@ -79,9 +79,9 @@ export function amendmentRoutes(r: Router, ctx: Ctx) {
       formError: problem?.formError ?? null,
     });
   };
-  const saved = (req: Request, res: Response, out: { seq: number; warnings: string[] }) => {
+  // The warnings (a stipend made due, a blocking rule) are on the amendment's page, for whoever reads it.
+  const saved = (req: Request, res: Response, out: { seq: number }) => {
     flash(req, 'success', 'amendments.flash.saved', { seq: out.seq });
-    for (const w of out.warnings) flash(req, 'info', w);
     res.redirect(303, `/agreements/${req.params.id}/amendments/${out.seq}`);
   };
   const current = async (req: Request) => {
@@ -142,14 +142,13 @@ async function pageLocals(ctx: Ctx, req: Request, s: Shown) {
   const w = words(req);
   const before = m.beforeSnapshot as unknown as AgreementSnapshot;
   const after = m.snapshot as unknown as AgreementSnapshot;
-  const staff = AMENDMENT_WORKFLOW.def.parties.centreWriter(req.actor!, record);
   return {
     a,
     m,
     number: agreementNumber(a),
     changes: snapshotDiff(before, after, w),
     checks: (m.checks as unknown as { code: string; severity: string; params: Record<string, string | number> }[]).map((c) => ({ ...c, message: checkText(c, w) })),
-    warnings: staff ? warningsOf(m) : [],
+    warnings: warningsOf(m),
     actions: AMENDMENT_WORKFLOW.availableActions(req.actor!, record),
     signatures: await signaturePanel(ctx, req.actor!, a, target(s, req.locale)),
     mayPrint: mayPrint(req.actor!, a, a.centre),

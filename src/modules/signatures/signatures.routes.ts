@@ -80,6 +80,7 @@ export async function signaturePanel(ctx: Ctx, actor: Actor, a: Shown, t: Signed
   const staff = hasCentreRight(actor, a.centreId, 'WRITE');
   const open = t.status === 'SIGNING';
   return {
+    kind: t.doc.amendmentId ? 'amendment' : 'agreement',
     base: t.base,
     number: t.number,
     rows: rows.map((r) => ({ ...r, mayPaper: open && SIGNATURE_WORKFLOW.can(actor, record(r), 'recordPaper'), mayRemind: open && SIGNATURE_WORKFLOW.can(actor, record(r), 'remind') })),
@@ -115,7 +116,7 @@ export function signatureRoutes(r: Router, ctx: Ctx, page: DetailPage, prefix = 
     run: async (req, res) => {
       const input = parse(signSchema, req.body);
       await svc.sign(act(req), (await targetOf(req)).t.doc, { pdfSha256: input.pdfSha256, ...clientOf(req) });
-      await back(req, res, 'signatures.sign.done');
+      await back(req, res, (await targetOf(req)).t.doc.amendmentId ? 'signatures.amendmentSign.done' : 'signatures.sign.done');
     },
   });
   detailAction(r, `${prefix}/signatures/:sid/paper`, 'agreements.act', {
