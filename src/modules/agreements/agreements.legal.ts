@@ -20,6 +20,8 @@ export interface LegalSubject {
   interruptions: unknown;
   rulesCountry: string;
   holidaysCountry: string;
+  /** The leave and authorised absences the agreement states: said, the engine's "leave required" warning is met. */
+  leaveTerms?: string | null;
 }
 
 /** The stored schedule as the engine's week (a missing or broken day counts 0 h). */
@@ -77,6 +79,8 @@ export async function computeAgreement(db: DbOrTx, a: LegalSubject, signedOn: Ca
     previousHours,
     parameters: await loadParameters(db),
   });
+  // The engine cannot know the agreement states its leave terms; stated, its warning is answered.
+  if (a.leaveTerms?.trim()) result.checks = result.checks.filter((c) => c.code !== 'leave_required');
   return { result, previousHours, signedOn };
 }
 
