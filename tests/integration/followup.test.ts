@@ -144,6 +144,9 @@ describe('following an internship: the label and the journal', () => {
     const done = await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } });
     expect(done).toMatchObject({ status: 'ACKNOWLEDGED', companyComment: 'Très bon travail', academicComment: null });
     expect((await student.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('« Très bon travail »');
+    // The steps list: the report and both acknowledgements done.
+    const steps = (await student.a.get(`/agreements/${a.id}/follow-up`)).text;
+    for (const code of ['midtermSent', 'midtermCompanyAck', 'midtermAcademicAck']) expect(steps).toContain(`data-step="${code}" data-state="done"`);
     expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-status')).toHaveLength(2);
   });
 });

@@ -9,6 +9,7 @@ import { idParam, pageParam } from '../../http/pagination.js';
 import { f, parse } from '../../http/validate.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import { notFound } from '../../errors.js';
+import { stepsOf } from './label.steps.js';
 
 const answerSchema = z.object({ party: f.enumOf(['student', 'company', 'manager'] as const), answer: f.enumOf(['YES', 'NO'] as const) });
 const defaultSchema = z.object({ labelDefault: f.checkbox() });
@@ -41,6 +42,7 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
       roles,
       journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
       midterm: roles.reads ? await midterm.state(req.actor!, a, req.now) : null,
+      steps: a.status === 'VALIDATED' ? await stepsOf(ctx.db, a, req.now) : null,
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,

@@ -16,7 +16,7 @@ import type { JournalService } from './journal.service.js';
 import { MIDTERM_WORKFLOW, type MidtermAction, type MidtermRecord } from './midterm.workflow.js';
 
 type Shown = Awaited<ReturnType<AgreementService['show']>>;
-type Dated = Pick<Shown, 'startDate' | 'endDate' | 'schedule' | 'interruptions' | 'holidaysCountry'>;
+export type Dated = Pick<Shown, 'startDate' | 'endDate' | 'schedule' | 'interruptions' | 'holidaysCountry'>;
 
 /** The day the report opens: half of the presence hours (else the first day). */
 export function midtermOpensOn(a: Dated): CalendarDate {

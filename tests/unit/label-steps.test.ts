@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { LABEL_STEPS, stepStates, type StepFacts } from '../../src/modules/followup/label.steps.js';
+import { day } from '../factories/legal.js';
+
+const at = (iso: string) => new Date(iso);
+const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
+  start: day('2026-03-02'),
+  end: day('2026-05-29'),
+  halfway: day('2026-04-13'),
+  sheetSentAt: at('2026-01-10T10:00:00Z'),
+  sheetValidatedAt: at('2026-01-12T10:00:00Z'),
+  validatedAt: at('2026-02-20T10:00:00Z'),
+  journalEntries: 0,
+  midtermSubmittedAt: null,
+  midtermCompanyAckAt: null,
+  midtermAcademicAckAt: null,
+  ...over,
+});
+const state = (f: StepFacts, today: string, code: string) => stepStates(f, day(today)).steps.find((s) => s.code === code)!.state;
+
+describe('the label steps, declared once', () => {
+  it('declares each step once, after steps declared before it', () => {
+    const codes = LABEL_STEPS.map((s) => s.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    LABEL_STEPS.forEach((s, i) => s.after.forEach((c) => expect(codes.indexOf(c)).toBeLessThan(i)));
+  });
+
+  it('opens the mid-term report on its day, late two weeks after; the acknowledgements wait for it', () => {
+    const f = facts();
+    expect(state(f, '2026-04-12', 'midtermSent')).toBe('waiting');
+    expect(state(f, '2026-04-13', 'midtermSent')).toBe('todo');
+    expect(state(f, '2026-04-27', 'midtermSent')).toBe('todo');
+    expect(state(f, '2026-04-28', 'midtermSent')).toBe('late');
+    expect(state(f, '2026-04-28', 'midtermCompanyAck')).toBe('waiting');
+    // Sent on 14 April (Paris): each tutor has a week.
+    const sent = facts({ midtermSubmittedAt: at('2026-04-14T08:00:00Z') });
+    expect(state(sent, '2026-04-21', 'midtermCompanyAck')).toBe('todo');
+    expect(state(sent, '2026-04-22', 'midtermCompanyAck')).toBe('late');
+    expect(state(facts({ midtermSubmittedAt: at('2026-04-14T08:00:00Z'), midtermCompanyAckAt: at('2026-04-30T08:00:00Z') }), '2026-05-02', 'midtermCompanyAck')).toBe('done');
+  });
+
+  it('counts only the mandatory steps in the progress; the journal is optional', () => {
+    expect(stepStates(facts(), day('2026-03-10')).progress).toBe(50); // 3 of 6
+    expect(stepStates(facts({ journalEntries: 4 }), day('2026-03-10')).progress).toBe(50);
+    expect(state(facts({ journalEntries: 4 }), '2026-03-10', 'journal')).toBe('done');
+    expect(stepStates(facts({ midtermSubmittedAt: at('2026-04-14T08:00:00Z'), midtermCompanyAckAt: at('2026-04-15T08:00:00Z'), midtermAcademicAckAt: at('2026-04-16T08:00:00Z') }), day('2026-04-20')).progress).toBe(100);
+  });
+});
