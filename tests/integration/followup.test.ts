@@ -121,6 +121,7 @@ describe('following an internship: the label and the journal', () => {
     expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-open')).toHaveLength(1);
 
     student = await agent(t.app, STUDENT);
+    expect((await student.a.get('/dashboard/student')).text).toContain('Votre bilan intermédiaire à remplir');
     const page = await student.a.get(`/agreements/${a.id}/follow-up`);
     expect(page.text).toContain('data-midterm-form');
     expect(page.text).toContain('ne compte pas dans la note');
@@ -136,11 +137,15 @@ describe('following an internship: the label and the journal', () => {
     // Each tutor acknowledges their own part, in any order; the report is received once both have.
     const tutor = await agent(t.app, TUTOR);
     const teacher = await agent(t.app, TEACHER);
+    expect((await student.a.get('/dashboard/student')).text).not.toContain('Votre bilan intermédiaire à remplir');
+    expect((await tutor.a.get('/dashboard/contact')).text).toContain('Bilans intermédiaires à accuser réception');
+    expect((await teacher.a.get('/dashboard/academic-tutor')).text).toContain('Bilans intermédiaires à accuser réception');
     expect((await post(teacher, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(403);
     expect((await post(tutor, `/agreements/${a.id}/midterm/acknowledgeCompany`, { comment: 'Très bon travail' })).status).toBe(303);
     expect((await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } })).status).toBe('SUBMITTED');
     expect((await post(tutor, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(422);
     expect((await post(teacher, `/agreements/${a.id}/midterm/acknowledgeAcademic`, {})).status).toBe(303);
+    expect((await teacher.a.get('/dashboard/academic-tutor')).text).not.toContain('Bilans intermédiaires à accuser réception');
     const done = await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } });
     expect(done).toMatchObject({ status: 'ACKNOWLEDGED', companyComment: 'Très bon travail', academicComment: null });
     expect((await student.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('« Très bon travail »');

@@ -9,6 +9,7 @@ import { MatchingService } from '../requests/matching.js';
 import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
 import { companyDashboard } from './dashboard.company.js';
 import { signaturesToGive } from '../signatures/signatures.waiting.js';
+import { midtermsToAcknowledge, midtermsToFill } from '../followup/followup.awaiting.js';
 import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
 
 /**
@@ -51,7 +52,7 @@ export class DashboardService extends Service {
       }),
       academicDashboard(this.db, actor, kind, year),
     ]);
-    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/search')));
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/search')), ...(await midtermsToAcknowledge(this.db, actor)));
     return { roles, ...blocks };
   }
 
@@ -64,7 +65,7 @@ export class DashboardService extends Service {
       companyDashboard(this.db, actor, now),
     ]);
     // The host's signatory or the company tutor asked to sign with their account.
-    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/interns')));
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/interns')), ...(await midtermsToAcknowledge(this.db, actor)));
     return { memberships, ...blocks };
   }
 
@@ -77,7 +78,7 @@ export class DashboardService extends Service {
       }),
       studentDashboard(this.db, actor, async () => (await this.matching.offersForStudent(actor)).length),
     ]);
-    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/mine')));
+    blocks.awaiting.push(...(await signaturesToGive(this.db, actor, '/agreements/mine')), ...(await midtermsToFill(this.db, actor)));
     return { profile, ...blocks };
   }
 
