@@ -29,6 +29,7 @@ import { materialise } from '../src/modules/sheets/sheets.validate.js';
 import { SHEET_WORKFLOW, type SheetAction } from '../src/modules/sheets/sheets.workflow.js';
 import { CalendarDate, todayIn } from '../src/time/calendar.js';
 import { seedPeriodAmendment } from './seed-amendments.js';
+import { seedFollowUp } from './seed-followup.js';
 import { seedSignatures } from './seed-signatures.js';
 
 /** What seedDemo has made that the internships need (the rest is found by e-mail). */
@@ -267,4 +268,30 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
     await seedSignatures(tx, id, { openedAt: ago(396), signed: [395, 394, 393, 392, 391].map((d) => ({ at: ago(d), channel: 'ACCOUNT' as const })) });
     await step(actAt(staff, 390), id, 'validate');
   }
+
+  // Under way (issue 14): Inès's internship follows the label — its journal kept (a difficulty
+  // flagged, answered by the tutor), its mid-term report sent and acknowledged by the company tutor,
+  // waiting for the academic tutor's; Nathan's has just begun (he said yes to the label, the others not yet).
+  const manager = await tx.user.findUniqueOrThrow({ where: { email: 'resp.filiere@demo.test' }, select: { id: true } });
+  const karimUser = await tx.user.findUniqueOrThrow({ where: { email: 'tuteur@demo.test' }, select: { id: true } });
+  // Two months each, ending before their next internships (Inès's in three weeks, Nathan's in two months).
+  const underWay: [number, number, string][] = [[ines, 42, 'Refonte du portail des usagers'], [nathan, 10, 'Application de suivi des chantiers']];
+  const ids: number[] = [];
+  for (const [who, daysIn, subject] of underWay) {
+    const id = await newAgreement(who, daysIn + 50, mondayFrom(today.addDays(-daysIn)), 2, subject, subject);
+    await step(actAt(staff, daysIn + 49), id, 'submit');
+    await step(actAt(teacher, daysIn + 48), id, 'validatePedagogical');
+    await step(actAt(staff, daysIn + 47), id, 'verifyAdministrative');
+    await seedSignatures(tx, id, { openedAt: ago(daysIn + 46), signed: [45, 44, 43, 42, 41].map((d) => ({ at: ago(daysIn + d), channel: 'ACCOUNT' as const })) });
+    await step(actAt(staff, daysIn + 40), id, 'validate');
+    ids.push(id);
+  }
+  await seedFollowUp(tx, ids[0], {
+    now,
+    answers: { student: true, company: karimUser.id, manager: manager.id },
+    journal: [[3, 'Installation du poste, découverte du code et des usagers.'], [17, 'Premier module livré en recette.', 'Pas d’accès aux données de production.', true], [30, 'Mise en production du module de rendez-vous.']],
+    comment: { by: teacher.id, text: 'Voyez avec votre tuteur pour une convention d’accès ; tenez-moi au courant.' },
+    midterm: { sentAfter: 2, companyAck: 4 },
+  });
+  await seedFollowUp(tx, ids[1], { now, answers: { student: true }, journal: [[2, 'Présentation de l’équipe et des chantiers en cours.']] });
 }

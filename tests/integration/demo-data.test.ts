@@ -64,7 +64,7 @@ describe('demo internships', () => {
     const interns = (await company.a.get('/agreements/interns')).text;
     for (const name of ['Roux', 'Moreau', 'Girard', 'Lefebvre']) expect(interns).toContain(name);
     const tutor = await t.db.contact.findFirstOrThrow({ where: { email: 'tuteur@demo.test' } });
-    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(10);
+    expect(await t.db.agreement.count({ where: { companyTutorId: tutor.id } })).toBe(12);
 
     // Camille's sheet became her agreement, validated: numbered, with the copy and the figures of its submission.
     const camille = await agreementOf('camille.roux@etu.univ-demo.test');
@@ -119,7 +119,21 @@ describe('demo internships', () => {
     }
 
     // Validated agreements printed in each of the five languages.
-    expect((await t.db.agreement.findMany({ where: { status: 'VALIDATED' }, select: { printLanguage: true } })).map((x) => x.printLanguage).sort()).toEqual(['de', 'en', 'es', 'fr', 'it']);
+    expect([...new Set((await t.db.agreement.findMany({ where: { status: 'VALIDATED' }, select: { printLanguage: true } })).map((x) => x.printLanguage))].sort()).toEqual(['de', 'en', 'es', 'fr', 'it']);
+
+    // Internships under way (issue 14): Inès's follows the label, its journal has a difficulty answered
+    // by the academic tutor, its mid-term report waits for his acknowledgement; Nathan's has begun.
+    const followed = await t.db.labelEnrolment.findFirstOrThrow({ where: { studentAnswer: 'YES', companyAnswer: 'YES', managerAnswer: 'YES' } });
+    const report = await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: followed.agreementId } });
+    expect(report).toMatchObject({ status: 'SUBMITTED', academicAckAt: null });
+    expect(report.companyAckAt).not.toBeNull();
+    expect(await t.db.journalComment.count({ where: { entry: { agreementId: followed.agreementId, difficulty: true } } })).toBe(1);
+    const teacherDash = await (await agent(t.app, 'enseignant@demo.test')).a.get('/dashboard/academic-tutor');
+    expect(teacherDash.text).toContain('Bilans intermédiaires à accuser réception');
+    const inesFollowUp = await (await agent(t.app, 'ines.moreau@etu.univ-demo.test')).a.get(`/agreements/${followed.agreementId}/follow-up`);
+    expect(inesFollowUp.status).toBe(200);
+    expect(inesFollowUp.text).toContain('data-label-state="follows"');
+    expect(inesFollowUp.text).toContain('data-step="midtermCompanyAck" data-state="done"');
 
     // The steps are in the audit trail; no mail was queued.
     expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
@@ -135,7 +149,7 @@ describe('demo internships', () => {
       await resetDb(t.db);
       if (parameters) await seedLegalParameters(t.db);
       await seedDemo(t.db, new FixedClock(day));
-      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT', 'SIGNING', 'SIGNING', 'VALIDATED', 'VALIDATED', 'VALIDATED', 'VALIDATED'] });
+      expect(await states(), day).toEqual({ sheets: ['DRAFT', 'RETURNED', 'SUBMITTED', 'VALIDATED'], agreements: ['VALIDATED', 'PEDAGOGICAL_DONE', 'SUBMITTED', 'DRAFT', 'SIGNING', 'SIGNING', 'VALIDATED', 'VALIDATED', 'VALIDATED', 'VALIDATED', 'VALIDATED', 'VALIDATED'] });
       const thomas = await agreementOf('thomas.girard@etu.univ-demo.test');
       // Every internship starts after the clock's today (Thomas's within the dashboard's alert days).
       expect(thomas.startDate.getTime(), day).toBeGreaterThan(new Date(day).getTime());
