@@ -27,7 +27,7 @@ import { closeApp, createApp } from '../../src/app.js';
 import type { Db } from '../../src/db/client.js';
 import { translate } from '../../src/i18n/index.js';
 import { testConfig } from './app.js';
-import { resetDb, testDatabaseUrl, testDb } from './db.js';
+import { loadDemo, testDatabaseUrl, testDb } from './db.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -123,8 +123,7 @@ export function useBrowserApp(overrides: Record<string, string> = {}): BrowserAp
   beforeAll(async () => {
     const url = await testDatabaseUrl();
     db = await testDb();
-    await resetDb(db);
-    await seedDemo(db);
+    await loadDemo(db, (d) => seedDemo(d));
 
     // Listen first (port 0 = any free port), then build the app with the real BASE_URL.
     server = http.createServer();
