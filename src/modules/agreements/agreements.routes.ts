@@ -38,8 +38,7 @@ export function agreementsRoutes(ctx: Ctx) {
 
   const page = async (req: Request, response: Response, problem?: PageProblem) => {
     const a = await svc.show(req.actor!, idParam(req.params.id));
-    const view = await svc.view(a, req.now);
-    const amendments = await amendmentsPanel(ctx, req, a);
+    const [view, amendments] = await Promise.all([svc.view(a, req.now), amendmentsPanel(ctx, req, a)]);
     response.status(problem?.status ?? 200).render('agreements/show', {
       title: req.t('agreements.show.title', { number: agreementNumber(a) }),
       a,
