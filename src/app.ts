@@ -34,6 +34,7 @@ import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
 import { attestationLinkRoutes } from './modules/agreements/agreements.attestation-link.routes.js';
+import { feedbackRoutes } from './modules/followup/feedback.routes.js';
 import { signLinkRoutes } from './modules/signatures/signatures.link.routes.js';
 import { agreementsPrintRoutes } from './modules/agreements/agreements.print.routes.js';
 import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
@@ -152,6 +153,8 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/sign', signLinkRoutes(ctx));
   // Confirming the attestation de stage from an e-mailed link, without an account.
   mount(app, '/attest', attestationLinkRoutes(ctx));
+  // The programme manager's moderation of shared experience feedback.
+  mount(app, '/followup', feedbackRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));

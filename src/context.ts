@@ -1,4 +1,5 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { FeedbackService } from './modules/followup/feedback.service.js';
 import { MidtermService } from './modules/followup/midterm.service.js';
 import { JournalService } from './modules/followup/journal.service.js';
 import { LabelEnrolmentService } from './modules/followup/label.enrolment.js';
@@ -78,6 +79,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     label,
     journal,
     midterm: new MidtermService(deps, agreements, journal),
+    feedback: new FeedbackService(deps, agreements, journal),
     attestations,
     attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),

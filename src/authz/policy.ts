@@ -51,6 +51,8 @@ export const POLICY = {
   'agreements.attest': ['companyAdmin', 'companyContact', 'centreWrite', 'platformAdmin'],
   // The follow-up of an internship (issue 14): answering the label, the journal and its comments (the record decides who does what).
   'followup.act': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'programmeManager'],
+  // Moderating the experience feedback students share (the programme manager of the student's programme).
+  'followup.moderate': ['programmeManager'],
   'agreements.sign': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the

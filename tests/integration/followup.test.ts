@@ -7,6 +7,7 @@ import { STUDENT, TEACHER, TUTOR, WRITE } from '../factories/signatures.js';
 import { fieldError, mailsTo } from '../factories/students.js';
 import { agent, useApp } from '../helpers/app.js';
 import { auditRows } from '../factories/institutions.js';
+import { makeOffer } from '../factories/applications.js';
 
 const clock = new FixedClock('2026-03-16T09:00:00Z');
 
@@ -153,5 +154,47 @@ describe('following an internship: the label and the journal', () => {
     const steps = (await student.a.get(`/agreements/${a.id}/follow-up`)).text;
     for (const code of ['midtermSent', 'midtermCompanyAck', 'midtermAcademicAck']) expect(steps).toContain(`data-step="${code}" data-state="done"`);
     expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-status')).toHaveLength(2);
+  });
+
+  it('takes the student’s experience feedback; shared, the programme manager moderates it, then later students read it without its author', async () => {
+    clock.set('2026-03-16T09:00:00Z');
+    const { w, a } = await validated(t.app, t.db);
+    const offer = await makeOffer(t.db, w.acme.id, { title: 'Stage data', publishFrom: new Date('2026-03-01T00:00:00Z'), publishUntil: new Date('2026-06-30T00:00:00Z') });
+    const student = await agent(t.app, STUDENT);
+    const body = { workConditions: 'Poste et matériel fournis', environment: 'Équipe accueillante', supervision: 'Un point par semaine', advice: 'Demandez tôt vos accès', recommend: 'yes', wishKnown: '', shareable: 'on' };
+    const missing = await post(student, `/agreements/${a.id}/feedback`, { ...body, advice: '', recommend: '' });
+    expect(missing.status).toBe(422);
+    expect(fieldError(missing.text, 'advice')).toBeTruthy();
+    expect(missing.text).toContain('Équipe accueillante');
+    expect(await t.db.experienceFeedback.count()).toBe(0);
+    expect((await post(student, `/agreements/${a.id}/feedback`, body)).status).toBe(303);
+    expect((await t.db.experienceFeedback.findUniqueOrThrow({ where: { agreementId: a.id } })).moderation).toBe('PENDING');
+    expect((await student.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('data-step="feedback" data-state="done"');
+    // Only the student writes it.
+    expect((await post(await agent(t.app, TEACHER), `/agreements/${a.id}/feedback`, body)).status).toBe(403);
+
+    // Not shown before moderation; the manager of another programme cannot moderate it; a student cannot reach the queue.
+    const reader = await agent(t.app, 'hugo.bernard@etu.test');
+    expect((await reader.a.get(`/offers/${offer.id}`)).text).not.toContain('data-shared-feedback');
+    const other = await agent(t.app, 'prog.droit@test.example');
+    expect((await other.a.get('/followup/feedback')).text).not.toContain('Demandez tôt vos accès');
+    expect((await post(other, `/followup/feedback/${a.id}/moderate`, { decision: 'APPROVED' })).status).toBe(404);
+    expect((await student.a.get('/followup/feedback')).status).toBe(403);
+    const manager = await agent(t.app, 'prog.info@test.example');
+    expect((await manager.a.get('/followup/feedback')).text).toContain('Demandez tôt vos accès');
+    expect((await post(manager, `/followup/feedback/${a.id}/moderate`, { decision: 'APPROVED' })).status).toBe(303);
+    expect((await t.db.experienceFeedback.findUniqueOrThrow({ where: { agreementId: a.id } })).moderation).toBe('APPROVED');
+
+    // Published: on the offer and on the organisation's page, without the author's name.
+    for (const path of [`/offers/${offer.id}`, `/organisations/${w.acme.id}`]) {
+      const page = (await reader.a.get(path)).text;
+      expect(page, path).toContain('data-shared-feedback');
+      expect(page, path).toContain('Demandez tôt vos accès');
+      expect(page, path).toContain('recommande cet organisme');
+      expect(page, path).not.toContain('Dubois');
+    }
+    // Rewritten, it goes back to moderation (off the pages until approved again).
+    expect((await post(student, `/agreements/${a.id}/feedback`, { ...body, advice: 'Lisez la documentation' })).status).toBe(303);
+    expect((await reader.a.get(`/offers/${offer.id}`)).text).not.toContain('data-shared-feedback');
   });
 });

@@ -14,6 +14,7 @@ const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
   midtermSubmittedAt: null,
   midtermCompanyAckAt: null,
   midtermAcademicAckAt: null,
+  feedbackAt: null,
   ...over,
 });
 const state = (f: StepFacts, today: string, code: string) => stepStates(f, day(today)).steps.find((s) => s.code === code)!.state;
@@ -40,9 +41,14 @@ describe('the label steps, declared once', () => {
   });
 
   it('counts only the mandatory steps in the progress; the journal is optional', () => {
-    expect(stepStates(facts(), day('2026-03-10')).progress).toBe(50); // 3 of 6
-    expect(stepStates(facts({ journalEntries: 4 }), day('2026-03-10')).progress).toBe(50);
+    expect(stepStates(facts(), day('2026-03-10')).progress).toBe(43); // 3 of 7
+    expect(stepStates(facts({ journalEntries: 4 }), day('2026-03-10')).progress).toBe(43);
     expect(state(facts({ journalEntries: 4 }), '2026-03-10', 'journal')).toBe('done');
-    expect(stepStates(facts({ midtermSubmittedAt: at('2026-04-14T08:00:00Z'), midtermCompanyAckAt: at('2026-04-15T08:00:00Z'), midtermAcademicAckAt: at('2026-04-16T08:00:00Z') }), day('2026-04-20')).progress).toBe(100);
+    const acknowledged = { midtermSubmittedAt: at('2026-04-14T08:00:00Z'), midtermCompanyAckAt: at('2026-04-15T08:00:00Z'), midtermAcademicAckAt: at('2026-04-16T08:00:00Z') };
+    expect(stepStates(facts(acknowledged), day('2026-04-20')).progress).toBe(86);
+    expect(stepStates(facts({ ...acknowledged, feedbackAt: at('2026-05-20T08:00:00Z') }), day('2026-05-21')).progress).toBe(100);
+    // The feedback is due by the last day.
+    expect(state(facts(), '2026-05-29', 'feedback')).toBe('todo');
+    expect(state(facts(), '2026-05-30', 'feedback')).toBe('late');
   });
 });

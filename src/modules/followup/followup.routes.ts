@@ -17,6 +17,15 @@ const entrySchema = z.object({ day: f.day(), done: f.text(4000), hard: f.optiona
 const commentSchema = z.object({ text: f.text(2000) });
 const midtermSchema = z.object({ achievements: f.text(4000), difficulties: f.optionalText(4000), changes: f.optionalText(4000), nextSteps: f.optionalText(4000) });
 const ackSchema = z.object({ comment: f.optionalText(2000) });
+const feedbackSchema = z.object({
+  workConditions: f.text(4000),
+  environment: f.text(4000),
+  supervision: f.text(4000),
+  advice: f.text(4000),
+  recommend: f.enumOf(['yes', 'no'] as const).transform((v) => v === 'yes'),
+  wishKnown: f.optionalText(4000),
+  shareable: f.checkbox(),
+});
 
 /**
  * The follow-up of an internship (issue 14), on the agreements router:
@@ -26,11 +35,12 @@ const ackSchema = z.object({ comment: f.optionalText(2000) });
  *   POST /agreements/:id/label/programme-default ('followup.act'): the programme manager's default.
  *   POST /agreements/:id/journal ('followup.act'): the student's entry.
  *   POST /agreements/:id/journal/:entryId/comments ('followup.act'): a tutor's comment.
+ *   POST /agreements/:id/feedback ('followup.act'): the student's experience feedback (shareable or not).
  *   POST /agreements/:id/midterm ('followup.act'): the student sends the mid-term report (from half of the presence hours).
  *   POST /agreements/:id/midterm/acknowledge{Company,Academic} ('followup.act'): each tutor's acknowledgement.
  */
 export function followUpRoutes(r: Router, ctx: Ctx) {
-  const { label, journal, midterm } = ctx.services;
+  const { label, journal, midterm, feedback } = ctx.services;
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     const roles = await journal.roles(req.actor!, a);
@@ -43,6 +53,7 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
       journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
       midterm: roles.reads ? await midterm.state(req.actor!, a, req.now) : null,
       steps: a.status === 'VALIDATED' ? await stepsOf(ctx.db, a, req.now) : null,
+      feedback: roles.reads ? await feedback.state(req.actor!, a, req.now) : null,
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,
@@ -94,6 +105,13 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
       },
     });
   }
+  detailAction(r, '/:id/feedback', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      await feedback.save(act(req), idParam(req.params.id), parse(feedbackSchema, req.body));
+      back(req, res, 'followup.feedback.saved', 'feedback');
+    },
+  });
   detailAction(r, '/:id/journal/:entryId/comments', 'followup.act', {
     page,
     run: async (req, res) => {

@@ -2,8 +2,8 @@
 // the label needs it, who acts, when it opens and is due, what must come first, and how to tell it
 // is done from the internship's facts. The follow-up page draws its step list from this table; the
 // dashboards, reminders and calendar feed of the next steps of the issue read the same rows. Adding
-// a step is a row here plus its form. (Steps 8–13 of the design — evaluations, feedback, defence and
-// grade, the student's evaluation, the award — are added with their forms.)
+// a step is a row here plus its form. (Steps 8, 9 and 11–13 of the design — the evaluations, the defence
+// and grade, the student's evaluation, the award — are added with their forms.)
 import type { DbOrTx } from '../../db/client.js';
 import { CalendarDate, todayIn } from '../../time/calendar.js';
 import { midtermOpensOn, type Dated } from './midterm.service.js';
@@ -22,6 +22,7 @@ export interface StepFacts {
   midtermSubmittedAt: Date | null;
   midtermCompanyAckAt: Date | null;
   midtermAcademicAckAt: Date | null;
+  feedbackAt: Date | null;
 }
 
 export type StepActor = 'student' | 'yearManager' | 'centre' | 'companyTutor' | 'academicTutor' | 'programmeManager';
@@ -50,6 +51,7 @@ export const LABEL_STEPS: readonly LabelStep[] = [
   { code: 'midtermSent', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.halfway, dueOn: (f) => f.halfway.addDays(14), done: (f) => f.midtermSubmittedAt, anchor: 'midterm' },
   { code: 'midtermCompanyAck', mandatory: true, actor: 'companyTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermCompanyAckAt, anchor: 'midterm' },
   { code: 'midtermAcademicAck', mandatory: true, actor: 'academicTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermAcademicAckAt, anchor: 'midterm' },
+  { code: 'feedback', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.start, dueOn: (f) => f.end, done: (f) => f.feedbackAt, anchor: 'feedback' },
 ];
 
 export type StepState = 'done' | 'todo' | 'late' | 'waiting';
@@ -90,6 +92,7 @@ export async function stepsOf(db: DbOrTx, a: Dated & { id: number; sheetId: numb
   const sheet = a.sheetId ? await db.internshipSheet.findUnique({ where: { id: a.sheetId }, select: { sentAt: true, validatedAt: true } }) : null;
   const journalEntries = await db.journalEntry.count({ where: { agreementId: a.id } });
   const m = await db.midtermReport.findUnique({ where: { agreementId: a.id }, select: { submittedAt: true, companyAckAt: true, academicAckAt: true } });
+  const fb = await db.experienceFeedback.findUnique({ where: { agreementId: a.id }, select: { submittedAt: true } });
   const facts: StepFacts = {
     start: CalendarDate.fromDb(a.startDate),
     end: CalendarDate.fromDb(a.endDate),
@@ -102,6 +105,7 @@ export async function stepsOf(db: DbOrTx, a: Dated & { id: number; sheetId: numb
     midtermSubmittedAt: m?.submittedAt ?? null,
     midtermCompanyAckAt: m?.companyAckAt ?? null,
     midtermAcademicAckAt: m?.academicAckAt ?? null,
+    feedbackAt: fb?.submittedAt ?? null,
   };
   return stepStates(facts, todayIn(now));
 }

@@ -267,7 +267,9 @@ export function offersRoutes(ctx: Ctx) {
 
   r.get('/:id', allow('offers.browse'), async (req, res) => {
     const offer = await svc.students.show(act(req), idParam(req.params.id));
-    res.render('offers/show', { title: offer.title, offer, attachmentHref: `/offers/${offer.id}/attachment`, ...choiceLists(req) });
+    // What earlier interns of this organisation shared (approved by their programme manager).
+    const sharedFeedback = await ctx.services.feedback.shared(offer.organisationId);
+    res.render('offers/show', { title: offer.title, offer, sharedFeedback, attachmentHref: `/offers/${offer.id}/attachment`, ...choiceLists(req) });
   });
 
   r.get('/:id/attachment', allow('offers.browse'), async (req, res) => {

@@ -135,7 +135,8 @@ export function organisationsRoutes(ctx: Ctx) {
   const showPage: DetailPage = async (req, res, problem) => {
     const detail = await svc.detail(req.actor!, orgId(req));
     const refusal = problem?.references ? { key: 'organisations.show.deleteRefused', references: problem.references } : undefined;
-    res.status(problem?.status ?? 200).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, ...viewHelpers(req) });
+    const sharedFeedback = await ctx.services.feedback.shared(detail.org.id);
+    res.status(problem?.status ?? 200).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, sharedFeedback, ...viewHelpers(req) });
   };
   r.get('/:id', allow('organisations.search'), async (req, res) => {
     await showPage(req, res);
