@@ -87,5 +87,17 @@ describeBrowser('end-to-end: printing an agreement', () => {
     await me.locator('[data-journal-form]').getByRole('button', { name: fr('followup.journal.save') }).click();
     await me.locator('[data-entry]').first().waitFor();
     expect(await me.locator('[data-entry]').first().textContent()).toContain('Rédaction du rapport');
+
+    // The experience feedback, shared, then reviewed by the programme manager.
+    const fb = me.locator('[data-feedback-form]');
+    for (const k of ['workConditions', 'environment', 'supervision', 'advice']) await fb.getByLabel(fr(`followup.feedback.${k}`)).fill('Très bien');
+    await fb.getByLabel(fr('common.yes')).check();
+    await fb.getByLabel(fr('followup.feedback.shareable')).check();
+    await fb.getByRole('button', { name: fr('followup.feedback.save') }).click();
+    await me.locator('[data-feedback-state="PENDING"]').waitFor();
+    const manager = await t.newPage({ as: 'resp.filiere@demo.test' });
+    await manager.goto(t.url('/followup/feedback'));
+    await manager.locator(`[data-moderation="${a.id}"]`).waitFor();
+    await checkAtBothWidths(manager, 'feedback-moderation');
   }, 180_000);
 });
