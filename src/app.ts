@@ -34,6 +34,7 @@ import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
 import { attestationLinkRoutes } from './modules/agreements/agreements.attestation-link.routes.js';
+import { calendarRoutes } from './modules/followup/followup.calendar.routes.js';
 import { feedbackRoutes } from './modules/followup/feedback.routes.js';
 import { signLinkRoutes } from './modules/signatures/signatures.link.routes.js';
 import { agreementsPrintRoutes } from './modules/agreements/agreements.print.routes.js';
@@ -155,6 +156,8 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/attest', attestationLinkRoutes(ctx));
   // The programme manager's moderation of shared experience feedback.
   mount(app, '/followup', feedbackRoutes(ctx));
+  // The private calendar feed of the steps due (/account/calendar, /calendar/<secret>.ics).
+  mount(app, '/', calendarRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));

@@ -1,4 +1,5 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { CalendarService } from './modules/followup/followup.calendar.js';
 import { FeedbackService } from './modules/followup/feedback.service.js';
 import { MidtermService } from './modules/followup/midterm.service.js';
 import { JournalService } from './modules/followup/journal.service.js';
@@ -80,6 +81,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     journal,
     midterm: new MidtermService(deps, agreements, journal),
     feedback: new FeedbackService(deps, agreements, journal),
+    calendar: new CalendarService(deps),
     attestations,
     attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),

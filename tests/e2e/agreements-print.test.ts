@@ -99,5 +99,13 @@ describeBrowser('end-to-end: printing an agreement', () => {
     await manager.goto(t.url('/followup/feedback'));
     await manager.locator(`[data-moderation="${a.id}"]`).waitFor();
     await checkAtBothWidths(manager, 'feedback-moderation');
+
+    // The student's private calendar address, made and shown once.
+    await me.goto(t.url('/account/calendar'));
+    await me.getByRole('button', { name: fr('followup.calendar.make') }).click();
+    await me.locator('[data-calendar-url]').waitFor();
+    await checkAtBothWidths(me, 'calendar-feed');
+    const feed = await me.request.get(await me.locator('[data-calendar-url]').inputValue());
+    expect(feed.headers()['content-type']).toContain('text/calendar');
   }, 180_000);
 });

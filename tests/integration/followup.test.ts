@@ -154,6 +154,24 @@ describe('following an internship: the label and the journal', () => {
     const steps = (await student.a.get(`/agreements/${a.id}/follow-up`)).text;
     for (const code of ['midtermSent', 'midtermCompanyAck', 'midtermAcademicAck']) expect(steps).toContain(`data-step="${code}" data-state="done"`);
     expect((await mailsTo(t.db, STUDENT)).filter((m) => m.template === 'midterm-status')).toHaveLength(2);
+
+    // The private calendar feeds: the student's steps due (the feedback, by the last day), the tutors' none left.
+    expect((await student.a.get('/account/calendar')).text).not.toContain('data-calendar="exists"');
+    const made = await post(student, '/account/calendar', {});
+    const url = /data-calendar-url[^>]*value="([^"]+)"|value="([^"]+)"[^>]*data-calendar-url/.exec(made.text)!;
+    const feedUrl = new URL((url[1] ?? url[2]).replace(/&amp;/g, '&'));
+    const anon = (await import('supertest')).default(t.app);
+    const ics = await anon.get(feedUrl.pathname);
+    expect(ics.status).toBe(200);
+    expect(ics.headers['content-type']).toContain('text/calendar');
+    expect(ics.text).toContain('BEGIN:VCALENDAR\r\n');
+    expect(ics.text).toMatch(/SUMMARY:Retour d'expérience — Léa Dubois/);
+    expect(ics.text).toContain('DTSTART;VALUE=DATE:20260529');
+    expect(ics.text).not.toContain('Bilan intermédiaire rempli');
+    // Renewed: the former address stops working.
+    await post(student, '/account/calendar', {});
+    expect((await anon.get(feedUrl.pathname)).status).toBe(404);
+    expect((await anon.get('/calendar/not-a-token.ics')).status).toBe(404);
   });
 
   it('takes the student’s experience feedback; shared, the programme manager moderates it, then later students read it without its author', async () => {

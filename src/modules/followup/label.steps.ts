@@ -87,25 +87,38 @@ export function stepStates(f: StepFacts, today: CalendarDate): { steps: StepView
   return { steps, progress: mandatory.length ? Math.round((100 * mandatory.filter((s) => s.state === 'done').length) / mandatory.length) : 100 };
 }
 
-/** The facts of one internship, read in a few indexed statements (the follow-up page). */
-export async function stepsOf(db: DbOrTx, a: Dated & { id: number; sheetId: number | null; validatedAt: Date | null }, now: Date) {
-  const sheet = a.sheetId ? await db.internshipSheet.findUnique({ where: { id: a.sheetId }, select: { sentAt: true, validatedAt: true } }) : null;
-  const journalEntries = await db.journalEntry.count({ where: { agreementId: a.id } });
-  const m = await db.midtermReport.findUnique({ where: { agreementId: a.id }, select: { submittedAt: true, companyAckAt: true, academicAckAt: true } });
-  const fb = await db.experienceFeedback.findUnique({ where: { agreementId: a.id }, select: { submittedAt: true } });
-  const facts: StepFacts = {
-    start: CalendarDate.fromDb(a.startDate),
-    end: CalendarDate.fromDb(a.endDate),
-    halfway: midtermOpensOn(a),
-    // An agreement made without a sheet (by the centre's wizard) has its sheet steps done with it.
-    sheetSentAt: sheet ? sheet.sentAt : a.validatedAt,
-    sheetValidatedAt: sheet ? sheet.validatedAt : a.validatedAt,
-    validatedAt: a.validatedAt,
-    journalEntries,
-    midtermSubmittedAt: m?.submittedAt ?? null,
-    midtermCompanyAckAt: m?.companyAckAt ?? null,
-    midtermAcademicAckAt: m?.academicAckAt ?? null,
-    feedbackAt: fb?.submittedAt ?? null,
-  };
-  return stepStates(facts, todayIn(now));
+type Followed = Dated & { id: number; sheetId: number | null; validatedAt: Date | null };
+
+/** The facts of many internships, read in one statement per kind of record (never one per internship). */
+export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<number, StepFacts>> {
+  const ids = agreements.map((a) => a.id);
+  const sheetIds = agreements.map((a) => a.sheetId).filter((x): x is number => x !== null);
+  const sheets = new Map((await db.internshipSheet.findMany({ where: { id: { in: sheetIds } }, select: { id: true, sentAt: true, validatedAt: true } })).map((x) => [x.id, x]));
+  const journals = new Map((await db.journalEntry.groupBy({ by: ['agreementId'], where: { agreementId: { in: ids } }, _count: { _all: true } })).map((x) => [x.agreementId, x._count._all]));
+  const midterms = new Map((await db.midtermReport.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true, companyAckAt: true, academicAckAt: true } })).map((x) => [x.agreementId, x]));
+  const feedbacks = new Map((await db.experienceFeedback.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true } })).map((x) => [x.agreementId, x.submittedAt]));
+  return new Map(agreements.map((a) => {
+    const sheet = a.sheetId ? sheets.get(a.sheetId) : undefined;
+    const m = midterms.get(a.id);
+    const facts: StepFacts = {
+      start: CalendarDate.fromDb(a.startDate),
+      end: CalendarDate.fromDb(a.endDate),
+      halfway: midtermOpensOn(a),
+      // An agreement made without a sheet (by the centre's wizard) has its sheet steps done with it.
+      sheetSentAt: sheet ? sheet.sentAt : a.validatedAt,
+      sheetValidatedAt: sheet ? sheet.validatedAt : a.validatedAt,
+      validatedAt: a.validatedAt,
+      journalEntries: journals.get(a.id) ?? 0,
+      midtermSubmittedAt: m?.submittedAt ?? null,
+      midtermCompanyAckAt: m?.companyAckAt ?? null,
+      midtermAcademicAckAt: m?.academicAckAt ?? null,
+      feedbackAt: feedbacks.get(a.id) ?? null,
+    };
+    return [a.id, facts];
+  }));
+}
+
+/** The steps of one internship on today (the follow-up page). */
+export async function stepsOf(db: DbOrTx, a: Followed, now: Date) {
+  return stepStates((await factsOf(db, [a])).get(a.id)!, todayIn(now));
 }
