@@ -33,10 +33,10 @@ export class FeedbackService extends Service {
   }
 
   /** What the follow-up page shows: the feedback, and whether the actor (the student) writes it now. */
-  async state(actor: Actor, a: Shown, now: Date) {
+  async state(actor: Actor, a: Shown, now: Date, kept?: boolean) {
     const row = await this.db.experienceFeedback.findUnique({ where: { agreementId: a.id } });
     const mine = actor.student?.profileId === a.studentId;
-    const open = (await this.journal.isOpen(a)) && !todayIn(now).isBefore(CalendarDate.fromDb(a.startDate));
+    const open = (kept ?? (await this.journal.isOpen(a))) && !todayIn(now).isBefore(CalendarDate.fromDb(a.startDate));
     return { row, mayWrite: mine && open, open };
   }
 

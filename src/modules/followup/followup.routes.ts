@@ -44,16 +44,18 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     const roles = await journal.roles(req.actor!, a);
-    const open = roles.reads && (await journal.isOpen(a));
+    // Whether the follow-up is kept, read once for the journal, the mid-term report and the feedback.
+    const kept = await journal.isOpen(a);
+    const open = roles.reads && kept;
     res.status(problem?.status ?? 200).render('followup/show', {
       title: req.t('followup.title', { number: agreementNumber(a) }),
       a,
       label: await label.state(req.actor!, a),
       roles,
       journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
-      midterm: roles.reads ? await midterm.state(req.actor!, a, req.now) : null,
+      midterm: roles.reads ? await midterm.state(req.actor!, a, req.now, kept) : null,
       steps: a.status === 'VALIDATED' ? await stepsOf(ctx.db, a, req.now) : null,
-      feedback: roles.reads ? await feedback.state(req.actor!, a, req.now) : null,
+      feedback: roles.reads ? await feedback.state(req.actor!, a, req.now, kept) : null,
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,

@@ -42,9 +42,9 @@ export class MidtermService extends Service {
   }
 
   /** What the follow-up page shows: when it opens, the report, the actor's actions. */
-  async state(actor: Actor, a: Shown, now: Date) {
+  async state(actor: Actor, a: Shown, now: Date, kept?: boolean) {
     const opensOn = midtermOpensOn(a);
-    const kept = await this.journal.isOpen(a);
+    kept ??= await this.journal.isOpen(a);
     const report = await this.db.midtermReport.findUnique({ where: { agreementId: a.id }, include: { companyAckBy: { select: { firstName: true, lastName: true } }, academicAckBy: { select: { firstName: true, lastName: true } } } });
     const open = kept && !todayIn(now).isBefore(opensOn);
     const record = await this.record(a, report ?? { status: 'OPEN', companyAckAt: null, academicAckAt: null });
