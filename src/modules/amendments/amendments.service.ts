@@ -127,8 +127,10 @@ export class AmendmentService extends Service {
   /** The last signature is in (the signatures module, in its transaction): SIGNED, or VALIDATED when the centre says so. */
   async complete(tx: Tx, act: Act<null>, amendmentId: number) {
     const m = await tx.agreementAmendment.findUniqueOrThrow({ where: { id: amendmentId } });
-    const a = await tx.agreement.findUniqueOrThrow({ where: { id: m.agreementId }, include: { student: { include: { user: true } }, organisation: true, centre: { select: CENTRE_SELECT } } });
-    await this.transition(tx, act, a as unknown as Shown, m, amendmentRecord(a, a.centre, m.status), 'completeSignatures', {});
+    // The platform's move: the agreement as its page reads it, without a reach.
+    const a = await this.agreements.byLink(m.agreementId);
+    const centre = await tx.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: CENTRE_SELECT });
+    await this.transition(tx, act, a, m, amendmentRecord(a, centre, m.status), 'completeSignatures', {});
   }
 
   /** The new tutors an amendment names (they sign it besides the agreement's signatories). */
