@@ -59,7 +59,7 @@ export class CalendarService extends Service {
       where: { status: 'VALIDATED', OR: [{ studentId: user.studentProfile?.id ?? -1 }, { academicTutorId: user.id }, { companyTutor: { userId: user.id } }] },
       orderBy: [{ endDate: 'desc' }, { id: 'desc' }],
       take: FEED_INTERNSHIPS,
-      select: { id: true, academicYear: true, seq: true, sheetId: true, validatedAt: true, startDate: true, endDate: true, schedule: true, interruptions: true, holidaysCountry: true, studentId: true, academicTutorId: true, companyTutor: { select: { userId: true } }, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
+      select: { id: true, academicYear: true, seq: true, sheetId: true, validatedAt: true, status: true, programmeId: true, organisationId: true, startDate: true, endDate: true, schedule: true, interruptions: true, holidaysCountry: true, studentId: true, academicTutorId: true, companyTutor: { select: { userId: true } }, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
     });
     const facts = await factsOf(this.db, agreements);
     const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Stages//Suivi des stages//FR', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icsText(t('followup.calendar.name'))}`];

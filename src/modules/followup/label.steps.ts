@@ -2,9 +2,9 @@
 // the label needs it, who acts, when it opens and is due, what must come first, and how to tell it
 // is done from the internship's facts. The follow-up page draws its step list from this table; the
 // dashboards, reminders and calendar feed of the next steps of the issue read the same rows. Adding
-// a step is a row here plus its form. (Steps 8, 9 and 11–13 of the design — the evaluations, the defence
-// and grade, the student's evaluation, the award — are added with their forms.)
+// a step is a row here plus its form.
 import type { DbOrTx } from '../../db/client.js';
+import type { StructureType } from '../../generated/prisma/enums.js';
 import { CalendarDate, todayIn } from '../../time/calendar.js';
 import { midtermOpensOn, type Dated } from './midterm.service.js';
 
@@ -23,6 +23,16 @@ export interface StepFacts {
   midtermCompanyAckAt: Date | null;
   midtermAcademicAckAt: Date | null;
   feedbackAt: Date | null;
+  companyEvaluationAt: Date | null;
+  evaluationConsultedAt: Date | null;
+  academicEvaluationAt: Date | null;
+  /** The defence recorded with the final grade. */
+  gradeAt: Date | null;
+  studentEvaluationAt: Date | null;
+  /** The agreement follows the label (the award step exists only then). */
+  followsLabel: boolean;
+  /** The programme manager's decision on the label (awarded or refused), when made. */
+  labelDecidedAt: Date | null;
 }
 
 export type StepActor = 'student' | 'yearManager' | 'centre' | 'companyTutor' | 'academicTutor' | 'programmeManager';
@@ -41,17 +51,39 @@ export interface LabelStep {
   done: (f: StepFacts) => Date | boolean | null;
   /** Where it is done: the follow-up page's section (or another page). */
   anchor: string;
+  /**
+   * Reminders to the actor while the step is to do: `days` after the day it became ready (0: that
+   * day), then every `lateEvery` days once it is late. None: no reminder.
+   */
+  remind?: { days: readonly number[]; lateEvery?: number };
+  /** Who is told when it is done ("une étape a été franchie"). */
+  tell: readonly StepActor[];
+  /** The step exists only for an internship that follows the label (the award). */
+  labelOnly?: boolean;
 }
 
+const MANDATORY_BEFORE_AWARD = ['sheetSent', 'sheetValidated', 'agreementValidated', 'midtermSent', 'midtermCompanyAck', 'midtermAcademicAck', 'companyEvaluation', 'evaluationConsulted', 'feedback', 'defence', 'studentEvaluation'];
+const week = { days: [0, 3, 10], lateEvery: 7 } as const;
+
 export const LABEL_STEPS: readonly LabelStep[] = [
-  { code: 'sheetSent', mandatory: true, actor: 'student', after: [], dueOn: (f) => f.start.addDays(-1), done: (f) => f.sheetSentAt, anchor: 'sheet' },
-  { code: 'sheetValidated', mandatory: true, actor: 'yearManager', after: ['sheetSent'], dueOn: (f) => f.start.addDays(-1), done: (f) => f.sheetValidatedAt, anchor: 'sheet' },
-  { code: 'agreementValidated', mandatory: true, actor: 'centre', after: ['sheetValidated'], dueOn: (f) => f.start.addDays(-1), done: (f) => f.validatedAt, anchor: 'agreement' },
-  { code: 'journal', mandatory: false, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.start, done: (f) => f.journalEntries > 0, anchor: 'journal' },
-  { code: 'midtermSent', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.halfway, dueOn: (f) => f.halfway.addDays(14), done: (f) => f.midtermSubmittedAt, anchor: 'midterm' },
-  { code: 'midtermCompanyAck', mandatory: true, actor: 'companyTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermCompanyAckAt, anchor: 'midterm' },
-  { code: 'midtermAcademicAck', mandatory: true, actor: 'academicTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermAcademicAckAt, anchor: 'midterm' },
-  { code: 'feedback', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.start, dueOn: (f) => f.end, done: (f) => f.feedbackAt, anchor: 'feedback' },
+  { code: 'sheetSent', mandatory: true, actor: 'student', after: [], dueOn: (f) => f.start.addDays(-1), done: (f) => f.sheetSentAt, anchor: 'sheet', tell: [] },
+  { code: 'sheetValidated', mandatory: true, actor: 'yearManager', after: ['sheetSent'], dueOn: (f) => f.start.addDays(-1), done: (f) => f.sheetValidatedAt, anchor: 'sheet', tell: [] },
+  { code: 'agreementValidated', mandatory: true, actor: 'centre', after: ['sheetValidated'], dueOn: (f) => f.start.addDays(-1), done: (f) => f.validatedAt, anchor: 'agreement', tell: [] },
+  { code: 'journal', mandatory: false, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.start, done: (f) => f.journalEntries > 0, anchor: 'journal', tell: [] },
+  { code: 'midtermSent', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.halfway, dueOn: (f) => f.halfway.addDays(14), done: (f) => f.midtermSubmittedAt, anchor: 'midterm', remind: week, tell: ['companyTutor', 'academicTutor'] },
+  { code: 'midtermCompanyAck', mandatory: true, actor: 'companyTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermCompanyAckAt, anchor: 'midterm', remind: week, tell: ['student'] },
+  { code: 'midtermAcademicAck', mandatory: true, actor: 'academicTutor', after: ['midtermSent'], dueOn: (f) => (f.midtermSubmittedAt ? todayIn(f.midtermSubmittedAt).addDays(7) : null), done: (f) => f.midtermAcademicAckAt, anchor: 'midterm', remind: week, tell: ['student'] },
+  // The company tutor's evaluation opens 10 days before the end; due on the last day.
+  { code: 'companyEvaluation', mandatory: true, actor: 'companyTutor', after: ['agreementValidated'], opensOn: (f) => f.end.addDays(-10), dueOn: (f) => f.end, done: (f) => f.companyEvaluationAt, anchor: 'evaluation', remind: week, tell: ['academicTutor', 'student'] },
+  { code: 'evaluationConsulted', mandatory: true, actor: 'academicTutor', after: ['companyEvaluation'], dueOn: (f) => (f.companyEvaluationAt ? todayIn(f.companyEvaluationAt).addDays(7) : null), done: (f) => f.evaluationConsultedAt, anchor: 'evaluation', remind: week, tell: [] },
+  { code: 'academicEvaluation', mandatory: false, actor: 'academicTutor', after: ['agreementValidated'], opensOn: (f) => f.end.addDays(-10), dueOn: (f) => f.end.addDays(30), done: (f) => f.academicEvaluationAt, anchor: 'evaluation', tell: [] },
+  { code: 'feedback', mandatory: true, actor: 'student', after: ['agreementValidated'], opensOn: (f) => f.start, dueOn: (f) => f.end, done: (f) => f.feedbackAt, anchor: 'feedback', remind: { days: [], lateEvery: 7 }, tell: [] },
+  // The defence and the final grade: after the evaluation was consulted and the feedback written.
+  { code: 'defence', mandatory: true, actor: 'academicTutor', after: ['evaluationConsulted', 'feedback'], dueOn: (f) => f.end.addDays(60), done: (f) => f.gradeAt, anchor: 'defence', remind: { days: [], lateEvery: 7 }, tell: ['student'] },
+  // The student's confidential evaluation of the internship, invited once the grade is recorded.
+  { code: 'studentEvaluation', mandatory: true, actor: 'student', after: ['defence'], dueOn: (f) => (f.gradeAt ? todayIn(f.gradeAt).addDays(14) : null), done: (f) => f.studentEvaluationAt, anchor: 'studentEvaluation', remind: week, tell: [] },
+  // The award (or refusal) by the programme manager once every mandatory step is done.
+  { code: 'labelAward', mandatory: false, actor: 'programmeManager', after: MANDATORY_BEFORE_AWARD, done: (f) => f.labelDecidedAt, anchor: 'award', remind: week, tell: ['student'], labelOnly: true },
 ];
 
 export type StepState = 'done' | 'todo' | 'late' | 'waiting';
@@ -64,6 +96,8 @@ export interface StepView {
   doneAt: Date | null;
   opensOn: CalendarDate | null;
   dueOn: CalendarDate | null;
+  /** The day it could first be done (its own day, and the steps before it done); null while waiting. */
+  readyOn: CalendarDate | null;
   anchor: string;
 }
 
@@ -73,21 +107,28 @@ export interface StepView {
  */
 export function stepStates(f: StepFacts, today: CalendarDate): { steps: StepView[]; progress: number } {
   const done = new Map<string, boolean>();
-  const steps = LABEL_STEPS.map((s): StepView => {
+  const doneOn = new Map<string, CalendarDate | null>();
+  const steps = LABEL_STEPS.filter((s) => !s.labelOnly || f.followsLabel).map((s): StepView => {
     const d = s.done(f);
     const isDone = d instanceof Date || d === true;
     done.set(s.code, isDone);
+    doneOn.set(s.code, d instanceof Date ? todayIn(d) : null);
     const opensOn = s.opensOn?.(f) ?? null;
     const dueOn = s.dueOn?.(f) ?? null;
     const ready = s.after.every((c) => done.get(c)) && !(opensOn && today.isBefore(opensOn));
+    // The day it became ready: its own day or the last of the steps before it, whichever is later.
+    const readyOn = ready ? [opensOn, ...s.after.map((c) => doneOn.get(c) ?? null)].reduce<CalendarDate | null>((m, x) => (x && (!m || m.isBefore(x)) ? x : m), null) : null;
     const state: StepState = isDone ? 'done' : !ready ? 'waiting' : dueOn && dueOn.isBefore(today) ? 'late' : 'todo';
-    return { code: s.code, mandatory: s.mandatory, actor: s.actor, state, doneAt: d instanceof Date ? d : null, opensOn, dueOn, anchor: s.anchor };
+    return { code: s.code, mandatory: s.mandatory, actor: s.actor, state, doneAt: d instanceof Date ? d : null, opensOn, dueOn, readyOn, anchor: s.anchor };
   });
   const mandatory = steps.filter((s) => s.mandatory);
   return { steps, progress: mandatory.length ? Math.round((100 * mandatory.filter((s) => s.state === 'done').length) / mandatory.length) : 100 };
 }
 
-type Followed = Dated & { id: number; sheetId: number | null; validatedAt: Date | null };
+type Followed = Dated & { id: number; sheetId: number | null; validatedAt: Date | null; status: string; programmeId: number | null; organisationId: number };
+
+/** Hosts that cannot carry the label (the same list as label.enrolment.ts: research and teaching establishments). */
+const NOT_SOCIO_ECONOMIC: StructureType[] = ['PUBLIC_LAB'];
 
 /** The facts of many internships, read in one statement per kind of record (never one per internship). */
 export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<number, StepFacts>> {
@@ -97,6 +138,11 @@ export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<n
   const journals = new Map((await db.journalEntry.groupBy({ by: ['agreementId'], where: { agreementId: { in: ids } }, _count: { _all: true } })).map((x) => [x.agreementId, x._count._all]));
   const midterms = new Map((await db.midtermReport.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true, companyAckAt: true, academicAckAt: true } })).map((x) => [x.agreementId, x]));
   const feedbacks = new Map((await db.experienceFeedback.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true } })).map((x) => [x.agreementId, x.submittedAt]));
+  const evaluations = await db.evaluation.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, kind: true, submittedAt: true, consultedAt: true } });
+  const evaluation = new Map(evaluations.map((x) => [`${x.agreementId}:${x.kind}`, x]));
+  const grades = new Map((await db.internshipGrade.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, recordedAt: true } })).map((x) => [x.agreementId, x.recordedAt]));
+  const awards = new Map((await db.labelAward.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, decidedAt: true } })).map((x) => [x.agreementId, x.decidedAt]));
+  const follows = await followingLabel(db, agreements);
   return new Map(agreements.map((a) => {
     const sheet = a.sheetId ? sheets.get(a.sheetId) : undefined;
     const m = midterms.get(a.id);
@@ -113,9 +159,33 @@ export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<n
       midtermCompanyAckAt: m?.companyAckAt ?? null,
       midtermAcademicAckAt: m?.academicAckAt ?? null,
       feedbackAt: feedbacks.get(a.id) ?? null,
+      companyEvaluationAt: evaluation.get(`${a.id}:COMPANY`)?.submittedAt ?? null,
+      evaluationConsultedAt: evaluation.get(`${a.id}:COMPANY`)?.consultedAt ?? null,
+      academicEvaluationAt: evaluation.get(`${a.id}:ACADEMIC`)?.submittedAt ?? null,
+      gradeAt: grades.get(a.id) ?? null,
+      studentEvaluationAt: evaluation.get(`${a.id}:STUDENT`)?.submittedAt ?? null,
+      followsLabel: follows.has(a.id),
+      labelDecidedAt: awards.get(a.id) ?? null,
     };
     return [a.id, facts];
   }));
+}
+
+/**
+ * Which of these agreements follow the label (LabelEnrolmentService.follows, for many at once): validated,
+ * a socio-economic host, the student's and the company's yes, and the manager's yes or the programme's default.
+ */
+export async function followingLabel(db: DbOrTx, agreements: Followed[]): Promise<Set<number>> {
+  const validated = agreements.filter((a) => a.status === 'VALIDATED');
+  if (!validated.length) return new Set();
+  const enrolments = new Map((await db.labelEnrolment.findMany({ where: { agreementId: { in: validated.map((a) => a.id) }, studentAnswer: 'YES', companyAnswer: 'YES' }, select: { agreementId: true, managerAnswer: true } })).map((e) => [e.agreementId, e]));
+  const candidates = validated.filter((a) => enrolments.has(a.id));
+  const programmes = new Set((await db.programme.findMany({ where: { id: { in: [...new Set(candidates.map((a) => a.programmeId).filter((x): x is number => x !== null))] }, labelDefault: true }, select: { id: true } })).map((p) => p.id));
+  const labs = new Set((await db.organisation.findMany({ where: { id: { in: [...new Set(candidates.map((a) => a.organisationId))] }, structureType: { in: NOT_SOCIO_ECONOMIC } }, select: { id: true } })).map((o) => o.id));
+  return new Set(candidates.filter((a) => {
+    const manager = enrolments.get(a.id)!.managerAnswer ?? (a.programmeId !== null && programmes.has(a.programmeId) ? 'YES' : null);
+    return manager === 'YES' && !labs.has(a.organisationId);
+  }).map((a) => a.id));
 }
 
 /** The steps of one internship on today (the follow-up page). */
