@@ -113,6 +113,15 @@ export const f = {
   date: () => f.day().transform((d) => d.toDb()),
   optionalDate: () => f.optionalDay().transform((d) => d?.toDb() ?? null),
   enumOf: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'errors.field.choice' }),
+  /** A grade out of 20, with a comma or a point and at most two decimals ("14,5"), as a string for a Decimal column. */
+  grade: () =>
+    z
+      .string({ error: 'errors.field.required' })
+      .trim()
+      .min(1, 'errors.field.required')
+      .regex(/^(\d{1,2})([.,]\d{1,2})?$/, 'errors.field.grade')
+      .transform((v) => v.replace(',', '.'))
+      .refine((v) => Number(v) <= 20, 'errors.field.grade'),
 };
 
 /** Turns zod issues into { field: messageKey } (first issue per field); params ride after a "|". */

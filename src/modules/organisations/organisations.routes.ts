@@ -136,7 +136,9 @@ export function organisationsRoutes(ctx: Ctx) {
     const detail = await svc.detail(req.actor!, orgId(req));
     const refusal = problem?.references ? { key: 'organisations.show.deleteRefused', references: problem.references } : undefined;
     const sharedFeedback = await ctx.services.feedback.shared(detail.org.id);
-    res.status(problem?.status ?? 200).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, sharedFeedback, ...viewHelpers(req) });
+    // The students' evaluations, aggregated and anonymous, for staff (null otherwise, or under 5 answers).
+    const evaluationFigures = await ctx.services.evaluationStats.organisation(req.actor!, detail.org.id);
+    res.status(problem?.status ?? 200).render('organisations/show', { title: detail.org.legalName, ...detail, refusal, sharedFeedback, evaluationFigures, ...viewHelpers(req) });
   };
   r.get('/:id', allow('organisations.search'), async (req, res) => {
     await showPage(req, res);
