@@ -18,6 +18,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../src/db/embe
 import { migrate } from '../src/db/migrate.js';
 import { Client } from './client.js';
 import { agreementsBench } from './agreements.js';
+import { remindersBench } from './reminders.js';
 import { pdfBench } from './pdf.js';
 import { exportsBench } from './exports.js';
 import { engineBench } from './engine.js';
@@ -28,7 +29,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=engine|searches|throughput|agreements|exports|pdf runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput|agreements|reminders|exports|pdf runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -65,6 +66,7 @@ async function main() {
       log(`embedded PostgreSQL in ${dir}`);
     }
     if (ONLY === 'agreements') return await agreementsBench(url, log, N);
+    if (ONLY === 'reminders') return await remindersBench(url, log);
     if (ONLY === 'pdf') return await pdfBench(url, log);
     if (ONLY === 'exports') return await exportsBench(url, log);
     if (ONLY !== 'searches') await throughput(url);
@@ -135,6 +137,7 @@ async function main() {
     log(`${'scenario'.padEnd(w)}  ${'n'.padStart(3)}  ${'median ms'.padStart(9)}  ${'p95 ms'.padStart(8)}  ${'× healthz'.padStart(9)}`);
     for (const r of results) log(`${r.name.padEnd(w)}  ${String(r.n).padStart(3)}  ${r.median.toFixed(1).padStart(9)}  ${r.p95.toFixed(1).padStart(8)}  ${(r.median / base0).toFixed(1).padStart(9)}`);
     if (!ONLY) await agreementsBench(url, log, N);
+    if (!ONLY) await remindersBench(url, log);
     log(`\ntotal ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));

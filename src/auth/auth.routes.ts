@@ -159,8 +159,9 @@ export function authRoutes(ctx: Ctx) {
     }),
   );
 
-  r.get('/account', allow('account.self'), (req, res) => {
-    res.render('auth/account', { title: req.t('auth.account.title') });
+  r.get('/account', allow('account.self'), async (req, res) => {
+    // The label's reminders: a digest a day or a mail per step (src/modules/followup/reminders.routes.ts).
+    res.render('auth/account', { title: req.t('auth.account.title'), values: { reminderMode: await ctx.services.reminders.modeOf(req.actor!.id) } });
   });
 
   r.get('/account/password', allow('account.self'), (req, res) => {

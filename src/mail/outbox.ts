@@ -47,9 +47,12 @@ export async function queueEmails(db: DbOrTx, msgs: QueueEmail[]): Promise<numbe
       return { to: msg.to, subject, html, text, template: msg.template, dedupeKey: msg.dedupeKey ?? null };
     }),
   );
-  const r = await db.outboxEmail.createMany({ data, skipDuplicates: true });
-  if (r.count) await notifyOutbox(db);
-  return r.count;
+  // One INSERT of arrays: Prisma's createMany takes several times longer for a few hundred messages.
+  const count = await db.$executeRaw`INSERT INTO "OutboxEmail" ("to", subject, html, text, template, "dedupeKey")
+    SELECT * FROM unnest(${data.map((d) => d.to)}::text[], ${data.map((d) => d.subject)}::text[], ${data.map((d) => d.html)}::text[], ${data.map((d) => d.text)}::text[], ${data.map((d) => d.template)}::text[], ${data.map((d) => d.dedupeKey)}::text[])
+    ON CONFLICT DO NOTHING`;
+  if (count) await notifyOutbox(db);
+  return count;
 }
 
 /**

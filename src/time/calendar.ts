@@ -73,7 +73,7 @@ export class CalendarDate {
   }
 
   compare(other: CalendarDate): number {
-    return this.daysUntil(other) === 0 ? 0 : this.daysUntil(other) > 0 ? -1 : 1;
+    return Math.sign(this.year - other.year || this.month - other.month || this.day - other.day);
   }
   equals(other: CalendarDate): boolean {
     return this.compare(other) === 0;

@@ -143,13 +143,20 @@ export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<n
   const grades = new Map((await db.internshipGrade.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, recordedAt: true } })).map((x) => [x.agreementId, x.recordedAt]));
   const awards = new Map((await db.labelAward.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, decidedAt: true } })).map((x) => [x.agreementId, x.decidedAt]));
   const follows = await followingLabel(db, agreements);
+  const halves = new Map<string, CalendarDate>();
+  const halfwayOf = (a: Followed) => {
+    const key = `${a.startDate.getTime()}|${a.endDate.getTime()}|${a.holidaysCountry}|${JSON.stringify(a.schedule)}|${JSON.stringify(a.interruptions)}`;
+    let h = halves.get(key);
+    if (!h) halves.set(key, (h = midtermOpensOn(a)));
+    return h;
+  };
   return new Map(agreements.map((a) => {
     const sheet = a.sheetId ? sheets.get(a.sheetId) : undefined;
     const m = midterms.get(a.id);
     const facts: StepFacts = {
       start: CalendarDate.fromDb(a.startDate),
       end: CalendarDate.fromDb(a.endDate),
-      halfway: midtermOpensOn(a),
+      halfway: halfwayOf(a),
       // An agreement made without a sheet (by the centre's wizard) has its sheet steps done with it.
       sheetSentAt: sheet ? sheet.sentAt : a.validatedAt,
       sheetValidatedAt: sheet ? sheet.validatedAt : a.validatedAt,
