@@ -34,13 +34,20 @@ import { parametersRoutes } from './modules/legal/parameters.routes.js';
 import { simulatorRoutes } from './modules/legal/simulator.routes.js';
 import { agreementsRoutes } from './modules/agreements/agreements.routes.js';
 import { attestationLinkRoutes } from './modules/agreements/agreements.attestation-link.routes.js';
+import { evaluationLinkRoutes } from './modules/evaluations/evaluations.link.routes.js';
+import { evaluationRoutes } from './modules/evaluations/evaluations.routes.js';
+import { evaluationFormRoutes } from './modules/evaluations/forms.routes.js';
 import { calendarRoutes } from './modules/followup/followup.calendar.routes.js';
+import { reminderRoutes } from './modules/followup/reminders.routes.js';
 import { feedbackRoutes } from './modules/followup/feedback.routes.js';
+import { followupListsRoutes } from './modules/followup/followup.lists.routes.js';
 import { signLinkRoutes } from './modules/signatures/signatures.link.routes.js';
 import { agreementsPrintRoutes } from './modules/agreements/agreements.print.routes.js';
 import { agreementWizardRoutes } from './modules/agreements/wizard/wizard.routes.js';
 import { agreementsFindRoutes } from './modules/agreements/agreements.find.routes.js';
 import { agreementsExportRoutes } from './modules/agreements/export/export.routes.js';
+import { labelHistoryRoutes } from './modules/label/history.routes.js';
+import { labelVerifyRoutes } from './modules/label/verify.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -136,6 +143,8 @@ export function createApp(deps: AppDeps): Express {
   // The public tools: the stipend simulator.
   mount(app, '/tools', simulatorRoutes(ctx));
   mount(app, '/centres', centresRoutes(ctx));
+  // A centre's evaluation forms (its ADMIN staff): /centres/:id/evaluation-forms…
+  mount(app, '/centres', evaluationFormRoutes(ctx));
   mount(app, '/dev', mailboxRoutes(ctx));
   mount(app, '/organisations', organisationsRoutes(ctx));
   // /register/company, /company…
@@ -146,18 +155,30 @@ export function createApp(deps: AppDeps): Express {
   // Before the agreement's page: /agreements/search is not an agreement's id.
   mount(app, '/agreements', agreementsFindRoutes(ctx));
   mount(app, '/agreements', agreementsExportRoutes(ctx));
+  // The student's "Historique de mes stages", before /agreements/:id too.
+  mount(app, '/agreements', labelHistoryRoutes(ctx));
   // /agreements/new/…, before /agreements/:id: the creation wizard's screens.
   mount(app, '/', agreementWizardRoutes(ctx));
   mount(app, '/agreements', agreementsPrintRoutes(ctx));
   mount(app, '/agreements', agreementsRoutes(ctx));
+  // The evaluations of an internship: /agreements/:id/evaluations/…
+  mount(app, '/agreements', evaluationRoutes(ctx));
   // Signing from an e-mailed link, without an account.
   mount(app, '/sign', signLinkRoutes(ctx));
   // Confirming the attestation de stage from an e-mailed link, without an account.
   mount(app, '/attest', attestationLinkRoutes(ctx));
+  // The public verification of a label certificate's code, without an account.
+  mount(app, '/label', labelVerifyRoutes(ctx));
+  // The company tutor's evaluation from an e-mailed single-use link, without an account.
+  mount(app, '/evaluate', evaluationLinkRoutes(ctx));
   // The programme manager's moderation of shared experience feedback.
   mount(app, '/followup', feedbackRoutes(ctx));
+  // The follow-up dashboards (/followup, /followup/cohort), beside the moderation on the same prefix.
+  mount(app, '/followup', followupListsRoutes(ctx));
   // The private calendar feed of the steps due (/account/calendar, /calendar/<secret>.ics).
   mount(app, '/', calendarRoutes(ctx));
+  // The person's choice for the label's reminders (/account/reminders).
+  mount(app, '/', reminderRoutes(ctx));
   // /requests…, /cvbook…, /matching…
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));

@@ -1,9 +1,17 @@
 import { AgreementService } from './modules/agreements/agreements.service.js';
+import { EvaluationService } from './modules/evaluations/evaluations.service.js';
+import { EvaluationLinkService } from './modules/evaluations/evaluations.links.js';
+import { EvaluationStatsService } from './modules/evaluations/evaluations.stats.js';
+import { FormEditorService } from './modules/evaluations/forms.editor.js';
 import { CalendarService } from './modules/followup/followup.calendar.js';
+import { FollowupListService } from './modules/followup/followup.lists.js';
+import { ReminderService } from './modules/followup/reminders.js';
 import { FeedbackService } from './modules/followup/feedback.service.js';
+import { DefenceService } from './modules/followup/defence.service.js';
 import { MidtermService } from './modules/followup/midterm.service.js';
 import { JournalService } from './modules/followup/journal.service.js';
 import { LabelEnrolmentService } from './modules/followup/label.enrolment.js';
+import { LabelAwardService } from './modules/label/award.service.js';
 import { AmendmentService } from './modules/amendments/amendments.service.js';
 import { AttestationLinkService } from './modules/agreements/agreements.attestation-link.js';
 import { AttestationService } from './modules/agreements/agreements.attestation.js';
@@ -55,6 +63,7 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
   const amendments = new AmendmentService(deps, agreements);
   amendments.phase = signatures;
   signatures.amendments = amendments;
+  const evaluations = new EvaluationService(deps, agreements, journal);
   return {
     auth: new AuthService(deps, { secret: deps.sessionSecret }),
     references: new ReferenceService(deps),
@@ -81,7 +90,15 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     journal,
     midterm: new MidtermService(deps, agreements, journal),
     feedback: new FeedbackService(deps, agreements, journal),
+    defence: new DefenceService(deps, agreements),
     calendar: new CalendarService(deps),
+    labelAward: new LabelAwardService(deps, agreements),
+    evaluations,
+    evaluationLinks: new EvaluationLinkService(deps, evaluations),
+    evaluationStats: new EvaluationStatsService(deps),
+    evaluationForms: new FormEditorService(deps),
+    followupLists: new FollowupListService(deps),
+    reminders: new ReminderService(deps),
     attestations,
     attestationLinks: new AttestationLinkService(deps, agreements, attestations),
     signatureLinks: new SignatureLinkService(deps, signatures),

@@ -53,6 +53,11 @@ export const POLICY = {
   'followup.act': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'programmeManager'],
   // Moderating the experience feedback students share (the programme manager of the student's programme).
   'followup.moderate': ['programmeManager'],
+  // Awarding, refusing or withdrawing the quality label (the programme manager of the agreement's programme: src/modules/label).
+  'label.decide': ['programmeManager'],
+  // The follow-up dashboards: every internship within the actor's reach with its steps; the programme manager's cohort figures.
+  'followup.lists': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
+  'followup.cohort': ['programmeManager'],
   'agreements.sign': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 
   // Host-organisation directory. Record-level rules (a company admin's own organisation, the

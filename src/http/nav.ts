@@ -87,9 +87,9 @@ export const MENU: readonly GroupDef[] = [
     ],
   },
   // The internship sheet, agreement, follow-up, logs, reports, feedback and evaluations of the next issues.
-  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [{ href: '/sheets', labelKey: 'nav.sheets', permission: 'sheets.own' }, { href: '/agreements/mine', labelKey: 'agreementsSearch.nav.mine', permission: 'agreements.mine' }] },
-  // "Historique de mes stages" of a next issue joins the profile here.
-  { id: 'profile', labelKey: 'nav.group.profile', audience: STUDENTS, entries: [{ href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' }] },
+  { id: 'follow', labelKey: 'nav.group.follow', audience: STUDENTS, entries: [{ href: '/sheets', labelKey: 'nav.sheets', permission: 'sheets.own' }, { href: '/agreements/mine', labelKey: 'agreementsSearch.nav.mine', permission: 'agreements.mine' }, { href: '/followup', labelKey: 'followupLists.title.mine', permission: 'followup.lists' }] },
+  // "Historique de mes stages" (issue 14) beside the profile, as the student's guide has it.
+  { id: 'profile', labelKey: 'nav.group.profile', audience: STUDENTS, entries: [{ href: '/profile', labelKey: 'nav.profile', permission: 'profile.self' }, { href: '/agreements/history', labelKey: 'label.history.nav', permission: 'agreements.mine' }] },
   // Companies.
   { id: 'companyOffers', labelKey: 'nav.group.companyOffers', audience: COMPANIES, entries: [OFFERS_MANAGE, SIMULATOR] },
   { id: 'companyApplications', labelKey: 'nav.group.companyApplications', audience: COMPANIES, entries: [{ href: '/applications/company', labelKey: 'nav.applicationsCompany', permission: 'applications.company' }] },
@@ -103,7 +103,7 @@ export const MENU: readonly GroupDef[] = [
     ],
   },
   // The interns of the company, with their follow-up (next issues).
-  { id: 'interns', labelKey: 'nav.group.interns', audience: COMPANIES, entries: [{ href: '/agreements/interns', labelKey: 'agreementsSearch.nav.interns', permission: 'agreements.interns' }] },
+  { id: 'interns', labelKey: 'nav.group.interns', audience: COMPANIES, entries: [{ href: '/agreements/interns', labelKey: 'agreementsSearch.nav.interns', permission: 'agreements.interns' }, { href: '/followup', labelKey: 'followupLists.nav.list', permission: 'followup.lists' }] },
   { id: 'company', labelKey: 'nav.group.company', audience: COMPANIES, entries: [{ href: '/company', labelKey: 'nav.company', permission: 'company.view' }] },
   // The school: centre staff first, then programme and year managers and tutors.
   // Agreements (conventions) of the next issues.
@@ -150,6 +150,8 @@ export const MENU: readonly GroupDef[] = [
       { href: '/dashboard/students', labelKey: 'nav.followedStudents', permission: 'students.followed' },
       { href: '/applications/school', labelKey: 'nav.applicationsSchool', permission: 'applications.school' },
       { href: '/sheets/review', labelKey: 'nav.sheetsReview', permission: 'sheets.review' },
+      { href: '/followup', labelKey: 'followupLists.nav.list', permission: 'followup.lists' },
+      { href: '/followup/cohort', labelKey: 'followupLists.nav.cohort', permission: 'followup.cohort' },
     ],
   },
   // Reference data and the platform's tools. Named "Paramétrage", not "Administration": that is the administrator's dashboard beside it.

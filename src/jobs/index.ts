@@ -70,6 +70,18 @@ export function jobDefinitions(): JobDef[] {
       run: (ctx) => ctx.services.midterm.openDue(systemAct(ctx.clock)),
     },
     {
+      // The company tutor's evaluation opens (the step table's day): the tutor is mailed once, a sign-in link or a single-use one.
+      name: 'evaluation-open',
+      schedule: '45 7 * * *',
+      run: (ctx) => ctx.services.evaluationLinks.openDue(systemAct(ctx.clock)),
+    },
+    {
+      // The label's steps due soon or late: a digest a day (or a mail per step) to each person, once (issue 14).
+      name: 'label-reminders',
+      schedule: '0 8 * * *',
+      run: (ctx) => ctx.services.reminders.runDaily(systemAct(ctx.clock)),
+    },
+    {
       // Published offers whose diffusion period has ended become EXPIRED (offers workflow, `expire`).
       name: 'expire-offers',
       schedule: '5 0 * * *',

@@ -10,6 +10,7 @@ import { f, parse } from '../../http/validate.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import { notFound } from '../../errors.js';
 import { stepsOf } from './label.steps.js';
+import { labelAwardRoutes } from '../label/award.routes.js';
 
 const answerSchema = z.object({ party: f.enumOf(['student', 'company', 'manager'] as const), answer: f.enumOf(['YES', 'NO'] as const) });
 const defaultSchema = z.object({ labelDefault: f.checkbox() });
@@ -17,6 +18,7 @@ const entrySchema = z.object({ day: f.day(), done: f.text(4000), hard: f.optiona
 const commentSchema = z.object({ text: f.text(2000) });
 const midtermSchema = z.object({ achievements: f.text(4000), difficulties: f.optionalText(4000), changes: f.optionalText(4000), nextSteps: f.optionalText(4000) });
 const ackSchema = z.object({ comment: f.optionalText(2000) });
+const defenceSchema = z.object({ defenceOn: f.day(), grade: f.grade(), comment: f.optionalText(2000) });
 const feedbackSchema = z.object({
   workConditions: f.text(4000),
   environment: f.text(4000),
@@ -38,9 +40,10 @@ const feedbackSchema = z.object({
  *   POST /agreements/:id/feedback ('followup.act'): the student's experience feedback (shareable or not).
  *   POST /agreements/:id/midterm ('followup.act'): the student sends the mid-term report (from half of the presence hours).
  *   POST /agreements/:id/midterm/acknowledge{Company,Academic} ('followup.act'): each tutor's acknowledgement.
+ *   POST /agreements/:id/defence ('followup.act'): the academic tutor records the defence's day and the final grade.
  */
 export function followUpRoutes(r: Router, ctx: Ctx) {
-  const { label, journal, midterm, feedback } = ctx.services;
+  const { label, journal, midterm, feedback, defence } = ctx.services;
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
     const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
     const roles = await journal.roles(req.actor!, a);
@@ -56,6 +59,9 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
       midterm: roles.reads ? await midterm.state(req.actor!, a, req.now, kept) : null,
       steps: a.status === 'VALIDATED' ? await stepsOf(ctx.db, a, req.now) : null,
       feedback: roles.reads ? await feedback.state(req.actor!, a, req.now, kept) : null,
+      evaluations: await ctx.services.evaluations.followUp(req.actor!, a, req.now),
+      defence: kept ? await defence.state(req.actor!, a, req.now) : null,
+      award: await ctx.services.labelAward.state(req.actor!, a, req.now),
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,
@@ -67,6 +73,8 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
   };
 
   r.get('/:id/follow-up', allow('agreements.view'), (req, res) => page(req, res));
+  // The label's award, refusal and withdrawal, and its certificate (src/modules/label).
+  labelAwardRoutes(r, ctx, page);
   detailAction(r, '/:id/label', 'followup.act', {
     page,
     run: async (req, res) => {
@@ -112,6 +120,13 @@ export function followUpRoutes(r: Router, ctx: Ctx) {
     run: async (req, res) => {
       await feedback.save(act(req), idParam(req.params.id), parse(feedbackSchema, req.body));
       back(req, res, 'followup.feedback.saved', 'feedback');
+    },
+  });
+  detailAction(r, '/:id/defence', 'followup.act', {
+    page,
+    run: async (req, res) => {
+      await defence.record(act(req), idParam(req.params.id), parse(defenceSchema, req.body));
+      back(req, res, 'followup.defence.saved', 'defence');
     },
   });
   detailAction(r, '/:id/journal/:entryId/comments', 'followup.act', {
