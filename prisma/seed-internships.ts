@@ -30,6 +30,7 @@ import { SHEET_WORKFLOW, type SheetAction } from '../src/modules/sheets/sheets.w
 import { CalendarDate, todayIn } from '../src/time/calendar.js';
 import { seedPeriodAmendment } from './seed-amendments.js';
 import { seedFollowUp } from './seed-followup.js';
+import { seedLabelStage, type LabelStage } from './seed-label.js';
 import { seedSignatures } from './seed-signatures.js';
 
 /** What seedDemo has made that the internships need (the rest is found by e-mail). */
@@ -259,6 +260,7 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
     [nathan, 'es', 'Migración de la base de datos de clientes'],
     [lea, 'it', 'Cruscotto delle richieste dei cittadini'],
   ];
+  const lastYear: number[] = [];
   for (const [i, [who, language, subject]] of printed.entries()) {
     const id = await newAgreement(who, 400, mondayFrom(today.addDays(-330 + i * 7)), 2, subject, subject);
     await tx.agreement.update({ where: { id }, data: { printLanguage: language } });
@@ -267,6 +269,7 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
     await step(actAt(staff, 397), id, 'verifyAdministrative');
     await seedSignatures(tx, id, { openedAt: ago(396), signed: [395, 394, 393, 392, 391].map((d) => ({ at: ago(d), channel: 'ACCOUNT' as const })) });
     await step(actAt(staff, 390), id, 'validate');
+    lastYear.push(id);
   }
 
   // Under way (issue 14): Inès's internship follows the label — its journal kept (a difficulty
@@ -274,8 +277,9 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
   // waiting for the academic tutor's; Nathan's has just begun (he said yes to the label, the others not yet).
   const manager = await tx.user.findUniqueOrThrow({ where: { email: 'resp.filiere@demo.test' }, select: { id: true } });
   const karimUser = await tx.user.findUniqueOrThrow({ where: { email: 'tuteur@demo.test' }, select: { id: true } });
-  // Two months each, ending before their next internships (Inès's in three weeks, Nathan's in two months).
-  const underWay: [number, number, string][] = [[ines, 42, 'Refonte du portail des usagers'], [nathan, 10, 'Application de suivi des chantiers']];
+  // Two months each, ending before their next internships (Inès's in three weeks, Nathan's in two months);
+  // Inès's ends within 10 days: the company tutor's evaluation is open.
+  const underWay: [number, number, string][] = [[ines, 58, 'Refonte du portail des usagers'], [nathan, 10, 'Application de suivi des chantiers']];
   const ids: number[] = [];
   for (const [who, daysIn, subject] of underWay) {
     const id = await newAgreement(who, daysIn + 50, mondayFrom(today.addDays(-daysIn)), 2, subject, subject);
@@ -294,4 +298,7 @@ export async function seedInternships(tx: Tx, refs: InternshipRefs, now: Date) {
     midterm: { sentAfter: 2, companyAck: 4 },
   });
   await seedFollowUp(tx, ids[1], { now, answers: { student: true }, journal: [[2, 'Présentation de l’équipe et des chantiers en cours.']] });
+  // Last year's, each stopped at a later step of the label (seed-label.ts); Inès's label awarded.
+  const stages: LabelStage[] = ['awarded', 'studentEvaluationDue', 'defenceDue', 'midtermAwaitingCompany'];
+  for (const [i, id] of lastYear.entries()) await seedLabelStage(tx, id, stages[i], { companyTutorUserId: karimUser.id, teacherId: teacher.id, managerId: manager.id });
 }
