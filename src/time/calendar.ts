@@ -25,6 +25,11 @@ export class CalendarDate {
     return new CalendarDate(year, month, day);
   }
 
+  /** A day known to be valid (computed, never typed): no check. */
+  static fromParts(year: number, month: number, day: number): CalendarDate {
+    return new CalendarDate(year, month, day);
+  }
+
   /** "2026-07-01" → the day; anything else → null. */
   static parse(s: string | null | undefined): CalendarDate | null {
     const m = ISO.exec(String(s ?? '').trim());
@@ -50,7 +55,9 @@ export class CalendarDate {
   }
 
   addDays(n: number): CalendarDate {
-    return CalendarDate.fromDb(new Date(this.toDb().getTime() + n * 86_400_000));
+    // Integer arithmetic on the day's number (no Date built): the step table adds days to
+    // hundreds of thousands of internships' dates in one run of the reminders.
+    return civilFromDays(daysFromCivil(this.year, this.month, this.day) + n);
   }
 
   /** `n` calendar months later, on the same day or the month's last (31 January + 1 month = 28/29 February). */
@@ -69,7 +76,7 @@ export class CalendarDate {
 
   /** Days from this day to `other` (negative when `other` is before). */
   daysUntil(other: CalendarDate): number {
-    return Math.round((other.toDb().getTime() - this.toDb().getTime()) / 86_400_000);
+    return daysFromCivil(other.year, other.month, other.day) - daysFromCivil(this.year, this.month, this.day);
   }
 
   compare(other: CalendarDate): number {
@@ -84,6 +91,29 @@ export class CalendarDate {
   isAfter(other: CalendarDate): boolean {
     return this.compare(other) > 0;
   }
+}
+
+/** Days since 1970-01-01 of a day of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** The day `z` days after 1970-01-01 (civil_from_days, the inverse of daysFromCivil). */
+function civilFromDays(z: number): CalendarDate {
+  const zz = z + 719_468;
+  const era = Math.floor(zz / 146_097);
+  const doe = zz - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return CalendarDate.fromParts(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d);
 }
 
 // One formatter per zone, built once: the parts of an instant as seen in that zone.
@@ -102,7 +132,8 @@ function formattedParts(instant: Date, zone: string) {
 // formatToParts is costly and every page asks for "today" (and for the instants an academic year
 // begins and ends): a zone's offset is kept per quarter of an hour (UTC). Zones change their offset
 // only on quarter-hour instants, so within one quarter the offset cannot change and the parts follow
-// by arithmetic. The memo is bounded: it is emptied when it grows past a few thousand quarters.
+// by arithmetic. The memo is bounded: it is emptied when it grows past 100,000 quarters (about three
+// years of one zone: the reminder job reads the dates of 100,000 internships' steps at once).
 const QUARTER_MS = 15 * 60_000;
 const offsets = new Map<string, number>();
 /** The wall-clock reading of an instant in a zone (year, month, day, hour, minute, second). */
@@ -113,7 +144,7 @@ export function zoneParts(instant: Date, zone: string) {
   if (offset === undefined) {
     const p = formattedParts(instant, zone);
     offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
-    if (offsets.size >= 5000) offsets.clear();
+    if (offsets.size >= 100_000) offsets.clear();
     offsets.set(key, offset);
   }
   const local = new Date(t + offset);
@@ -123,7 +154,7 @@ export function zoneParts(instant: Date, zone: string) {
 /** The day an instant falls on in `zone` (Paris by default). */
 export function dayOf(instant: Date, zone = PARIS): CalendarDate {
   const p = zoneParts(instant, zone);
-  return CalendarDate.of(p.year, p.month, p.day)!;
+  return CalendarDate.fromParts(p.year, p.month, p.day);
 }
 
 /** Today in `zone` (Paris by default), for the clock's `now`. */

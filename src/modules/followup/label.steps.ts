@@ -96,7 +96,7 @@ export interface StepView {
   doneAt: Date | null;
   opensOn: CalendarDate | null;
   dueOn: CalendarDate | null;
-  /** The day it could first be done (its own day, and the steps before it done); null while waiting. */
+  /** The day a step to do became doable (its own day, and the steps before it done); null when waiting or done. */
   readyOn: CalendarDate | null;
   anchor: string;
 }
@@ -107,17 +107,26 @@ export interface StepView {
  */
 export function stepStates(f: StepFacts, today: CalendarDate): { steps: StepView[]; progress: number } {
   const done = new Map<string, boolean>();
-  const doneOn = new Map<string, CalendarDate | null>();
+  // The day a step was done, read only when a step after it needs it (a day in Paris costs a lookup).
+  const doneAt = new Map<string, Date | null>();
   const steps = LABEL_STEPS.filter((s) => !s.labelOnly || f.followsLabel).map((s): StepView => {
     const d = s.done(f);
     const isDone = d instanceof Date || d === true;
     done.set(s.code, isDone);
-    doneOn.set(s.code, d instanceof Date ? todayIn(d) : null);
+    doneAt.set(s.code, d instanceof Date ? d : null);
     const opensOn = s.opensOn?.(f) ?? null;
     const dueOn = s.dueOn?.(f) ?? null;
     const ready = s.after.every((c) => done.get(c)) && !(opensOn && today.isBefore(opensOn));
-    // The day it became ready: its own day or the last of the steps before it, whichever is later.
-    const readyOn = ready ? [opensOn, ...s.after.map((c) => doneOn.get(c) ?? null)].reduce<CalendarDate | null>((m, x) => (x && (!m || m.isBefore(x)) ? x : m), null) : null;
+    // The day it became ready (a step to do): its own day or the last of the steps before it, whichever is later.
+    let readyOn: CalendarDate | null = null;
+    if (ready && !isDone) {
+      readyOn = opensOn;
+      for (const c of s.after) {
+        const at = doneAt.get(c);
+        const day = at ? todayIn(at) : null;
+        if (day && (!readyOn || readyOn.isBefore(day))) readyOn = day;
+      }
+    }
     const state: StepState = isDone ? 'done' : !ready ? 'waiting' : dueOn && dueOn.isBefore(today) ? 'late' : 'todo';
     return { code: s.code, mandatory: s.mandatory, actor: s.actor, state, doneAt: d instanceof Date ? d : null, opensOn, dueOn, readyOn, anchor: s.anchor };
   });
