@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type request from 'supertest';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../prisma/seed-data.js';
 import { agreementNumber } from '../../src/modules/agreements/agreement.types.js';
@@ -123,7 +123,7 @@ describe('demo internships', () => {
 
     // Internships under way (issue 14): Inès's follows the label, its journal has a difficulty answered
     // by the academic tutor, its mid-term report waits for his acknowledgement; Nathan's has begun.
-    const followed = await t.db.labelEnrolment.findFirstOrThrow({ where: { studentAnswer: 'YES', companyAnswer: 'YES', managerAnswer: 'YES' } });
+    const followed = await t.db.labelEnrolment.findFirstOrThrow({ where: { studentAnswer: 'YES', companyAnswer: 'YES', managerAnswer: 'YES', agreement: { student: { user: { email: 'ines.moreau@etu.univ-demo.test' } } } }, orderBy: { agreementId: 'desc' } });
     const report = await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: followed.agreementId } });
     expect(report).toMatchObject({ status: 'SUBMITTED', academicAckAt: null });
     expect(report.companyAckAt).not.toBeNull();
@@ -134,11 +134,23 @@ describe('demo internships', () => {
     expect(inesFollowUp.status).toBe(200);
     expect(inesFollowUp.text).toContain('data-label-state="follows"');
     expect(inesFollowUp.text).toContain('data-step="midtermCompanyAck" data-state="done"');
+    // …and it ends within ten days: the company tutor's evaluation is due.
+    expect(inesFollowUp.text).toContain('data-step="companyEvaluation" data-state="todo"');
+    // Last year's internships stopped at later steps: the company's acknowledgement missing, a defence
+    // to record, a student's evaluation to fill, a label awarded whose certificate verifies publicly.
+    expect(await t.db.midtermReport.count({ where: { status: 'SUBMITTED', companyAckAt: null } })).toBe(1);
+    expect(await t.db.evaluation.count({ where: { kind: 'COMPANY', consultedAt: { not: null } } })).toBe(3);
+    expect(await t.db.internshipGrade.count()).toBe(2);
+    expect(await t.db.evaluation.count({ where: { kind: 'STUDENT' } })).toBe(1);
+    const award = await t.db.labelAward.findFirstOrThrow({ where: { decision: 'AWARDED' } });
+    const verified = await request(t.app).get(`/label/verify/${award.code}`);
+    expect(verified.status).toBe(200);
+    expect(verified.text).toContain('data-verify-state="valid"');
 
     // The steps are in the audit trail; no mail was queued.
     expect(await t.db.auditLog.count({ where: { entityType: 'Agreement', entityId: String(camille.id) } })).toBe(6);
     expect(await t.db.outboxEmail.count()).toBe(0);
-  });
+  }, 90_000);
 
   it('seeds on any day: dates from the clock’s today, around the turn of the academic and calendar years, with or without the legal parameters', async () => {
     const states = async () => ({
@@ -155,5 +167,5 @@ describe('demo internships', () => {
       expect(thomas.startDate.getTime(), day).toBeGreaterThan(new Date(day).getTime());
       expect(thomas.submittedAt!.getTime(), day).toBeLessThan(new Date(day).getTime());
     }
-  });
+  }, 120_000);
 });
