@@ -49,8 +49,9 @@ export const POLICY = {
   // Signing an agreement signed in (issue 13): whoever may be a signer; the signature row decides.
   // Confirming the stipend paid for the attestation de stage: the host's side or the centre's WRITE staff (the record decides).
   'agreements.attest': ['companyAdmin', 'companyContact', 'centreWrite', 'platformAdmin'],
-  // The follow-up of an internship (issue 14): answering the label, the journal and its comments (the record decides who does what).
-  'followup.act': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'programmeManager'],
+  // The follow-up of an internship (issue 14): answering the label, the journal and its comments, the mid-term report (WRITE staff record
+  // the acknowledgement of a company tutor without an account) — the record decides who does what.
+  'followup.act': ['student', 'companyAdmin', 'companyContact', 'academicTutor', 'programmeManager', 'centreWrite'],
   // Moderating the experience feedback students share (the programme manager of the student's programme).
   'followup.moderate': ['programmeManager'],
   // Awarding, refusing or withdrawing the quality label (the programme manager of the agreement's programme: src/modules/label).

@@ -174,6 +174,24 @@ describe('following an internship: the label and the journal', () => {
     expect((await anon.get('/calendar/not-a-token.ics')).status).toBe(404);
   });
 
+  it('records, by the centre\'s WRITE staff, the acknowledgement of a company tutor without an account; never for a tutor who has one', async () => {
+    clock.set('2026-04-20T09:00:00Z');
+    const { w, a } = await validated(t.app, t.db);
+    await t.db.midtermReport.create({ data: { agreementId: a.id, opensOn: new Date('2026-04-13'), status: 'SUBMITTED', achievements: 'Premier module', submittedAt: new Date('2026-04-14T09:00:00Z') } });
+    const staff = await agent(t.app, WRITE);
+    // The tutor has an account: theirs to acknowledge, not the staff's.
+    expect((await staff.a.get(`/agreements/${a.id}/follow-up`)).text).not.toContain('/midterm/acknowledgeCompany');
+    expect((await post(staff, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(403);
+    await t.db.contact.update({ where: { id: w.companyTutor.id }, data: { userId: null } });
+    expect((await staff.a.get(`/agreements/${a.id}/follow-up`)).text).toContain('/midterm/acknowledgeCompany');
+    expect((await post(staff, `/agreements/${a.id}/midterm/acknowledgeCompany`, { comment: 'Reçu par téléphone' })).status).toBe(303);
+    const staffUser = await t.db.user.findUniqueOrThrow({ where: { email: WRITE } });
+    expect(await t.db.midtermReport.findUniqueOrThrow({ where: { agreementId: a.id } })).toMatchObject({ status: 'SUBMITTED', companyAckById: staffUser.id, companyComment: 'Reçu par téléphone' });
+    expect((await post(staff, `/agreements/${a.id}/midterm/acknowledgeCompany`, {})).status).toBe(422);
+    // The academic tutor's remains theirs.
+    expect((await post(staff, `/agreements/${a.id}/midterm/acknowledgeAcademic`, {})).status).toBe(403);
+  });
+
   it('takes the student’s experience feedback; shared, the programme manager moderates it, then later students read it without its author', async () => {
     clock.set('2026-03-16T09:00:00Z');
     const { w, a } = await validated(t.app, t.db);

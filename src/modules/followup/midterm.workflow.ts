@@ -45,6 +45,10 @@ export const MIDTERM_WORKFLOW = defineWorkflow({
     // Each acknowledgement: the report is ACKNOWLEDGED when the other tutor's is there too.
     { action: 'acknowledgeCompany', from: ['SUBMITTED'], to: 'ACKNOWLEDGED', by: ['companyTutor'], needs: 'acknowledge', when: (r) => r.companyAckAt === null && r.academicAckAt !== null, awaits: true, tell: tell('student') },
     { action: 'acknowledgeCompany', from: ['SUBMITTED'], to: 'same', by: ['companyTutor'], needs: 'acknowledge', when: (r) => r.companyAckAt === null && r.academicAckAt === null, awaits: true, tell: tell('student') },
+    // A company tutor without an account (a contact only) cannot sign in: the centre's WRITE staff record
+    // the acknowledgement the tutor gave them (by mail or telephone), with its comment; the audit row says who.
+    { action: 'acknowledgeCompany', from: ['SUBMITTED'], to: 'ACKNOWLEDGED', by: ['centreWriter'], needs: 'acknowledge', when: (r) => r.companyTutorUserId === null && r.companyAckAt === null && r.academicAckAt !== null, tell: tell('student') },
+    { action: 'acknowledgeCompany', from: ['SUBMITTED'], to: 'same', by: ['centreWriter'], needs: 'acknowledge', when: (r) => r.companyTutorUserId === null && r.companyAckAt === null && r.academicAckAt === null, tell: tell('student') },
     { action: 'acknowledgeAcademic', from: ['SUBMITTED'], to: 'ACKNOWLEDGED', by: ['academicTutor'], needs: 'acknowledge', when: (r) => r.academicAckAt === null && r.companyAckAt !== null, awaits: true, tell: tell('student') },
     { action: 'acknowledgeAcademic', from: ['SUBMITTED'], to: 'same', by: ['academicTutor'], needs: 'acknowledge', when: (r) => r.academicAckAt === null && r.companyAckAt === null, awaits: true, tell: tell('student') },
   ] satisfies Row[]) as Row[],
