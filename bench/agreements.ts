@@ -5,6 +5,7 @@
 // creation wizard's summary step calls the same functions), the creation of an agreement with its
 // number followed by its submission (the legal engine and the database's checks, the snapshot).
 // BENCH_ONLY=agreements runs it alone; BENCH_SKIP_SEED=1 re-uses the data already there.
+import { seedingClient, siblingDatabase } from './sql.js';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import { hashPassword } from '../src/auth/password.js';
@@ -39,12 +40,7 @@ const sqlArray = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "'
 const pick = (xs: string[], expr: string) => `(${sqlArray(xs)})[1 + ((${expr}) % ${xs.length})]`;
 
 /** The database `<name>_agreements` on the bench's server. */
-export function databaseUrl(url: string): { url: string; name: string } {
-  const u = new URL(url);
-  const name = `${u.pathname.slice(1)}_agreements`.replace(/[^\w]/g, '');
-  u.pathname = `/${name}`;
-  return { url: u.toString(), name };
-}
+export const databaseUrl = (url: string) => siblingDatabase(url, 'agreements');
 
 /** How many agreements the database holds (0 when it does not exist yet). */
 export async function agreementCount(url: string): Promise<number> {
@@ -68,13 +64,7 @@ export async function recreate(serverUrl: string, name: string) {
 }
 
 export async function seed(url: string, log: (m: string) => void) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const q = async (label: string, sql: string) => {
-    const t = performance.now();
-    await c.query(sql);
-    log(`  seed ${label}: ${Math.round(performance.now() - t)} ms`);
-  };
+  const { c, q } = await seedingClient(url, log);
   const hash = (await hashPassword(PASSWORD)).replace(/'/g, "''");
   await c.query('SET synchronous_commit = off');
   await c.query('SELECT setseed(0.42)'); // the same data at every run

@@ -5,7 +5,7 @@
 // then one run of the daily reminder job (ReminderService.runDaily) on a fixed day, timed against the
 // 10 s target, and a second run the same day (it finds every reminder already written and mails nothing).
 // BENCH_ONLY=reminders runs it alone.
-import pg from 'pg';
+import { seedingClient, siblingDatabase } from './sql.js';
 import { systemAct } from '../src/act.js';
 import { closeDb, createDb } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -22,21 +22,10 @@ const TUTORS = 10_000;
 /** The day the job runs (8:00 in Paris); the internships start up to 190 days before it and up to 20 days after. */
 const TODAY = '2026-04-15';
 
-function databaseUrl(url: string): { url: string; name: string } {
-  const u = new URL(url);
-  const name = `${u.pathname.slice(1)}_reminders`.replace(/[^\w]/g, '');
-  u.pathname = `/${name}`;
-  return { url: u.toString(), name };
-}
+const databaseUrl = (url: string) => siblingDatabase(url, 'reminders');
 
 async function seed(url: string, log: (m: string) => void) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const q = async (label: string, sql: string) => {
-    const t = performance.now();
-    await c.query(sql);
-    log(`  seed ${label}: ${Math.round(performance.now() - t)} ms`);
-  };
+  const { c, q } = await seedingClient(url, log);
   await c.query('SET synchronous_commit = off');
   await c.query('SELECT setseed(0.14)'); // the same data at every run
   await q('institution, centres, programmes, study years', `

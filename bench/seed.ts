@@ -1,5 +1,6 @@
 // The bulk data of the search scenarios (100,000 offers, 50,000 open requests of 40,000 students),
 // written with set-based SQL, and the three signed-in bench accounts.
+import { seedingClient } from './sql.js';
 import pg from 'pg';
 import { hashPassword } from '../src/auth/password.js';
 
@@ -26,13 +27,7 @@ const CITY = sqlArray(CITIES.map((c) => c[1]));
 const pick = (arr: string, n: number, expr: string) => `(${arr})[1 + ((${expr}) % ${n})]`;
 
 export async function seed(url: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const q = async (label: string, sql: string) => {
-    const t = performance.now();
-    await c.query(sql);
-    log(`  seed ${label}: ${Math.round(performance.now() - t)} ms`);
-  };
+  const { c, q } = await seedingClient(url, log);
   const hash = (await hashPassword(PASSWORD)).replace(/'/g, "''");
   const D = sqlArray(DOMAINS), S = sqlArray(SECTORS), J = sqlArray(JOBS), T = sqlArray(TOPICS), K = sqlArray(SKILLS);
   const LV = `ARRAY['BAC','BAC_2','BAC_3','BAC_5','BAC_8','ANY']`;
