@@ -6,12 +6,12 @@
 import { Service, type Act, type ServiceDeps } from '../../act.js';
 import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
-import { hasCentreRight } from '../../authz/centres.js';
 import { forbidden, ValidationError } from '../../errors.js';
 import { CalendarDate, todayIn } from '../../time/calendar.js';
 import type { AgreementService } from '../agreements/agreements.service.js';
 import { inviteStudentEvaluation } from '../evaluations/evaluations.service.js';
 import { LABEL_STEPS, stepsOf } from './label.steps.js';
+import { readsAcademicRecord } from './followup.access.js';
 import { tellStepDone } from './step.notices.js';
 
 type Shown = Awaited<ReturnType<AgreementService['show']>>;
@@ -30,16 +30,10 @@ export class DefenceService extends Service {
     super(deps);
   }
 
-  /** Who sees the grade: the school's side and the student — not the host (an academic record). */
-  private reads(actor: Actor, a: Shown): boolean {
-    if (actor.student?.profileId === a.studentId || actor.id === a.academicTutorId || actor.isPlatformAdmin) return true;
-    if (hasCentreRight(actor, a.centreId, 'READ')) return true;
-    return actor.academic.some((r) => (r.kind === 'PROGRAMME_MANAGER' && r.programmeId === a.programmeId) || (r.kind === 'YEAR_MANAGER' && r.studyYearId === a.studyYearId));
-  }
-
   /** What the follow-up page shows: the grade, whether the actor records it now, what is missing, the company evaluation beside the field. */
   async state(actor: Actor, a: Shown, now: Date) {
-    if (a.status !== 'VALIDATED' || !this.reads(actor, a)) return null;
+    // The grade is the school's and the student's, not the host's.
+    if (a.status !== 'VALIDATED' || !readsAcademicRecord(actor, a)) return null;
     const grade = await this.db.internshipGrade.findUnique({ where: { agreementId: a.id }, include: { recordedBy: { select: { firstName: true, lastName: true } } } });
     const tutor = actor.id === a.academicTutorId;
     const missing = tutor ? await this.missing(a, now) : [];

@@ -32,22 +32,16 @@ export function labelAwardRoutes(r: Router, ctx: Ctx, page: DetailPage) {
       back(req, res, 'label.awarded');
     },
   });
-  detailAction(r, '/:id/label/refuse', 'label.decide', {
-    page,
-    run: async (req, res) => {
-      const id = idParam(req.params.id);
-      await svc.refuse(act(req), id, parse(reasonSchema, req.body).reason);
-      back(req, res, 'label.refused');
-    },
-  });
-  detailAction(r, '/:id/label/withdraw', 'label.decide', {
-    page,
-    run: async (req, res) => {
-      const id = idParam(req.params.id);
-      await svc.withdraw(act(req), id, parse(reasonSchema, req.body).reason);
-      back(req, res, 'label.withdrawn');
-    },
-  });
+  // Refusing and withdrawing both take a reason (mailed to the student).
+  for (const [action, done] of [['refuse', 'label.refused'], ['withdraw', 'label.withdrawn']] as const) {
+    detailAction(r, `/:id/label/${action}`, 'label.decide', {
+      page,
+      run: async (req, res) => {
+        await svc[action](act(req), idParam(req.params.id), parse(reasonSchema, req.body).reason);
+        back(req, res, done);
+      },
+    });
+  }
   r.get('/:id/label/certificate.pdf', allow('agreements.view'), async (req, res) => {
     const out = await svc.certificate(req.actor!, idParam(req.params.id), req.locale);
     sendPdf(res, out.bytes, out.filename);

@@ -15,6 +15,7 @@ import { isLocale } from '../../i18n/index.js';
 import { queueEmails } from '../../mail/outbox.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import type { AgreementService } from '../agreements/agreements.service.js';
+import { readsAcademicRecord } from '../followup/followup.access.js';
 import { stepsOf } from '../followup/label.steps.js';
 import { awardStatus, LABEL_AWARD_WORKFLOW, type AwardAction } from './award.workflow.js';
 import { newLabelCode } from './label.code.js';
@@ -37,12 +38,6 @@ export class LabelAwardService extends Service {
     return !!a.companyTutorId && !!(await this.db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
   }
 
-  /** The school's side and the student read a refusal's or a withdrawal's reason; the host sees the decision only. */
-  private readsReason(actor: Actor, a: Shown): boolean {
-    if (actor.student?.profileId === a.studentId || actor.id === a.academicTutorId || actor.isPlatformAdmin || hasCentreRight(actor, a.centreId, 'READ')) return true;
-    return actor.academic.some((r) => (r.kind === 'PROGRAMME_MANAGER' && r.programmeId === a.programmeId) || (r.kind === 'YEAR_MANAGER' && r.studyYearId === a.studyYearId));
-  }
-
   /** Whether the agreement follows the label (the award step exists only then) and the mandatory steps not done yet (their codes, in table order). */
   private async readiness(db: DbOrTx, a: Shown, now: Date): Promise<{ follows: boolean; missing: string[] }> {
     const { steps } = await stepsOf(db, a, now);
@@ -58,7 +53,7 @@ export class LabelAwardService extends Service {
     const status = awardStatus(row);
     const record = { status, programmeId: a.programmeId };
     const can = (action: AwardAction) => LABEL_AWARD_WORKFLOW.can(actor, record, action);
-    const reasons = this.readsReason(actor, a);
+    const reasons = readsAcademicRecord(actor, a);
     return {
       status,
       tone: LABEL_AWARD_WORKFLOW.stateTone(status),
