@@ -153,6 +153,16 @@ describeBrowser('end-to-end: an internship earns its label', () => {
     await checkAtBothWidths(student, 'internship-history');
     await visit(staff, t.url('/followup?state=late'));
     await checkAtBothWidths(staff, 'followup-global');
+    // The centre's evaluation forms and their editor (ADMIN staff).
+    const admin = await t.newPage({ as: 'resp.centre@demo.test' });
+    const { centreId } = await t.db.agreement.findUniqueOrThrow({ where: { id: a.id } });
+    await visit(admin, t.url(`/centres/${centreId}/evaluation-forms`));
+    await admin.locator('h1').waitFor();
+    expect(new URL(admin.url()).pathname).toBe(`/centres/${centreId}/evaluation-forms`);
+    await checkAtBothWidths(admin, 'evaluation-forms');
+    await visit(admin, t.url(`/centres/${centreId}/evaluation-forms/company`));
+    expect(await admin.locator('form').count()).toBeGreaterThan(1);
+    await checkAtBothWidths(admin, 'evaluation-form-editor');
     await visit(manager, t.url('/followup/cohort'));
     await manager.locator('svg').first().waitFor();
     await checkAtBothWidths(manager, 'followup-cohort');
