@@ -48,6 +48,13 @@ import { agreementsFindRoutes } from './modules/agreements/agreements.find.route
 import { agreementsExportRoutes } from './modules/agreements/export/export.routes.js';
 import { labelHistoryRoutes } from './modules/label/history.routes.js';
 import { labelVerifyRoutes } from './modules/label/verify.routes.js';
+import { ssoRoutes } from './modules/sso/sso.routes.js';
+import { ssoAdminRoutes } from './modules/sso/sso.admin.routes.js';
+import { statisticsRoutes } from './modules/statistics/statistics.routes.js';
+import { usefulDocumentsRoutes } from './modules/useful-documents/documents.routes.js';
+import { helpdeskRoutes } from './modules/helpdesk/helpdesk.routes.js';
+import { privacyRoutes } from './modules/privacy/privacy.routes.js';
+import { historyRoutes } from './modules/privacy/history.routes.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from './http/session.js';
@@ -183,6 +190,17 @@ export function createApp(deps: AppDeps): Express {
   mount(app, '/', requestsRoutes(ctx));
   mount(app, '/applications', applicationsRoutes(ctx));
   mount(app, '/sheets', sheetsRoutes(ctx));
+  // Running an institution (issue 15): single sign-on (/sso/…) and its settings (/admin/sso/…),
+  // statistics, useful documents, the help desk, personal data and the records' audit history.
+  mount(app, '/sso', ssoRoutes(ctx));
+  mount(app, '/admin/sso', ssoAdminRoutes(ctx));
+  mount(app, '/statistics', statisticsRoutes(ctx));
+  mount(app, '/documents', usefulDocumentsRoutes(ctx));
+  mount(app, '/tickets', helpdeskRoutes(ctx));
+  // /privacy, /account/data…, /admin/retention…, /admin/users/:id/erase
+  mount(app, '/', privacyRoutes(ctx));
+  // /agreements/:id/history, /offers/:id/history, /organisations/:id/history, /admin/users/:id/history
+  mount(app, '/', historyRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -100,6 +100,22 @@ export const POLICY = {
   // centre validates or returns it (READ staff see it). Record rules: src/modules/sheets.
   'sheets.own': ['student'],
   'sheets.review': ['centreRead', 'platformAdmin', 'yearManager'],
+
+  // Running an institution (issue 15). Single sign-on: each institution's provider, set by the platform administrator.
+  'sso.manage': ['platformAdmin'],
+  // Statistics ("indicateurs"): centre staff for their centres, programme managers for their programmes, the administrator for all.
+  'statistics.view': ['centreRead', 'programmeManager', 'platformAdmin'],
+  // "Documents utiles": everyone signed in reads those for their audience; ADMIN staff edit their centre's, the administrator the platform's.
+  'documents.view': 'authenticated',
+  'documents.manage': ['centreAdmin', 'platformAdmin'],
+  // "Signaler un problème": anyone signed in reports and follows their own tickets; WRITE staff and the administrator handle them.
+  'tickets.report': 'authenticated',
+  'tickets.handle': ['centreWrite', 'platformAdmin'],
+  // Personal data: one's own export; retention settings and erasure by the administrator.
+  'privacy.self': 'authenticated',
+  'privacy.manage': ['platformAdmin'],
+  // The audit history of an agreement, offer, organisation or account, for the staff who may see the record (the record decides).
+  'history.view': ['academicTutor', 'yearManager', 'programmeManager', 'centreRead', 'platformAdmin'],
 } as const satisfies Record<string, 'anyone' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -20,7 +20,6 @@ const centreForm = (over: Record<string, string> = {}) => ({
   fax: '',
   email: '',
   website: '',
-  studentInstructionsUrl: '',
   academicTutorRequired: 'on',
   companyTutorRequired: 'on',
   studentsMayPrint: 'on',

@@ -78,7 +78,6 @@ export const centreFields = {
   fax: f.optionalPhone(),
   email: f.optionalEmail(),
   website: f.optionalUrl(),
-  studentInstructionsUrl: f.optionalUrl(),
   academicTutorRequired: f.checkbox(),
   companyTutorRequired: f.checkbox(),
   studentsMayEnterTutor: f.checkbox(),
