@@ -2,7 +2,10 @@
 // N times by C concurrent clients, signed in, against BENCH_DATABASE_URL's demo or bench data.
 // Prints the functions with the most self time. Usage:
 //   BENCH_DATABASE_URL=… npx tsx bench/profile.ts /offers [email] [N] [C]
+// PROFILE_AUTOCANNON=1 sends the load from autocannon in its own process (the profile is then the app's alone).
 import { Session } from 'node:inspector/promises';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { closeApp, createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
@@ -45,7 +48,16 @@ await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await session.post('Profiler.start');
 const t0 = performance.now();
 let left = Number(n);
-await Promise.all(Array.from({ length: Number(c) }, async () => { while (left-- > 0) await client.get(path); }));
+if (process.env.PROFILE_AUTOCANNON) {
+  // The load from autocannon in its own process: the profile then holds the app alone.
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [bin, '-c', c, '-a', n, '-j', '-H', `cookie=${client.cookie()}`, base + path];
+  const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+  const r = JSON.parse(out) as { non2xx: number; errors: number };
+  if (r.non2xx || r.errors) console.log(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`);
+} else {
+  await Promise.all(Array.from({ length: Number(c) }, async () => { while (left-- > 0) await client.get(path); }));
+}
 const ms = performance.now() - t0;
 const { profile } = await session.post('Profiler.stop');
 const self = new Map<string, number>();

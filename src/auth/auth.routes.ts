@@ -12,6 +12,7 @@ import { f } from '../http/validate.js';
 import { isLocale } from '../i18n/index.js';
 import type { ClientHints } from './auth.service.js';
 import { DEVICE_COOKIE, DEVICE_TTL_MS } from './device.js';
+import { startSession } from './passport.js';
 
 const newPassword = () =>
   z
@@ -30,7 +31,7 @@ const changeSchema = z
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'auth.password.mismatch' });
 
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
-function safeNext(v: unknown): string | null {
+export function safeNext(v: unknown): string | null {
   return typeof v === 'string' && /^\/(?!\/|\\)[\w\-./?=&%]*$/.test(v) ? v : null;
 }
 
@@ -55,9 +56,12 @@ export function authRoutes(ctx: Ctx) {
   const secure = secureCookies(ctx.config);
   const setDevice = (res: Response, value: string) => res.cookie(DEVICE_COOKIE, value, cookieOptions(secure, DEVICE_TTL_MS));
 
-  r.get('/login', allow('public'), (req, res) => {
+  // The sign-in page, with a button per institution that signs its members in (issue 15).
+  const loginPage = async (req: Request, next: unknown) => ({ title: req.t('auth.login.title'), next: safeNext(next), ssoButtons: await ctx.services.sso.buttons() });
+
+  r.get('/login', allow('public'), async (req, res) => {
     if (req.actor) return res.redirect(303, homeFor(req.actor));
-    res.render('auth/login', { title: req.t('auth.login.title'), next: safeNext(req.query.next) });
+    res.render('auth/login', await loginPage(req, req.query.next));
   });
 
   r.post(
@@ -66,23 +70,21 @@ export function authRoutes(ctx: Ctx) {
     formHandler({
       schema: loginSchema,
       view: 'auth/login',
-      locals: (req) => ({ title: req.t('auth.login.title'), next: safeNext(req.body?.next) }),
+      locals: (req) => loginPage(req, req.body?.next),
       action: async (req, res, data) => {
         const result = await auth.signIn(data.email, data.password, hintsOf(req));
-        const locals = { title: req.t('auth.login.title'), next: safeNext(req.body?.next), values: { email: data.email } };
+        const locals = result.kind === 'ok' ? {} : { ...(await loginPage(req, req.body?.next)), values: { email: data.email } };
         if (result.kind === 'blocked') {
           return res.status(429).render('auth/login', { ...locals, formError: 'auth.login.blocked' });
         }
         if (result.kind === 'invalid') {
           return res.status(401).render('auth/login', { ...locals, formError: 'auth.login.invalid' });
         }
+        // The institution's members sign in through its provider (issue 15): the page says which button.
+        if (result.kind === 'sso') return res.status(403).render('auth/login', { ...locals, formError: `sso.login.passwordsDisabled|${result.label}` });
         const actor = await loadActor(ctx.db, result.userId);
         if (!actor) return res.status(401).render('auth/login', { ...locals, formError: 'auth.login.invalid' });
-        const locale = req.session.locale;
-        // passport 0.7 regenerates the session id here (no session fixation).
-        await new Promise<void>((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
-        req.session.createdAt = req.now.getTime();
-        if (locale) req.session.locale = locale;
+        await startSession(req, actor);
         setDevice(res, result.device);
         res.redirect(303, safeNext(req.body?.next) ?? homeFor(actor));
       },
@@ -90,10 +92,12 @@ export function authRoutes(ctx: Ctx) {
   );
 
   r.post('/logout', allow('public'), async (req, res) => {
+    // Signed in through an institution's provider: the signed-out page offers its logout too.
+    const sso = req.session.ssoInstitutionId;
     await new Promise<void>((resolve) => req.logout(() => resolve()));
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('stages.sid');
-    res.redirect(303, '/login');
+    res.redirect(303, sso ? `/sso/${sso}/signed-out` : '/login');
   });
 
   r.get('/password/forgot', allow('public'), (req, res) => {
@@ -161,7 +165,7 @@ export function authRoutes(ctx: Ctx) {
 
   r.get('/account', allow('account.self'), async (req, res) => {
     // The label's reminders: a digest a day or a mail per step (src/modules/followup/reminders.routes.ts).
-    res.render('auth/account', { title: req.t('auth.account.title'), values: { reminderMode: await ctx.services.reminders.modeOf(req.actor!.id) } });
+    res.render('auth/account', { title: req.t('auth.account.title'), values: { reminderMode: await ctx.services.reminders.modeOf(req.actor!) } });
   });
 
   r.get('/account/password', allow('account.self'), (req, res) => {

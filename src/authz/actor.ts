@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../db/client.js';
-import type { AcademicRoleKind, CentreRight, CompanyRole, Locale, MembershipStatus } from '../generated/prisma/client.js';
+import type { AcademicRoleKind, CentreRight, CompanyRole, Locale, MembershipStatus, ReminderMode } from '../generated/prisma/client.js';
 import { isConfirmed } from './memberships.js';
 
 /** Every role the matrix knows. Centre roles are cumulative: an ADMIN also holds WRITE and READ. */
@@ -51,6 +51,7 @@ export function withImplied(role: Role): Role[] {
 /** The user row and its memberships, as toActor reads them. */
 export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'firstName' | 'lastName' | 'locale' | 'isPlatformAdmin'> {
   active: boolean;
+  reminderMode?: ReminderMode;
   studentProfile: { id: number; institutionId: number; programmeId: number | null; studyYearId: number | null; institutionCountry?: string | null } | null;
   companyMembers: { organisationId: number; role: CompanyRole; canPublishOffers: boolean; status: MembershipStatus }[];
   academicRoles: { kind: AcademicRoleKind; programmeId: number | null; studyYearId: number | null }[];
@@ -63,7 +64,7 @@ export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'first
  */
 async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
   const rows = await db.$queryRaw<UserWithMemberships[]>`
-    SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active,
+    SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active, u."reminderMode"::text AS "reminderMode",
       (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
                                'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
          FROM "StudentProfile" sp WHERE sp."userId" = u.id) AS "studentProfile",
@@ -126,12 +127,22 @@ export function institutionCountryOf(actor: Actor): string | null | undefined {
   return institutionCountries.get(actor);
 }
 
+/**
+ * The person's choice for the label's reminders, read with the actor by loadActor: the account page
+ * shows it on every visit, and a query of its own there cost a third of that page's throughput.
+ */
+const reminderModes = new WeakMap<Actor, ReminderMode>();
+export function reminderModeOf(actor: Actor): ReminderMode | undefined {
+  return reminderModes.get(actor);
+}
+
 /** Loads the acting user with every membership in one query; null when missing or deactivated. */
 export async function loadActor(db: Db, id: number): Promise<Actor | null> {
   const u = await fetchUser(db, id);
   if (!u || !u.active) return null;
   const actor = toActor(u);
   if (u.studentProfile) institutionCountries.set(actor, u.studentProfile.institutionCountry ?? null);
+  if (u.reminderMode) reminderModes.set(actor, u.reminderMode);
   return actor;
 }
 

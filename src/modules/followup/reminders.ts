@@ -5,6 +5,7 @@
 // is the person, the internship, the step and the day) and the mails commit together, so a second run
 // the same day, or a run after a crash, finds the rows and mails nothing again.
 import { Service, type Act, type SystemAct } from '../../act.js';
+import { reminderModeOf, type Actor } from '../../authz/actor.js';
 import { audit } from '../../audit/audit.js';
 import type { Db } from '../../db/client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -201,9 +202,9 @@ export class ReminderService extends Service {
     return { student: l.student, number: l.number, step: l.step, due: l.dueOn?.toDb() ?? null, lateSince: l.late && l.dueOn ? l.dueOn.addDays(1).toDb() : null, link: `${this.baseUrl}/agreements/${l.agreementId}/follow-up#${l.anchor}` };
   }
 
-  /** The person's choice (the account page). */
-  async modeOf(userId: number): Promise<ReminderMode> {
-    return (await this.db.user.findUniqueOrThrow({ where: { id: userId }, select: { reminderMode: true } })).reminderMode;
+  /** The person's choice (the account page): read with the actor, else from the database. */
+  async modeOf(actor: Actor): Promise<ReminderMode> {
+    return reminderModeOf(actor) ?? (await this.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { reminderMode: true } })).reminderMode;
   }
 
   /** The person chooses a digest a day or a mail per step. */
