@@ -77,6 +77,7 @@ export function sheetsRoutes(ctx: Ctx) {
       sections: SECTIONS,
       required: new Set<string>([...REQUIRED_TO_SEND, ...NEW_ORG_REQUIRED]),
       returnComment: o.returnComment ?? null,
+      instructions: await ctx.services.usefulDocuments.instructionsFor(req.actor!),
       countryName: (c: string | null) => countryName(c, req.locale),
       ...o.form,
       errors: o.errors ?? {},

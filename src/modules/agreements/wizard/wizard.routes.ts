@@ -44,7 +44,9 @@ export function agreementWizardRoutes(ctx: Ctx) {
   const step = <S extends z.ZodType>(key: string, opts: { locals: (req: Request, d: AgreementWizardState) => Promise<Locals>; values: (d: AgreementWizardState, req: Request) => Locals | Promise<Locals>; store: (req: Request, d: AgreementWizardState, data: z.infer<S>) => Promise<void | false>; schema?: S }) => {
     const def = agreementWizardDef.steps.find((s) => s.key === key)!;
     const path = def.path as string;
-    const locals = async (req: Request) => ({ ...wizard.progress(req, await draft(req), key), ...(await opts.locals(req, await draft(req))), paths: WIZARD_PATHS, stepKey: key });
+    // The centre's notice de saisie (useful documents): the chosen student's centre, or the student's own.
+    const instructions = async (req: Request) => ctx.services.usefulDocuments.instructionsFor(req.actor!, (await draft(req)).student?.centreId);
+    const locals = async (req: Request) => ({ ...wizard.progress(req, await draft(req), key), ...(await opts.locals(req, await draft(req))), paths: WIZARD_PATHS, stepKey: key, instructions: await instructions(req) });
     r.get(path, perm, gate, wizard.guard(key), async (req, res) => {
       res.render(def.view!, { ...(await locals(req)), values: await opts.values(await draft(req), req), errors: {} });
     });
