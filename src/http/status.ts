@@ -8,6 +8,7 @@ import { SHEET_WORKFLOW } from '../modules/sheets/sheets.workflow.js';
 import { AMENDMENT_WORKFLOW } from '../modules/amendments/amendments.workflow.js';
 import { MIDTERM_WORKFLOW } from '../modules/followup/midterm.workflow.js';
 import { SIGNATURE_WORKFLOW } from '../modules/signatures/signatures.workflow.js';
+import { TICKET_WORKFLOW } from '../modules/helpdesk/ticket.workflow.js';
 import type { StatusTone, Workflow } from '../workflow/engine.js';
 
 export type { StatusTone };
@@ -41,6 +42,8 @@ export const STATUS_KINDS = {
   midterm: fromWorkflow(MIDTERM_WORKFLOW),
   /** A student's internship sheet (InternshipSheet.status). */
   sheet: fromWorkflow(SHEET_WORKFLOW),
+  /** A help-desk ticket (Ticket.status). */
+  ticket: fromWorkflow(TICKET_WORKFLOW),
   /** A student's internship request (InternshipRequest.status). */
   request: table('requests.status', { OPEN: 'success', CLOSED: 'neutral' }),
   /** A host organisation's data, checked by a centre or not (Organisation.verified). */

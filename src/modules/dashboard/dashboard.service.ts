@@ -8,6 +8,7 @@ import { academicYearAt } from '../institutions/academic-years.js';
 import { MatchingService } from '../requests/matching.js';
 import { centreDashboard, moderationAwaiting } from './dashboard.centre.js';
 import { companyDashboard } from './dashboard.company.js';
+import { ticketCounts } from '../helpdesk/helpdesk.queue.js';
 import { signaturesToGive } from '../signatures/signatures.waiting.js';
 import { midtermsToAcknowledge, midtermsToFill } from '../followup/followup.awaiting.js';
 import { academicDashboard, followedWhere, placedIn, placedWhere, studentDashboard, type FollowScope } from './dashboard.people.js';
@@ -27,19 +28,22 @@ export class DashboardService extends Service {
 
   /** The platform administrator: moderation, verification and the sent internship sheets wait for them too (they hold every centre right), then the platform's counts. */
   async admin(actor: Actor) {
-    const [awaiting, institutions, programmes, studyYears, centres, users] = await Promise.all([
+    const [awaiting, institutions, programmes, studyYears, centres, users, tickets] = await Promise.all([
       moderationAwaiting(this.db, actor),
       this.db.institution.count(),
       this.db.programme.count(),
       this.db.studyYear.count(),
       this.db.managementCentre.count(),
       this.db.user.count(),
+      ticketCounts(this.db, actor),
     ]);
-    return { awaiting, stats: { institutions, programmes, studyYears, centres, users } };
+    return { awaiting, stats: { institutions, programmes, studyYears, centres, users }, tickets };
   }
 
-  centre(actor: Actor, now: Date) {
-    return centreDashboard(this.db, actor, now);
+  /** The centre's dashboard, with the help desk's queue counts for WRITE staff (null for READ staff). */
+  async centre(actor: Actor, now: Date) {
+    const [blocks, tickets] = await Promise.all([centreDashboard(this.db, actor, now), ticketCounts(this.db, actor)]);
+    return { ...blocks, tickets };
   }
 
   async academic(actor: Actor, kind: AcademicRoleKind, now: Date) {
