@@ -10,6 +10,7 @@ import { issueDevice, verifiedDevice } from './device.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import { RESET_MAILS_PER_ADDRESS, RESET_PER_CLIENT, Throttle, type Client } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
+import { passwordsDisabledFor } from '../modules/sso/sso.passwords.js';
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
@@ -20,7 +21,7 @@ export interface ClientHints {
 }
 
 /** `device`: a fresh device cookie for the browser that proved it knows the password. */
-export type SignInResult = { kind: 'ok'; userId: number; device: string } | { kind: 'invalid' } | { kind: 'blocked' };
+export type SignInResult = { kind: 'ok'; userId: number; device: string } | { kind: 'invalid' } | { kind: 'blocked' } | { kind: 'sso'; label: string };
 
 const normalise = (email: string) => email.trim().toLowerCase();
 
@@ -70,6 +71,9 @@ export class AuthService {
     // A failure: the place taken stays counted.
     if (!user || !ok || !user.active) return { kind: 'invalid' };
     await this.throttle.passwordAccepted(attempt);
+    // Said only once the password is right, so that the answer tells a stranger nothing of the account.
+    const sso = await passwordsDisabledFor(this.db, user.id);
+    if (sso) return { kind: 'sso', label: sso.label };
     await this.db.user.update({ where: { id: user.id }, data: { lastLoginAt: this.clock.now() } });
     return { kind: 'ok', userId: user.id, device: this.deviceCookie(account) };
   }
@@ -106,7 +110,8 @@ export class AuthService {
     const address = normalise(email);
     if (!(await this.throttle.take([{ key: this.throttle.key('reset-mail', address), ...RESET_MAILS_PER_ADDRESS }]))) return;
     const user = await this.db.user.findUnique({ where: { email: address } });
-    if (!user || !user.active) return;
+    // Members of an institution that turned passwords off get no link: they sign in through its provider.
+    if (!user || !user.active || (await passwordsDisabledFor(this.db, user.id))) return;
     const { token, hash } = newToken();
     await this.db.$transaction(async (tx) => {
       await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: hash, expiresAt: later(this.clock.now(), RESET_TTL_MS) } });

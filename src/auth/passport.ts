@@ -1,5 +1,6 @@
+import type { Request } from 'express';
 import type { Passport } from 'passport';
-import { loadActor } from '../authz/actor.js';
+import { loadActor, type Actor } from '../authz/actor.js';
 import type { Db } from '../db/client.js';
 
 /**
@@ -15,4 +16,16 @@ export function configurePassport(passport: InstanceType<typeof Passport>, db: D
       (err) => done(err),
     );
   });
+}
+
+/**
+ * Signs the actor in on this browser, the one ending of every sign-in (password, single sign-on):
+ * passport 0.7 gives the session a new id (no session fixation) and empties it; the language
+ * chosen before stays, and the session's start is noted for its absolute timeout.
+ */
+export async function startSession(req: Request, actor: Actor): Promise<void> {
+  const locale = req.session.locale;
+  await new Promise<void>((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
+  req.session.createdAt = req.now.getTime();
+  if (locale) req.session.locale = locale;
 }
