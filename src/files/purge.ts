@@ -2,7 +2,7 @@
 // file of a short-form offer given a new one. Every file is stored in the transaction that links it
 // to its record, so an unlinked file is a replaced one; it is kept ORPHAN_FILE_DAYS (the audit rows
 // describe it, someone may ask) and then deleted: a CV is personal data.
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 export const ORPHAN_FILE_DAYS = 30;
@@ -11,7 +11,7 @@ export const ORPHAN_FILE_DAYS = 30;
  * The columns that point to "StoredFile", read from PostgreSQL's foreign keys so that a table
  * added later (convention PDFs, attachments…) protects its files without anyone remembering to.
  */
-async function fileReferences(db: Db): Promise<{ table: string; column: string }[]> {
+export async function fileReferences(db: DbOrTx): Promise<{ table: string; column: string }[]> {
   return db.$queryRaw<{ table: string; column: string }[]>`
     SELECT c.conrelid::regclass::text AS "table", a.attname AS "column"
     FROM pg_constraint c

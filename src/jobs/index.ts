@@ -87,6 +87,12 @@ export function jobDefinitions(): JobDef[] {
       schedule: '5 0 * * *',
       run: (ctx) => ctx.services.offers.expireDue(systemAct(ctx.clock)),
     },
+    {
+      // Personal data past its retention period (issue 15): agreements, applications and student accounts anonymised, old audit rows deleted.
+      name: 'retention',
+      schedule: '15 4 * * *',
+      run: (ctx) => ctx.services.privacy.runRetention(ctx.clock.now()),
+    },
   ];
 }
 

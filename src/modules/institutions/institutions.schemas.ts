@@ -27,6 +27,8 @@ export const institutionSchema = z.object({
     .union([z.literal(''), z.coerce.number({ error: 'admin.errors.tutorLimit' }).int('admin.errors.tutorLimit').min(1, 'admin.errors.tutorLimit').max(24, 'admin.errors.tutorLimit')])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
+  // Whom to write to about personal data, on the privacy page (issue 15).
+  dataProtectionContact: f.optionalText(1000),
 });
 export type InstitutionInput = z.infer<typeof institutionSchema>;
 
