@@ -70,6 +70,23 @@ const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
   self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
+// PROFILE_CALLERS=name: the call stacks that spend self time in the function `name` (e.g. writev).
+if (process.env.PROFILE_CALLERS) {
+  const parent = new Map<number, number>();
+  for (const nd of profile.nodes) for (const c of nd.children ?? []) parent.set(c, nd.id);
+  const stacks = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    if (byId.get(id)!.callFrame.functionName !== process.env.PROFILE_CALLERS) return;
+    const names: string[] = [];
+    for (let p = parent.get(id); p !== undefined && names.length < 8; p = parent.get(p)) {
+      const f = byId.get(p)!.callFrame;
+      names.push(`${f.functionName || '(anon)'}@${f.url.replace(/^.*node_modules\//, '').slice(-40)}`);
+    }
+    const key = names.join(' < ');
+    stacks.set(key, (stacks.get(key) ?? 0) + (dt[i] ?? 0));
+  });
+  for (const [k, v] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${((v * 100) / total).toFixed(1).padStart(5)} %  ${k}`);
+}
 console.log(`${n} requests in ${Math.round(ms)} ms (${((Number(n) * 1000) / ms).toFixed(0)} req/s)`);
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((v * 100) / total).toFixed(1).padStart(5)} %  ${k}`);
 // by package/file

@@ -7,6 +7,7 @@ import { academicYearRelation } from '../institutions/academic-years.js';
 import { OFFER_WORKFLOW } from '../offers/offers.workflow.js';
 import { SHEET_WORKFLOW } from '../sheets/sheets.workflow.js';
 import { todayIn } from '../../time/calendar.js';
+import { ticketCountColumns } from '../helpdesk/helpdesk.queue.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
 type Item = { id: number; label: string; note: string | null; since: string };
@@ -90,8 +91,11 @@ type CentreRow = { id: number; name: string; kind: CentreKind; studyYears: numbe
  * students this academic year, as the school list filters them. Then each centre with its counters.
  */
 export async function centreDashboard(db: Db, actor: Actor, now: Date) {
-  const [row] = await db.$queryRaw<(ModerationRow & { year: string; accepted: bigint; centres: CentreRow[] | null })[]>`
+  // The help desk's queue counts for those who handle tickets (WRITE staff), in the same statement.
+  const tickets = ticketCountColumns(actor);
+  const [row] = await db.$queryRaw<(ModerationRow & { year: string; accepted: bigint; centres: CentreRow[] | null; tickets?: { open: number; answered: number } })[]>`
     SELECT ${moderationColumns(actor)}, y.label AS year, ${acceptedInYear(actor)} AS accepted, ${centresWithCounters(centresWith(actor, 'READ'))} AS centres
+      ${tickets ? Prisma.sql`, ${tickets}` : Prisma.empty}
     FROM ${academicYearRelation(todayIn(now))} y`;
   const blocks: DashboardBlocks = {
     awaiting: moderationEntries(row),
@@ -104,5 +108,5 @@ export async function centreDashboard(db: Db, actor: Actor, now: Date) {
     ],
   };
   const centres = (row.centres ?? []).map(({ studyYears, staff, ...c }) => ({ ...c, _count: { studyYears, staff }, right: centreRight(actor, c.id) }));
-  return { ...blocks, centres };
+  return { ...blocks, centres, tickets: row.tickets ?? null };
 }
