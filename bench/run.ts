@@ -21,6 +21,7 @@ import { agreementsBench } from './agreements.js';
 import { remindersBench } from './reminders.js';
 import { pdfBench } from './pdf.js';
 import { exportsBench } from './exports.js';
+import { statisticsBench } from './statistics.js';
 import { engineBench } from './engine.js';
 import { seed, seeded } from './seed.js';
 import { throughput } from './throughput.js';
@@ -29,7 +30,7 @@ const N = Math.max(5, Math.min(500, Number(process.env.BENCH_N ?? 30)));
 const WARMUP = 3;
 const TIME_LIMIT_MS = 15 * 60 * 1000;
 const SCENARIO_BUDGET_MS = 60 * 1000; // a slow scenario stops after 60 s (at least 5 samples)
-// BENCH_ONLY=engine|searches|throughput|agreements|reminders|exports|pdf runs one part (exports: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
+// BENCH_ONLY=engine|searches|throughput|agreements|reminders|exports|pdf|statistics runs one part (exports, statistics: only when asked); BENCH_SKIP_SEED=1 re-uses BENCH_DATABASE_URL's data.
 const ONLY = process.env.BENCH_ONLY;
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -69,6 +70,7 @@ async function main() {
     if (ONLY === 'reminders') return await remindersBench(url, log);
     if (ONLY === 'pdf') return await pdfBench(url, log);
     if (ONLY === 'exports') return await exportsBench(url, log);
+    if (ONLY === 'statistics') return await statisticsBench(url, log, N);
     if (ONLY !== 'searches') await throughput(url);
     if (ONLY === 'throughput') return;
 

@@ -12,6 +12,9 @@ import { MidtermService } from './modules/followup/midterm.service.js';
 import { JournalService } from './modules/followup/journal.service.js';
 import { LabelEnrolmentService } from './modules/followup/label.enrolment.js';
 import { LabelAwardService } from './modules/label/award.service.js';
+import { HistoryService } from './modules/privacy/history.service.js';
+import { SsoService } from './modules/sso/sso.service.js';
+import { HelpdeskService } from './modules/helpdesk/helpdesk.service.js';
 import { AmendmentService } from './modules/amendments/amendments.service.js';
 import { AttestationLinkService } from './modules/agreements/agreements.attestation-link.js';
 import { AttestationService } from './modules/agreements/agreements.attestation.js';
@@ -19,6 +22,7 @@ import { SignatureLinkService } from './modules/signatures/signatures.links.js';
 import { SignatureService } from './modules/signatures/signatures.service.js';
 import { AgreementSettingsService } from './modules/agreements/agreements.settings.js';
 import { AgreementWizardService } from './modules/agreements/wizard/wizard.service.js';
+import { UsefulDocumentService } from './modules/useful-documents/documents.service.js';
 import type { ServiceDeps } from './act.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config/index.js';
@@ -40,6 +44,8 @@ import { MatchingService } from './modules/requests/matching.js';
 import { RequestsService } from './modules/requests/requests.service.js';
 import { StudentService } from './modules/students/students.service.js';
 import { UserAdminService } from './modules/users/users.service.js';
+import { StatisticsService } from './modules/statistics/statistics.service.js';
+import { PrivacyService } from './modules/privacy/privacy.service.js';
 import { systemClock, type Clock } from './time/clock.js';
 
 /** What the app is started with: the configuration, the database, and (tests) a clock of their own. */
@@ -104,6 +110,12 @@ export function buildServices(deps: ServiceDeps & { sessionSecret: string }) {
     signatureLinks: new SignatureLinkService(deps, signatures),
     agreementSettings: new AgreementSettingsService(deps),
     agreementWizard: new AgreementWizardService(deps),
+    statistics: new StatisticsService(deps),
+    history: new HistoryService(deps),
+    privacy: new PrivacyService(deps),
+    sso: new SsoService(deps),
+    usefulDocuments: new UsefulDocumentService(deps),
+    helpdesk: new HelpdeskService(deps),
   };
 }
 
