@@ -3,6 +3,10 @@ import { hashPassword } from '../src/auth/password.js';
 import { derivedColumns } from '../src/modules/organisations/organisations.core.js';
 import { seedInternships } from './seed-internships.js';
 import { seedOrganisations } from './seed-organisations.js';
+import { seedDocuments } from './seed-documents.js';
+import { seedHelpdesk } from './seed-helpdesk.js';
+import { seedPrivacy } from './seed-privacy.js';
+import { seedSso } from './seed-sso.js';
 import { todayIn } from '../src/time/calendar.js';
 import { systemClock, type Clock } from '../src/time/clock.js';
 
@@ -170,5 +174,13 @@ export async function seedDemo(db: Db, clock: Clock = systemClock) {
     });
     // Internship sheets and agreements at every state, so that each role finds its work (issue 12).
     await seedInternships(tx, { organisationId: org.id, serviceId: hr.id }, now);
+    // "Documents utiles" of the platform and of the UFR, its notice de saisie among them (issue 15).
+    await seedDocuments(tx, { centreId: ufr.id, centreName: ufr.name, createdById: rc.id, now });
+    // "Signaler un problème": a ticket answered by the UFR, one open in its queue, one for the administrator.
+    await seedHelpdesk(tx, now);
+    // The institution's data-protection contact, on the privacy page.
+    await seedPrivacy(tx);
+    // The university's single sign-on, set up but off (it would need the university's own provider).
+    await seedSso(tx, uni.id);
   }, { timeout: 60_000 });
 }

@@ -70,6 +70,14 @@ const OFFERS_MANAGE: EntryDef = { href: '/offers/manage', labelKey: offersManage
 const SIMULATOR: EntryDef = { href: SIMULATOR_PATH, labelKey: 'nav.stipendSimulator', permission: 'public' };
 
 /**
+ * "Documents utiles" (issue 15), for everyone signed in: in the tools of students, with the company's
+ * page for companies, beside the simulator for the school (a group of its own would wrap the menu).
+ */
+const DOCUMENTS: EntryDef = { href: '/documents', labelKey: 'nav.documents', permission: 'documents.view' };
+/** The help desk's queue (issue 15): WRITE staff with their agreements' tools, the administrator with the platform's settings. */
+const TICKETS_QUEUE = { href: '/tickets/queue', labelKey: 'nav.ticketsQueue', permission: 'tickets.handle' } as const satisfies EntryDef;
+
+/**
  * The menu, by kind of user, in display order. An actor with several roles gets the groups of each,
  * merged: an entry already shown in an earlier group is not repeated.
  */
@@ -104,7 +112,7 @@ export const MENU: readonly GroupDef[] = [
   },
   // The interns of the company, with their follow-up (next issues).
   { id: 'interns', labelKey: 'nav.group.interns', audience: COMPANIES, entries: [{ href: '/agreements/interns', labelKey: 'agreementsSearch.nav.interns', permission: 'agreements.interns' }, { href: '/followup', labelKey: 'followupLists.nav.list', permission: 'followup.lists' }] },
-  { id: 'company', labelKey: 'nav.group.company', audience: COMPANIES, entries: [{ href: '/company', labelKey: 'nav.company', permission: 'company.view' }] },
+  { id: 'company', labelKey: 'nav.group.company', audience: COMPANIES, entries: [{ href: '/company', labelKey: 'nav.company', permission: 'company.view' }, DOCUMENTS] },
   // The school: centre staff first, then programme and year managers and tutors.
   // Agreements (conventions) of the next issues.
   {
@@ -115,11 +123,14 @@ export const MENU: readonly GroupDef[] = [
       { href: '/agreements/dashboard', labelKey: 'agreementsSearch.nav.dashboard', permission: 'agreements.dashboard' },
       { href: '/agreements/search', labelKey: 'agreementsSearch.nav.search', permission: 'agreements.search' },
       { href: '/agreements/signatures', labelKey: 'signatures.nav', permission: 'agreements.dashboard' },
+      { href: '/statistics', labelKey: 'nav.statistics', permission: 'statistics.view' },
       // The staff's centres, whose settings say how their agreements are validated. Here rather than
       // a link of its own: the centre staff's menu then keeps one row on a wide screen.
       { href: '/centres', labelKey: 'nav.myCentres', permission: 'centre.view', audience: ['centreRead'] },
+      { ...TICKETS_QUEUE, audience: ['centreWrite'] },
       // The law's figures of an internship: with the agreements, where the school needs them.
       SIMULATOR,
+      DOCUMENTS,
     ],
   },
   {
@@ -165,11 +176,14 @@ export const MENU: readonly GroupDef[] = [
       { href: '/admin/centres', labelKey: 'nav.adminCentres', permission: 'reference.manage' },
       { href: '/admin/users', labelKey: 'nav.users', permission: 'users.manage' },
       { href: PARAMETERS_PATH, labelKey: 'nav.legalParameters', permission: 'legal.manage' },
+      { href: '/admin/sso', labelKey: 'nav.sso', permission: 'sso.manage' },
+      { href: '/admin/retention', labelKey: 'nav.retention', permission: 'privacy.manage' },
+      TICKETS_QUEUE,
       { href: '/dev/mailbox', labelKey: 'nav.mailbox', permission: 'dev.mailbox', devMailbox: true },
     ],
   },
   // The public tools, for every signed-in user (companies and the school have the simulator with their offers already).
-  { id: 'tools', labelKey: 'nav.group.tools', audience: ROLES, entries: [SIMULATOR] },
+  { id: 'tools', labelKey: 'nav.group.tools', audience: ROLES, entries: [SIMULATOR, DOCUMENTS] },
 ];
 
 export interface NavItem {

@@ -55,7 +55,7 @@ describe('the menu (src/http/nav.ts)', () => {
       { 'Rechercher mon stage': ['/offers', '/requests', '/applications', '/organisations'] },
       { 'Suivre mon stage': ['/sheets', '/agreements/mine', '/followup'] },
       { 'Mon profil': ['/profile', '/agreements/history'] },
-      '/tools/stipend Simulateur de gratification',
+      { Outils: ['/tools/stipend', '/documents'] },
       '/account Mon compte',
     ]);
   });
@@ -68,7 +68,7 @@ describe('the menu (src/http/nav.ts)', () => {
         '/applications/company Candidatures reçues',
         { Profils: ['/cvbook', '/matching/offers'] },
         { 'Mes stagiaires': ['/agreements/interns', '/followup'] },
-        '/company Mon entreprise',
+        { 'Mon entreprise': ['/company', '/documents'] },
         '/account Mon compte',
       ]);
       expect(labelOf(nav, '/cvbook')).toBe('CVthèque');
@@ -81,7 +81,7 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = demo(email);
       expect(shape(nav)).toEqual([
         '/dashboard/centre Tableau de bord du centre',
-        { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/centres', '/tools/stipend'] },
+        { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/statistics', '/centres', '/tickets/queue', '/tools/stipend', '/documents'] },
         { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
         { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
         { Étudiants: ['/students', '/applications/school', '/sheets/review', '/followup'] },
@@ -95,11 +95,11 @@ describe('the menu (src/http/nav.ts)', () => {
 
   it('gives programme and year managers and tutors what the policy lets them open', () => {
     // The agreement search and the simulator: their "Conventions" group.
-    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/agreements/search', '/tools/stipend', '/organisations', '/dashboard/students', '/followup', '/followup/cohort', '/account']);
-    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/agreements/search', '/tools/stipend', '/organisations', '/followup', '/account']);
+    expect(hrefs(demo('resp.filiere@demo.test'))).toEqual(['/dashboard/programme-manager', '/agreements/search', '/statistics', '/tools/stipend', '/documents', '/organisations', '/dashboard/students', '/followup', '/followup/cohort', '/account']);
+    expect(hrefs(demo('enseignant@demo.test'))).toEqual(['/dashboard/academic-tutor', '/agreements/search', '/tools/stipend', '/documents', '/organisations', '/followup', '/account']);
     expect(shape(demo('resp.annee@demo.test'))).toEqual([
       '/dashboard/year-manager Responsable d\'année',
-      { Conventions: ['/agreements/search', '/tools/stipend'] },
+      { Conventions: ['/agreements/search', '/tools/stipend', '/documents'] },
       "/organisations Établissements d'accueil",
       { Étudiants: ['/dashboard/students', '/applications/school', '/sheets/review', '/followup'] },
       '/account Mon compte',
@@ -110,11 +110,11 @@ describe('the menu (src/http/nav.ts)', () => {
     const nav = demo('admin@demo.test');
     expect(shape(nav)).toEqual([
       '/dashboard/admin Administration',
-      { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/tools/stipend'] },
+      { Conventions: ['/agreements/dashboard', '/agreements/search', '/agreements/signatures', '/statistics', '/tools/stipend', '/documents'] },
       { Offres: ['/offers/manage', '/offers/moderation', '/offers/search'] },
       { "Établissements d'accueil": ['/organisations', '/organisations/queue'] },
       { Étudiants: ['/students', '/applications/school', '/sheets/review', '/followup'] },
-      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/dev/mailbox'] },
+      { Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/admin/sso', '/admin/retention', '/tickets/queue', '/dev/mailbox'] },
       '/account Mon compte',
     ]);
     expect(labelOf(nav, '/offers/manage')).toBe('Toutes les offres');
@@ -131,7 +131,7 @@ describe('the menu (src/http/nav.ts)', () => {
   it('leaves the development mailbox out when an SMTP server is configured', () => {
     expect(hrefs(demo('admin@demo.test', false))).not.toContain('/dev/mailbox');
     // One entry fewer, and the group stays a group.
-    expect(shape(demo('admin@demo.test', false))[5]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters'] });
+    expect(shape(demo('admin@demo.test', false))[5]).toEqual({ Paramétrage: ['/admin/institutions', '/admin/academic-years', '/admin/centres', '/admin/users', '/admin/legal-parameters', '/admin/sso', '/admin/retention', '/tickets/queue'] });
   });
 
   it('merges the groups of several roles without repeating an entry', () => {
@@ -170,8 +170,8 @@ describe('the menu (src/http/nav.ts)', () => {
       const nav = navFor(actor([role]));
       expect(hrefs(nav).filter((h) => h === '/tools/stipend'), role).toHaveLength(1);
     }
-    // Students: a link of its own before the account; companies: with their offers; the school: with the agreements.
-    expect(navFor(actor(['student'])).sections.at(-2)).toEqual({ kind: 'link', item: { href: '/tools/stipend', labelKey: 'nav.stipendSimulator' } });
+    // Students: in their tools, with the useful documents; companies: with their offers; the school: with the agreements.
+    expect(navFor(actor(['student'])).sections.at(-2)).toEqual({ kind: 'group', id: 'tools', labelKey: 'nav.group.tools', items: [{ href: '/tools/stipend', labelKey: 'nav.stipendSimulator' }, { href: '/documents', labelKey: 'nav.documents' }] });
     for (const [role, group] of [['companyAdmin', 'companyOffers'], ['companyContact', 'companyOffers'], ['centreRead', 'agreements'], ['platformAdmin', 'agreements']] as const) {
       expect(navFor(actor([role])).sections.find((s) => s.kind === 'group' && s.id === group), role).toMatchObject({ items: expect.arrayContaining([{ href: '/tools/stipend', labelKey: 'nav.stipendSimulator' }]) });
     }
