@@ -46,7 +46,7 @@ describeBrowser('end-to-end: the institution pages are accessible', () => {
     const staff = await t.db.user.findUniqueOrThrow({ where: { email: 'resp.centre@demo.test' }, include: { centreStaff: true } });
     const centreId = staff.centreStaff[0].centreId;
     const agreement = await t.db.agreement.findFirstOrThrow({ where: { centreId }, orderBy: { id: 'asc' } });
-    await visit('resp.centre@demo.test', ['/tickets/queue', '/statistics', `/documents/centres/${centreId}`, `/agreements/${agreement.id}/history`]);
+    await visit('resp.centre@demo.test', ['/tickets/queue', '/statistics', '/statistics/follow-up', '/statistics/comparison', `/documents/centres/${centreId}`, `/agreements/${agreement.id}/history`]);
   }, 240_000);
 
   it('the administrator: single sign-on, retention, erasure, the platform documents and an account history', async () => {
