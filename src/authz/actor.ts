@@ -1,4 +1,5 @@
-import type { Db, DbOrTx } from '../db/client.js';
+import { preparedRows, type Db, type DbOrTx } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { AcademicRoleKind, CentreRight, CompanyRole, Locale, MembershipStatus, ReminderMode } from '../generated/prisma/client.js';
 import { isConfirmed } from './memberships.js';
 
@@ -63,7 +64,7 @@ export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'first
  * relation: five for this actor). Memberships come in id order, as they were created.
  */
 async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
-  const rows = await db.$queryRaw<UserWithMemberships[]>`
+  const rows = await preparedRows<UserWithMemberships>(db, Prisma.sql`
     SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active, u."reminderMode"::text AS "reminderMode",
       (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
                                'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
@@ -74,7 +75,7 @@ async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | 
          FROM "AcademicRole" a WHERE a."userId" = u.id), '[]'::json) AS "academicRoles",
       COALESCE((SELECT json_agg(json_build_object('centreId', c."centreId", 'right', c."right") ORDER BY c.id)
          FROM "CentreStaff" c WHERE c."userId" = u.id), '[]'::json) AS "centreStaff"
-    FROM "User" u WHERE u.id = ${id}`;
+    FROM "User" u WHERE u.id = ${id}`);
   return rows[0] ?? null;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import connectPgSimple from 'connect-pg-simple';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
@@ -27,7 +28,7 @@ export function sessions(opts: { pool: pg.Pool; secret: string; secure: boolean;
     session({
       name: 'stages.sid',
       secret: opts.secret,
-      store: new PgStore({ pool: opts.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: opts.prune ? 15 * 60 : false, disableTouch: true }),
+      store: new PgStore({ pool: preparing(opts.pool), tableName: 'session', createTableIfMissing: false, pruneSessionInterval: opts.prune ? 15 * 60 : false, disableTouch: true }),
       resave: false,
       saveUninitialized: false,
       rolling: false,
@@ -36,6 +37,21 @@ export function sessions(opts: { pool: pg.Pool; secret: string; secure: boolean;
     saveBeforeRedirect,
     renewIdleDeadline,
   ];
+}
+
+/**
+ * The store's pool, its statements named: the session look-up runs on every signed-in request, and
+ * a named statement is parsed and planned once per connection rather than each time.
+ */
+function preparing(pool: pg.Pool): pg.Pool {
+  // Named by the text's hash: the same name always means the same statement on a connection.
+  const names = new Map<string, string>();
+  const query = (text: string, values?: unknown[]) => {
+    let name = names.get(text);
+    if (!name) names.set(text, (name = `s_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`));
+    return pool.query({ name, text, values });
+  };
+  return { query } as unknown as pg.Pool;
 }
 
 /** The session's data as express-session compares it (the cookie aside). */
