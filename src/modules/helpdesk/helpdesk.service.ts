@@ -15,7 +15,7 @@ import { f } from '../../http/validate.js';
 import type { Recipient } from '../../workflow/engine.js';
 import { ownTickets, ticketQueue, type QueueScope, type StatusFilter } from './helpdesk.queue.js';
 import { cleanPagePath, destinationOf } from './helpdesk.routing.js';
-import { handles, TICKET_WORKFLOW, type StatusAction, type TicketAction, type TicketRecord } from './ticket.workflow.js';
+import { handles, STATUS_ACTIONS, TICKET_WORKFLOW, type StatusAction, type TicketAction, type TicketRecord } from './ticket.workflow.js';
 
 /** A screenshot or a document: PNG, JPEG or PDF, checked by content. */
 export const TICKET_UPLOAD: UploadOptions = { maxBytes: 5 * 1024 * 1024, types: ['png', 'jpg', 'pdf'] };
@@ -145,7 +145,10 @@ export class HelpdeskService extends Service {
     if (!t || !seesTicket(actor, t)) throw notFound();
     const actions = TICKET_WORKFLOW.availableActions(actor, t).map((a) => a.action);
     const agreement = t.agreement ? { id: t.agreement.id, number: agreementNumber(t.agreement) } : null;
-    return { ticket: t, agreement, actions, handler: handles(actor, t) };
+    // The page's two forms, from the workflow: the message one (answer or reply) and the status buttons.
+    const says = actions.find((a) => !(STATUS_ACTIONS as readonly string[]).includes(a)) ?? null;
+    const moves = actions.filter((a) => (STATUS_ACTIONS as readonly string[]).includes(a));
+    return { ticket: t, agreement, actions, says, moves, handler: handles(actor, t) };
   }
 
   /** An attached file, for those who see its ticket (404 otherwise, or when it is not this ticket's). */
