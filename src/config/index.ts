@@ -23,6 +23,9 @@ const schema = z.object({
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('Stages <no-reply@stages.localhost>'),
   JOBS_ENABLED: bool.default(true),
+  // Every job on this cron expression instead of its own (six fields allowed: seconds). For the tests
+  // that run several instances and must see schedules fire within seconds; never set in production.
+  JOBS_SCHEDULE_OVERRIDE: z.string().min(9).optional(),
   SEED_DEMO: bool.default(true),
   // Templates read again at each render (npm run dev, which reloads on change); compiled once otherwise.
   VIEWS_RELOAD: bool.default(false),

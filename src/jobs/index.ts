@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import cron from 'node-cron';
 import { systemAct } from '../act.js';
 import type { Ctx } from '../context.js';
@@ -8,6 +9,7 @@ import { coalesced, listenForOutbox } from '../mail/notify.js';
 import { purgeOutbox } from '../mail/outbox.js';
 import { purgeWizardDrafts } from '../http/wizard.js';
 import { withJobLock } from './lock.js';
+import { DAY_MS } from '../time/clock.js';
 import { remindDueSignatures } from '../modules/signatures/signatures.waiting.js';
 
 export interface JobDef {
@@ -16,6 +18,11 @@ export interface JobDef {
   run: (ctx: Ctx) => Promise<unknown>;
   /** When given and false for this configuration, the job is not scheduled at all. */
   enabled?: (ctx: Ctx) => boolean;
+  /**
+   * False for a job that any instance may run at any time (the outbox: its rows are claimed one by
+   * one); the others run once per schedule across all instances (a JobRun row per slot).
+   */
+  oncePerSlot?: false;
 }
 
 /** Every scheduled job of the platform; each calls module services only. */
@@ -30,6 +37,7 @@ export function jobDefinitions(): JobDef[] {
       // Sends the outbox through SMTP_URL. Without SMTP the mail stays in the outbox (dev mailbox).
       name: 'dispatch-outbox',
       schedule: '* * * * *',
+      oncePerSlot: false,
       enabled: (ctx) => Boolean(ctx.config.SMTP_URL),
       run: (ctx) => runOutboxDispatch(ctx.db, ctx.config, { clock: ctx.clock }),
     },
@@ -50,6 +58,12 @@ export function jobDefinitions(): JobDef[] {
       name: 'purge-wizard-drafts',
       schedule: '50 3 * * *',
       run: (ctx) => purgeWizardDrafts(ctx.db, ctx.clock.now()),
+    },
+    {
+      // The record of which instance ran which schedule is kept a month, for the curious.
+      name: 'purge-job-runs',
+      schedule: '55 3 * * *',
+      run: (ctx) => ctx.db.jobRun.deleteMany({ where: { slot: { lt: new Date(ctx.clock.now().getTime() - 30 * DAY_MS) } } }),
     },
     {
       // Signers who have not signed, 3 and 7 days after their invitation (signatures workflow's deadline).
@@ -108,6 +122,30 @@ export async function runJob(ctx: Ctx, def: JobDef): Promise<boolean> {
   });
 }
 
+/** This process, as it signs the JobRun rows it claims. */
+const INSTANCE = `${hostname()}:${process.pid}`;
+
+/**
+ * Runs the job for the schedule that fired at `firedFor`, unless another instance already claimed
+ * that slot (the primary key of JobRun decides, so two processes firing at the same second run it
+ * once). Returns false when the slot was someone else's or another run still held the lock.
+ */
+export async function runScheduled(ctx: Ctx, def: JobDef, firedFor: Date): Promise<boolean> {
+  if (def.oncePerSlot === false) return runJob(ctx, def);
+  const slot = new Date(Math.floor(firedFor.getTime() / 1000) * 1000);
+  const claimed = await ctx.db.jobRun.createMany({ data: [{ job: def.name, slot, instance: INSTANCE, startedAt: ctx.clock.now() }], skipDuplicates: true });
+  if (claimed.count === 0) return false;
+  let error: string | null = null;
+  try {
+    return await runJob(ctx, def);
+  } catch (err) {
+    error = (err as Error).message;
+    throw err;
+  } finally {
+    await ctx.db.jobRun.update({ where: { job_slot: { job: def.name, slot } }, data: { finishedAt: ctx.clock.now(), error } }).catch(() => undefined);
+  }
+}
+
 /**
  * Sends the outbox as soon as a transaction that queued mail commits (see mail/notify.ts), when the
  * dispatch job applies to this configuration; null otherwise.
@@ -130,9 +168,9 @@ export function startOutboxListener(ctx: Ctx, defs = jobDefinitions(), opts: { r
 export function startJobs(ctx: Ctx, defs = jobDefinitions()) {
   const listener = startOutboxListener(ctx, defs);
   const tasks = enabledJobs(ctx, defs).map((def) =>
-    cron.schedule(def.schedule, async () => {
+    cron.schedule(ctx.config.JOBS_SCHEDULE_OVERRIDE ?? def.schedule, async ({ date }) => {
       try {
-        await runJob(ctx, def);
+        await runScheduled(ctx, def, date);
       } catch (err) {
         log.error('job failed', { job: def.name, error: (err as Error).message });
       }
