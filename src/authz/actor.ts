@@ -60,11 +60,13 @@ export interface UserWithMemberships extends Pick<Actor, 'id' | 'email' | 'first
 }
 
 /**
- * The user and every membership in ONE round trip (Prisma's `include` runs one query per
- * relation: five for this actor). Memberships come in id order, as they were created.
+ * The user and every membership in ONE statement (Prisma's `include` runs one query per relation:
+ * five for this actor), for the user whose id `id` gives: a value, or an SQL expression when the
+ * session look-up reads the actor with the session (src/http/session.ts). Memberships come in id
+ * order, as they were created.
  */
-async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
-  const rows = await preparedRows<UserWithMemberships>(db, Prisma.sql`
+export function actorRowSql(id: Prisma.Sql | number): Prisma.Sql {
+  return Prisma.sql`
     SELECT u.id, u.email, u."firstName", u."lastName", u.locale::text AS locale, u."isPlatformAdmin", u.active, u."reminderMode"::text AS "reminderMode",
       (SELECT json_build_object('id', sp.id, 'institutionId', sp."institutionId", 'programmeId', sp."programmeId", 'studyYearId', sp."studyYearId",
                                'institutionCountry', (SELECT i.country FROM "Institution" i WHERE i.id = sp."institutionId"))
@@ -75,7 +77,11 @@ async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | 
          FROM "AcademicRole" a WHERE a."userId" = u.id), '[]'::json) AS "academicRoles",
       COALESCE((SELECT json_agg(json_build_object('centreId', c."centreId", 'right', c."right") ORDER BY c.id)
          FROM "CentreStaff" c WHERE c."userId" = u.id), '[]'::json) AS "centreStaff"
-    FROM "User" u WHERE u.id = ${id}`);
+    FROM "User" u WHERE u.id = ${id}`;
+}
+
+async function fetchUser(db: DbOrTx, id: number): Promise<UserWithMemberships | null> {
+  const rows = await preparedRows<UserWithMemberships>(db, actorRowSql(id));
   return rows[0] ?? null;
 }
 
@@ -139,7 +145,11 @@ export function reminderModeOf(actor: Actor): ReminderMode | undefined {
 
 /** Loads the acting user with every membership in one query; null when missing or deactivated. */
 export async function loadActor(db: Db, id: number): Promise<Actor | null> {
-  const u = await fetchUser(db, id);
+  return actorFromRow(await fetchUser(db, id));
+}
+
+/** The actor of a row read by actorRowSql; null when missing or deactivated. */
+export function actorFromRow(u: UserWithMemberships | null | undefined): Actor | null {
   if (!u || !u.active) return null;
   const actor = toActor(u);
   if (u.studentProfile) institutionCountries.set(actor, u.studentProfile.institutionCountry ?? null);
