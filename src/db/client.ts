@@ -64,17 +64,31 @@ export function createDb(url: string, opts: { max?: number; timeouts?: DbTimeout
 }
 
 /**
+ * How preparedRows reads timestamps and dates: as Prisma does, whatever the process's time zone
+ * (the columns hold UTC wall times): a timestamp is that instant in UTC, a date is its UTC midnight.
+ */
+const PREPARED_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.TIMESTAMP) return (s: string) => new Date(`${s.replace(' ', 'T')}Z`);
+    if (oid === pg.types.builtins.DATE) return (s: string) => new Date(`${s}T00:00:00Z`);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/**
  * A hot read (one a busy page runs on every request) as a named prepared statement on the pool
  * behind `db`: PostgreSQL parses and plans it once per connection instead of once per request,
  * which for a statement of many sub-selects is most of its cost. Rows come as pg gives them
- * (bigint and numeric as strings, json parsed): for statements that read ids, texts, booleans,
- * counts and JSON. Falls back to $queryRaw for a client without our pool (a transaction).
+ * (bigint and numeric as strings, json parsed), timestamps and dates as Prisma gives them; a Date
+ * parameter is sent as its UTC time, as Prisma sends it. Falls back to $queryRaw for a client
+ * without our pool (a transaction).
  */
 export async function preparedRows<T>(db: DbOrTx, sql: Prisma.Sql): Promise<T[]> {
   const pool = pools.get(db as Db);
   if (!pool) return db.$queryRawUnsafe<T[]>(sql.text, ...sql.values);
   const name = `p_${createHash('sha1').update(sql.text).digest('base64url').slice(0, 20)}`;
-  return (await pool.query({ name, text: sql.text, values: sql.values as unknown[] })).rows as T[];
+  const values = sql.values.map((v) => (v instanceof Date ? v.toISOString() : v));
+  return (await pool.query({ name, text: sql.text, values, types: PREPARED_TYPES })).rows as T[];
 }
 
 export async function closeDb(db: Db) {

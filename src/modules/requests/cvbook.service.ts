@@ -3,7 +3,7 @@
 // all the OTHER filters applied (so a value's count is what the list would hold if it were ticked
 // in place of the facet's current choice); the list and its total apply every filter.
 import type { Actor } from '../../authz/actor.js';
-import type { Db } from '../../db/client.js';
+import { preparedRows, type Db } from '../../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { notFound } from '../../errors.js';
 import { PAGE_SIZE, pager, type Pager } from '../../http/pagination.js';
@@ -156,9 +156,10 @@ export class CvBookService extends Service {
         WHERE ${CVBOOK_WHERE} ${failed.length > 1 ? Prisma.sql`AND ${Prisma.join(failed, ' + ')} <= 1` : Prisma.empty})`;
     // The page asked for; past the last page, the last page is read again (see pager()).
     const asked = pager(page, page * PAGE_SIZE);
-    const [row] = await this.db.$queryRaw<
-      { total: number; items: ItemJson[]; domain: CountRow[]; sector: CountRow[]; level: CountRow[]; duration: CountRow[]; place: CountRow[]; programme: CountRow[]; availability: Record<Availability, number> | null }[]
-    >`
+    // A named prepared statement: planned once per connection for each shape of filters.
+    const [row] = await preparedRows<
+      { total: number; items: ItemJson[]; domain: CountRow[]; sector: CountRow[]; level: CountRow[]; duration: CountRow[]; place: CountRow[]; programme: CountRow[]; availability: Record<Availability, number> | null }
+    >(this.db, Prisma.sql`
       WITH ${base}
       SELECT
         (SELECT COUNT(*)::int FROM base r WHERE ${all}) AS total,
@@ -173,7 +174,7 @@ export class CvBookService extends Service {
           AVAILABILITY.map((a, i) => Prisma.sql`${a}::text, COUNT(*) FILTER (WHERE ${availableBy(dates[i])})::int`),
           ', ',
         )})
-         FROM base r WHERE ${flagsExcept(conds, 'availability')}) AS availability`;
+         FROM base r WHERE ${flagsExcept(conds, 'availability')}) AS availability`);
     const total = row.total;
     const pg = pager(page, total);
     let itemRows = row.items;
