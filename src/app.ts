@@ -73,7 +73,11 @@ export function createApp(deps: AppDeps): Express {
   // Express's last-resort handler prints stack traces unless its "env" is production. Ours
   // (errorHandler) answers every error, but should anything ever reach Express's, it says nothing.
   app.set('env', 'production');
-  app.set('trust proxy', config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
+  // A number of hops (TRUST_PROXY=1 behind one reverse proxy) must reach Express as a number: as a
+  // string it is read as a list of addresses, trusts no one, and every client gets the proxy's address
+  // (one sign-in throttle for everybody).
+  const trust = config.TRUST_PROXY;
+  app.set('trust proxy', trust === 'false' ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust);
   // Only development reads an edited view at once.
   useViews(app, { cache: !config.VIEWS_RELOAD });
   app.disable('x-powered-by');

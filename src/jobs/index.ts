@@ -164,15 +164,50 @@ export function startOutboxListener(ctx: Ctx, defs = jobDefinitions(), opts: { r
   };
 }
 
+/**
+ * At most this many scheduled jobs run at once in one instance. A job holds a pooled connection for
+ * its lock's transaction while its work needs others from the same pool: jobs firing together (the
+ * test schedules of JOBS_SCHEDULE_OVERRIDE, daily ones that meet, a slow run overtaken by the next
+ * ones) could otherwise take every connection and wait for each other until the connect timeout,
+ * failing the jobs and the pages with them. The others wait their turn.
+ */
+export const JOBS_AT_ONCE = 2;
+
+/** Runs at most `max` of the functions given at once; the others wait in order. */
+export function limiter(max: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes to the next waiting run, or is freed.
+      const next = queue.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** Started from server.ts only: tests and scripts never schedule anything. */
 export function startJobs(ctx: Ctx, defs = jobDefinitions()) {
   const listener = startOutboxListener(ctx, defs);
+  const atOnce = limiter(JOBS_AT_ONCE);
+  // A job still running (or waiting its turn) here is not started again by its next schedule: the
+  // queue cannot grow without end, and the other instance may take that slot.
+  const busy = new Set<string>();
   const tasks = enabledJobs(ctx, defs).map((def) =>
     cron.schedule(ctx.config.JOBS_SCHEDULE_OVERRIDE ?? def.schedule, async ({ date }) => {
+      if (busy.has(def.name)) return;
+      busy.add(def.name);
       try {
-        await runScheduled(ctx, def, date);
+        await atOnce(() => runScheduled(ctx, def, date));
       } catch (err) {
         log.error('job failed', { job: def.name, error: (err as Error).message });
+      } finally {
+        busy.delete(def.name);
       }
     }),
   );
