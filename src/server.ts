@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
+import pg from 'pg';
 import { closeApp, createApp } from './app.js';
 import type { Ctx } from './context.js';
 import { ConfigError, loadConfig } from './config/index.js';
@@ -22,7 +23,7 @@ const running: { database?: DatabaseHandle; db?: Db; app?: Express; server?: Ser
 let stopping = false;
 
 /**
- * Stops everything in order (jobs, HTTP, pools, then the database) and exits with `code`. Each step
+ * Stops everything in order (jobs and HTTP, pools, then the database) and exits with `code`. Each step
  * runs even if one before failed, and a deadline ends the process should one hang; the embedded
  * PostgreSQL is stopped on exit in any case (src/db/embedded.ts).
  */
@@ -42,8 +43,9 @@ async function stop(why: string, code: number) {
       log.warn(`stop: ${name} failed`, { error: describeError(err) });
     }
   };
-  await step('jobs', () => running.jobs?.stop());
-  await step('http', () => closeServer(running.server));
+  // The listener closes at once (new connections refused) while the jobs end their current step;
+  // requests in flight are answered meanwhile.
+  await Promise.all([step('jobs', () => running.jobs?.stop()), step('http', () => closeServer(running.server))]);
   await step('session pool', () => (running.app ? closeApp(running.app) : undefined));
   await step('database pool', () => (running.db ? closeDb(running.db) : undefined));
   await step('database', () => running.database?.stop());
@@ -51,11 +53,17 @@ async function stop(why: string, code: number) {
   process.exit(code);
 }
 
-/** Stops accepting connections, closes idle keep-alive ones at once and the busy ones after 3 s. */
+/**
+ * Requests in flight at a stop have this long to be answered (a PDF or an export under load takes
+ * seconds); the rest of the deadline is left to the pools and the database.
+ */
+const ANSWER_GRACE_MS = STOP_DEADLINE_MS - 2_000;
+
+/** Stops accepting connections, closes idle keep-alive ones at once and the busy ones after ANSWER_GRACE_MS. */
 function closeServer(server: Server | undefined) {
   if (!server?.listening) return undefined;
   return new Promise<void>((resolve) => {
-    const late = setTimeout(() => server.closeAllConnections(), 3_000).unref();
+    const late = setTimeout(() => server.closeAllConnections(), ANSWER_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(late);
       resolve();
@@ -77,6 +85,24 @@ function listen(app: Express, port: number): Promise<Server> {
   });
 }
 
+/**
+ * Loads the demo data into an empty database, once: instances starting together on one empty
+ * database take turns on an advisory lock (held by a connection of its own), and the later ones
+ * find the users there.
+ */
+async function seedOnce(url: string, db: Db): Promise<boolean> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('stages:seed-demo'))`);
+    if ((await db.user.count()) > 0) return false;
+    await seedDemo(db);
+    return true;
+  } finally {
+    await lock.end();
+  }
+}
+
 // Start-up order: config → database → migrations → (demo data) → listen → jobs.
 async function main() {
   const config = loadConfig();
@@ -93,12 +119,8 @@ async function main() {
   });
   say(`database ready (${result.applied.length} migration(s) applied now, ${result.alreadyApplied.length} already in place)`);
 
-  let seeded = false;
-  if (config.SEED_DEMO && (await running.db.user.count()) === 0) {
-    await seedDemo(running.db);
-    seeded = true;
-    say('demo data loaded');
-  }
+  const seeded = config.SEED_DEMO && (await seedOnce(url, running.db));
+  if (seeded) say('demo data loaded');
 
   running.app = createApp({ config, db: running.db, databaseUrl: url });
   running.server = await listen(running.app, config.PORT);
