@@ -9,7 +9,7 @@ import { idParam, pageParam } from '../../http/pagination.js';
 import { f, parse } from '../../http/validate.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import { notFound } from '../../errors.js';
-import { stepsOf } from './label.steps.js';
+import { forRendering, stepsOf } from './label.steps.js';
 import { labelAwardRoutes } from '../label/award.routes.js';
 
 const answerSchema = z.object({ party: f.enumOf(['student', 'company', 'manager'] as const), answer: f.enumOf(['YES', 'NO'] as const) });
@@ -45,7 +45,8 @@ const feedbackSchema = z.object({
 export function followUpRoutes(r: Router, ctx: Ctx) {
   const { label, journal, midterm, feedback, defence } = ctx.services;
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
-    const a = await ctx.services.agreements.show(req.actor!, idParam(req.params.id));
+    // Read for this rendering only: the step table is then computed once for the page's four parts.
+    const a = forRendering(await ctx.services.agreements.show(req.actor!, idParam(req.params.id)));
     const roles = await journal.roles(req.actor!, a);
     // Whether the follow-up is kept, read once for the journal, the mid-term report and the feedback.
     const kept = await journal.isOpen(a);

@@ -205,6 +205,23 @@ export async function followingLabel(db: DbOrTx, agreements: Followed[]): Promis
 }
 
 /** The steps of one internship on today (the follow-up page). */
-export async function stepsOf(db: DbOrTx, a: Followed, now: Date) {
-  return stepStates((await factsOf(db, [a])).get(a.id)!, todayIn(now));
+export async function stepsOf(db: DbOrTx, a: Followed, now: Date): Promise<Steps> {
+  const memo = rendered.get(a);
+  const known = memo?.get(now.getTime());
+  if (known) return known;
+  const steps = factsOf(db, [a]).then((facts) => stepStates(facts.get(a.id)!, todayIn(now)));
+  memo?.set(now.getTime(), steps);
+  return steps;
+}
+
+// The agreements a page reads to render, nothing written meanwhile (`forRendering`): their steps
+// are computed once per instant. The follow-up page asks four times (its step list, the
+// evaluations, the defence, the award), 13 statements each: under load, the page's slowest part.
+type Steps = ReturnType<typeof stepStates>;
+const rendered = new WeakMap<Followed, Map<number, Promise<Steps>>>();
+
+/** Marks an agreement read for a page's rendering only (no write follows with this object): see `rendered`. */
+export function forRendering<T extends Followed>(a: T): T {
+  rendered.set(a, new Map());
+  return a;
 }

@@ -1,0 +1,68 @@
+// The figures of a load run and its targets: no 5xx, no failed request (an answer other than the
+// one the route gives on success, a timeout, a connection error); p95 < 300 ms for every page kind
+// but the PDFs (p95 < 500 ms) and the exports (no latency target: a file of the whole centre).
+import type { Result } from 'autocannon';
+import type { Failure, Kind } from './journeys.js';
+
+export interface Sample {
+  kind: Kind;
+  ms: number;
+  ok: boolean;
+  status: number;
+}
+
+const PAGE_P95_MS = 300;
+const PDF_P95_MS = 500;
+const targetOf = (kind: Kind) => (kind === 'export' ? null : kind === 'PDF' ? PDF_P95_MS : PAGE_P95_MS);
+
+function quantile(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : NaN;
+}
+
+/** Prints the run's figures; returns the targets missed (empty: all met). */
+export function report(
+  log: (m: string) => void,
+  r: { samples: Sample[]; result: Result; seconds: number; users: number; think: [number, number]; memory: { before: number; peak: number; after: number }; cpuMs: number; failures: Failure[]; kinds: readonly Kind[] },
+): string[] {
+  const missed: string[] = [];
+  const total = r.samples.length;
+  const failed = r.samples.filter((s) => !s.ok).length;
+  const fivexx = r.samples.filter((s) => s.status >= 500).length;
+  // autocannon counts a timeout among its errors too: the connection errors are the rest.
+  const timeouts = r.result.timeouts;
+  const errors = r.result.errors - timeouts;
+  log('');
+  log(`${r.users} users, ${r.seconds} s, think time ${r.think[0]}–${r.think[1]} ms: ${total} requests, ${(total / r.seconds).toFixed(1)} requests/s`);
+  log(`errors: ${failed} failed answers (not the route's success), ${fivexx} 5xx, ${timeouts} timeouts, ${errors} connection errors`);
+  const byStatus = new Map<number, number>();
+  for (const x of r.samples) if (!x.ok) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
+  if (byStatus.size) log(`failed answers by status: ${[...byStatus].map(([st, n]) => `${st}: ${n}`).join(', ')}`);
+  const w = Math.max(...r.kinds.map((k) => k.length));
+  log(`${'page kind'.padEnd(w)}  ${'requests'.padStart(8)}  ${'failed'.padStart(6)}  ${'p50 ms'.padStart(7)}  ${'p95 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  target p95`);
+  for (const kind of r.kinds) {
+    const mine = r.samples.filter((s) => s.kind === kind);
+    const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
+    const p95 = quantile(ms, 0.95);
+    const target = targetOf(kind);
+    const verdict = target === null ? '(none)' : !ms.length ? `< ${target} (no request)` : `< ${target} ${p95 < target ? 'ok' : 'MISSED'}`;
+    if (target !== null && ms.length && p95 >= target) missed.push(`${kind} p95 ${p95.toFixed(0)} ms ≥ ${target} ms`);
+    const f = (x: number) => (Number.isNaN(x) ? '—' : x.toFixed(0)).padStart(7);
+    log(`${kind.padEnd(w)}  ${String(mine.length).padStart(8)}  ${String(mine.filter((s) => !s.ok).length).padStart(6)}  ${f(quantile(ms, 0.5))}  ${f(p95)}  ${f(quantile(ms, 0.99))}  ${verdict}`);
+  }
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+  // The app's own CPU per request (not PostgreSQL's): less sensitive than latencies to other work on the machine.
+  if (total) log(`app CPU: ${(r.cpuMs / 1000).toFixed(1)} s over the run, ${(r.cpuMs / total).toFixed(1)} ms per request`);
+  log(`app memory (VmRSS): before ${mb(r.memory.before)}, peak ${mb(r.memory.peak)}, after ${mb(r.memory.after)}`);
+  if (r.failures.length) {
+    // One example per page kind and status (the users keep their first 5 failures each).
+    const seen = new Map<string, Failure>();
+    for (const x of r.failures) if (!seen.has(`${x.kind}|${x.status}`)) seen.set(`${x.kind}|${x.status}`, x);
+    log('failures, one example per page kind and status:');
+    for (const x of [...seen.values()].slice(0, 20)) log(`  ${x.kind}: ${x.method} ${x.path} → ${x.status} ${x.excerpt}`);
+  }
+  if (fivexx) missed.push(`${fivexx} answers 5xx`);
+  if (failed) missed.push(`${failed} failed requests`);
+  if (timeouts || errors) missed.push(`${timeouts} timeouts, ${errors} connection errors`);
+  if (!total) missed.push('no request answered');
+  return missed;
+}

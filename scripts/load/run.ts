@@ -1,0 +1,197 @@
+// `npm run load`: a realistic mix of signed-in journeys against the app running as a production
+// process of its own (node --import tsx src/server.ts), on a database holding the bench's volumes
+// (bench/seed.ts: 100,000 offers, 50,000 requests, 40,000 students) and the load world
+// (scripts/load/world.ts). LOAD_USERS (200) virtual users for LOAD_SECONDS (60 s), each pausing
+// LOAD_THINK_MS (1000-3000 ms, uniform) between two clicks, driven by autocannon (one connection
+// per user, its requests and answers given by the user's journey: scripts/load/journeys.ts).
+// Prints the requests, the failures, p50/p95/p99 per page kind and the app's memory (VmRSS from
+// /proc) before, at peak and after; exits 1 when a target is missed. 127.0.0.1 only.
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { Client } from '../../bench/client.js';
+import { freePort } from '../../src/db/embedded.js';
+import { serverEnv, startServer, type Started } from '../../tests/process/server.js';
+import { ensureBenchVolumes, openLoadDatabase } from './db.js';
+import { KINDS, VirtualUser, type Assignment, type Kind, type Role } from './journeys.js';
+import { report, type Sample } from './report.js';
+import { email, ensureWorld, minimalPdf, readPools, resetWorld, type Pools } from './world.js';
+
+const USERS = Math.max(5, Number(process.env.LOAD_USERS ?? 200));
+const SECONDS = Math.max(5, Number(process.env.LOAD_SECONDS ?? 60));
+const [THINK_MIN, THINK_MAX] = (process.env.LOAD_THINK_MS ?? '1000-3000').split('-').map(Number);
+/** The share of each role among the users (the rest are centre staff). */
+const MIX: [Role, number][] = [['anonymous', 0.15], ['student', 0.4], ['company', 0.15], ['tutor', 0.1], ['staff', 0.2]];
+const log = (m: string) => process.stdout.write(`${m}\n`);
+
+function rssKb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Each user's role and what it works on; a pool shared by several users is split between them. */
+function assign(pools: Pools): Assignment[] {
+  const counts = MIX.map(([role, share]) => [role, Math.round(USERS * share)] as const);
+  const out: Assignment[] = [];
+  for (const [role, n] of counts) for (let i = 0; i < n; i++) out.push({ role });
+  while (out.length < USERS) out.push({ role: 'staff' });
+  out.length = USERS;
+  const of = (role: Role) => out.filter((a) => a.role === role);
+  const students = of('student');
+  const sheets = new Map(pools.sheets.map((s) => [s.email, s.id]));
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  students.forEach((a, i) => {
+    a.email = email.student(i + 1);
+    const internship = pools.ongoing.find((o) => o.student === a.email);
+    a.sheetId = sheets.get(a.email);
+    if (internship) a.internship = { id: internship.id, start: day(internship.start), end: day(internship.end) };
+  });
+  of('company').forEach((a, i) => {
+    a.email = email.company(i + 1);
+    a.queue = pools.applications.filter((x) => x.email === a.email).map((x) => x.id);
+    a.evaluations = pools.ongoing.filter((o) => o.company === a.email).map((o) => o.id);
+  });
+  of('tutor').forEach((a, i) => {
+    a.email = email.teacher(i + 1);
+    a.queue = pools.ongoing.filter((o) => o.teacher === a.email).map((o) => o.id);
+  });
+  const staff = of('staff');
+  staff.forEach((a, i) => {
+    a.email = email.staff(i + 1);
+    a.queue = pools.toValidate.filter((_, j) => j % staff.length === i);
+  });
+  return out;
+}
+
+/** The process's CPU time so far, in ms (utime + stime of /proc/<pid>/stat, at 100 ticks a second). */
+function cpuMs(pid: number): number {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+async function signIn(base: string, users: VirtualUser[]) {
+  const queue = users.filter((u) => u.a.email);
+  await Promise.all(Array.from({ length: 6 }, async () => {
+    for (let u = queue.shift(); u; u = queue.shift()) {
+      const c = new Client(base);
+      await c.signIn(u.a.email!);
+      const page = await c.get(u.a.role === 'student' ? '/offers' : u.a.role === 'company' ? '/applications/company' : '/account');
+      const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+      if (!token) throw new Error(`no CSRF token after signing in as ${u.a.email}`);
+      u.signedIn(c.cookie(), token);
+    }
+  }));
+}
+
+async function main() {
+  const started = performance.now();
+  const { url, embedded } = await openLoadDatabase(log);
+  let app: Started | undefined;
+  try {
+    await ensureBenchVolumes(url, log);
+    await ensureWorld(url, log);
+    await resetWorld(url);
+    const pools = await readPools(url);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const t0 = performance.now();
+    app = startServer('node', serverEnv({ NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: 'load-secret-load-secret-load', PORT: String(port), BASE_URL: base, JOBS_ENABLED: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn' }));
+    await app.waitFor(/Stages is running at/, 60_000);
+    log(`app started in ${Math.round(performance.now() - t0)} ms (pid ${app.pid}, ${base})`);
+
+    const pdf = Buffer.from(minimalPdf());
+    const users = assign(pools).map((a) => new VirtualUser(a, pdf));
+    const t1 = performance.now();
+    await signIn(base, users);
+    const roles = MIX.map(([r]) => `${users.filter((u) => u.a.role === r).length} ${r}`).join(', ');
+    log(`${users.length} users signed in in ${Math.round(performance.now() - t1)} ms: ${roles}`);
+
+    const before = rssKb(app.pid);
+    const cpu0 = cpuMs(app.pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(app!.pid))), 250);
+    const samples: Sample[] = [];
+    const think = () => THINK_MIN + Math.random() * (THINK_MAX - THINK_MIN);
+    let next = 0;
+    log(`load: ${users.length} users for ${SECONDS} s, think time ${THINK_MIN}–${THINK_MAX} ms between two requests`);
+    const result = await autocannon({
+      url: base,
+      connections: users.length,
+      duration: SECONDS,
+      timeout: 20,
+      // One virtual user per connection: its journey gives each request and reads each answer.
+      setupClient: (client: AutocannonClient) => {
+        const vu = users[next++ % users.length];
+        let ok = false;
+        client.requestIterator.setRequests([
+          {
+            setupRequest: (req: Record<string, unknown>) => {
+              const r = vu.next();
+              const headers: Record<string, string> = { accept: 'text/html', cookie: vu.jar.header() };
+              if (r.contentType) headers['content-type'] = r.contentType;
+              return { ...req, method: r.method, path: r.path, headers, body: r.body ?? Buffer.alloc(0) };
+            },
+            onResponse: (status: number, body: string, _ctx: unknown, headers: Record<string, string | string[]>) => {
+              ok = vu.answer(status, body, headers);
+            },
+          },
+        ]);
+        client.on('response', (status: number, _bytes: number, ms: number) => samples.push({ kind: vu.kind, ms, ok, status }));
+        // Think time: the next request leaves after a pause (the first after a ramp of up to THINK_MAX).
+        const send = client._doRequest.bind(client);
+        client._doRequest = () => {
+          setTimeout(() => {
+            if (!client.destroyed) send();
+          }, think());
+        };
+      },
+    } as unknown as autocannon.Options);
+    clearInterval(sampler);
+    peak = Math.max(peak, rssKb(app.pid));
+    // autocannon stops at its deadline without waiting for the answers in flight: let them end.
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssKb(app.pid);
+    const cpu = cpuMs(app.pid) - cpu0;
+    const failures = users.flatMap((u) => u.failures);
+    const missed = report(log, { samples, result, seconds: SECONDS, users: users.length, think: [THINK_MIN, THINK_MAX], memory: { before, peak, after }, cpuMs: cpu, failures, kinds: KINDS as readonly Kind[] });
+    const out = app.output();
+    if (/\b(error|500)\b/i.test(out) && missed.length) log(`app output (last 2,000 characters):\n${out.slice(-2000)}`);
+    log(`total ${Math.round((performance.now() - started) / 1000)} s`);
+    return missed;
+  } finally {
+    if (app && app.child.exitCode === null) {
+      app.child.kill('SIGTERM');
+      await app.exited;
+    }
+    await embedded?.stop().catch(() => undefined);
+  }
+}
+
+/** What setupClient receives (autocannon's Client; its types do not describe it). */
+interface AutocannonClient {
+  requestIterator: { setRequests(r: unknown[]): void };
+  on(event: 'response', fn: (status: number, bytes: number, ms: number) => void): void;
+  _doRequest(): void;
+  destroyed: boolean;
+}
+
+main().then(
+  (missed) => {
+    if (missed.length) {
+      process.stderr.write(`load: target missed: ${missed.join('; ')}\n`);
+      process.exit(1);
+    }
+    process.exit(0);
+  },
+  (err) => {
+    process.stderr.write(`load failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
