@@ -1,17 +1,18 @@
 import nodemailer from 'nodemailer';
-import type { Db } from '../db/client.js';
+import { isStopping, type Db } from '../db/client.js';
 import { log } from '../log.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 /**
  * The outbox dispatcher: sends the PENDING rows of OutboxEmail through SMTP, with retries.
  *
- * Several app instances may run it at once. Rows are claimed in one short statement
- * (`SELECT … FOR UPDATE SKIP LOCKED` inside an UPDATE) that pushes their nextAttemptAt forward by a
- * lease and counts the attempt; the messages are then sent outside any transaction. Another
- * instance skips the rows being claimed and, once claimed, no longer sees them as due until the
- * lease ends. If a process dies while sending, its rows become due again when the lease ends
- * (delivery is at-least-once; the Message-ID stays the same so the receiving side can tell).
+ * Several app instances may run it at once. Each row is claimed, right before it is sent, in one
+ * short statement (`SELECT … FOR UPDATE SKIP LOCKED` inside an UPDATE) that pushes its
+ * nextAttemptAt forward by a lease and counts the attempt; the message is then sent outside any
+ * transaction. Another instance skips the rows being claimed and, once claimed, no longer sees them
+ * as due until the lease ends. If a process dies while sending, the row in flight becomes due again
+ * when the lease ends (delivery is at-least-once; the Message-ID stays the same so the receiving
+ * side can tell); the rows it had not reached yet were never claimed and go at once.
  */
 
 /** Delay before the next try after the 1st, 2nd, 3rd, 4th… failed attempt. */
@@ -126,12 +127,16 @@ export async function dispatchPending(db: Db, transport: MailTransport, opts: Di
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = opts.maxAttempts ?? MAX_ATTEMPTS;
   const clock = () => opts.now ?? (opts.clock ?? systemClock).now();
-  const rows = await claimDue(db, clock(), batchSize, opts.leaseMs ?? LEASE_MS);
-  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const domain = mailDomain(opts.from);
-  rows.sort((a, b) => a.id - b.id);
 
-  for (const row of rows) {
+  // One row claimed at a time, right before it is sent: a process killed mid-batch leaves one
+  // message leased (the one in flight), not the rest of its batch for the lease's 10 minutes.
+  // A stopping process sends no further message: the next instance or the next start will.
+  while (result.claimed < batchSize && !isStopping()) {
+    const [row] = await claimDue(db, clock(), 1, opts.leaseMs ?? LEASE_MS);
+    if (!row) break;
+    result.claimed++;
     // Only this claim may settle the row: if the lease ran out and another dispatcher took it, its attempt count differs.
     const mine = { id: row.id, status: 'PENDING' as const, attempts: row.attempts };
     try {
@@ -194,7 +199,7 @@ export async function runOutboxDispatch(
       total.sent += r.sent;
       total.retried += r.retried;
       total.failed += r.failed;
-      if (r.claimed < batchSize || systemClock.now().getTime() >= deadline) break;
+      if (r.claimed < batchSize || systemClock.now().getTime() >= deadline || isStopping()) break;
     }
   } finally {
     if (!opts.transport) transport.close?.();
