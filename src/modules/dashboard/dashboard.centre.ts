@@ -11,46 +11,73 @@ import { ticketCountColumns } from '../helpdesk/helpdesk.queue.js';
 import { AWAITING_ITEMS, entry, type AwaitingEntry, type AwaitingItem, type DashboardBlocks } from './dashboard.types.js';
 
 type Item = { id: number; label: string; note: string | null; since: string };
-type ModerationRow = { moderate: bigint | string; verify: bigint | string; claim: bigint | string; sheets: bigint | string; moderateRows: Item[] | null; verifyRows: Item[] | null; claimRows: Item[] | null; sheetRows: Item[] | null };
+/** One queue: how many wait, and the oldest few. */
+type Queue = { n: number; rows: Item[] | null };
+type ModerationRow = { moderate: Queue; verify: Queue; claim: Queue; sheets: Queue };
 
 /**
- * What waits for a moderator, as columns of one statement (three counts and the oldest few of
- * each, as JSON): the offers the offer workflow puts in the hands of WRITE staff of their centre,
- * the organisations to verify and the claims to decide (the verification queue), the internship
- * sheets sent by the students of their centres or of the study years they manage (the sheet
- * workflow's manager, sheets.records.ts awaitingWhere). A platform administrator holds every
- * right: everything, as their lists show.
+ * A queue as one JSON column: its count (a window count over the matches, so that they are read
+ * once, not once to count and again for the oldest) and its oldest AWAITING_ITEMS rows; `fields`
+ * (on the page's rows `t` only, after the LIMIT) names, labels and dates them.
+ */
+function queue(columns: Prisma.Sql, from: Prisma.Sql, order: Prisma.Sql, fields: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('n', coalesce(max(t.n), 0), 'rows', json_agg(${fields} ORDER BY t.ord))
+    FROM (SELECT ${columns}, count(*) OVER () AS n, row_number() OVER (ORDER BY ${order}) AS ord ${from} ORDER BY ${order} LIMIT ${AWAITING_ITEMS}) t)`;
+}
+
+/**
+ * What waits for a moderator, as columns of one statement (each queue's count and oldest few, as
+ * JSON): the offers the offer workflow puts in the hands of WRITE staff of their centre, the
+ * organisations to verify and the claims to decide (the verification queue), the internship sheets
+ * sent by the students of their centres or of the study years they manage (the sheet workflow's
+ * manager, sheets.records.ts awaitingWhere). A platform administrator holds every right:
+ * everything, as their lists show.
  */
 function moderationColumns(actor: Actor): Prisma.Sql {
   const all = actor.isPlatformAdmin;
   const ids = all ? [] : centresWith(actor, 'WRITE');
   const mine = (col: Prisma.Sql) => (all ? Prisma.sql`TRUE` : Prisma.sql`${col} = ANY(${ids})`);
   const states = OFFER_WORKFLOW.awaitingStates('centreWriter');
-  const offers = Prisma.sql`FROM "Offer" o WHERE o.status::text = ANY(${states}) AND ${mine(Prisma.sql`o."centreId"`)}`;
-  const orgs = Prisma.sql`FROM "Organisation" g WHERE NOT g.verified AND ${mine(Prisma.sql`g."centreId"`)}`;
-  const claims = Prisma.sql`FROM "CompanyMembership" m JOIN "Organisation" g ON g.id = m."organisationId"
-    WHERE m.status = 'PENDING' AND m.role = 'ADMIN' AND ${mine(Prisma.sql`g."centreId"`)}`;
   const years = actor.academic.filter((a) => a.kind === 'YEAR_MANAGER' && a.studyYearId !== null).map((a) => a.studyYearId!);
-  const sheets = Prisma.sql`FROM "InternshipSheet" s JOIN "StudentProfile" sp ON sp.id = s."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
-    WHERE s.status::text = ANY(${SHEET_WORKFLOW.awaitingStates('manager')}) AND (${mine(Prisma.sql`sy."centreId"`)} OR sp."studyYearId" = ANY(${years}))`;
-  return Prisma.sql`(SELECT count(*) ${offers}) AS moderate, (SELECT count(*) ${orgs}) AS verify, (SELECT count(*) ${claims}) AS claim, (SELECT count(*) ${sheets}) AS sheets,
-      (SELECT json_agg(t) FROM (SELECT o.id, o.title AS label, (SELECT legal."legalName" FROM "Organisation" legal WHERE legal.id = o."organisationId") AS note, o."updatedAt" AS since
-        ${offers} ORDER BY o."updatedAt", o.id LIMIT ${AWAITING_ITEMS}) t) AS "moderateRows",
-      (SELECT json_agg(t) FROM (SELECT g.id, g."legalName" AS label, g.city AS note, g."createdAt" AS since ${orgs} ORDER BY g."createdAt", g.id LIMIT ${AWAITING_ITEMS}) t) AS "verifyRows",
-      (SELECT json_agg(t) FROM (SELECT m.id, g."legalName" AS label, NULL AS note, m."createdAt" AS since ${claims} ORDER BY m."createdAt", m.id LIMIT ${AWAITING_ITEMS}) t) AS "claimRows",
-      (SELECT json_agg(t) FROM (SELECT s.id, (SELECT u."firstName" || ' ' || u."lastName" FROM "User" u WHERE u.id = sp."userId") AS label,
-          COALESCE((SELECT h."legalName" FROM "Organisation" h WHERE h.id = s."organisationId"), s.data->'fields'->>'orgLegalName') AS note, COALESCE(s."sentAt", s."updatedAt") AS since
-        ${sheets} ORDER BY s."sentAt", s.id LIMIT ${AWAITING_ITEMS}) t) AS "sheetRows"`;
+  const offers = queue(
+    Prisma.sql`o.id, o.title, o."organisationId", o."updatedAt"`,
+    Prisma.sql`FROM "Offer" o WHERE o.status::text = ANY(${states}) AND ${mine(Prisma.sql`o."centreId"`)}`,
+    Prisma.sql`o."updatedAt", o.id`,
+    Prisma.sql`json_build_object('id', t.id, 'label', t.title, 'note', (SELECT legal."legalName" FROM "Organisation" legal WHERE legal.id = t."organisationId"), 'since', t."updatedAt")`,
+  );
+  const orgs = queue(
+    Prisma.sql`g.id, g."legalName", g.city, g."createdAt"`,
+    Prisma.sql`FROM "Organisation" g WHERE NOT g.verified AND ${mine(Prisma.sql`g."centreId"`)}`,
+    Prisma.sql`g."createdAt", g.id`,
+    Prisma.sql`json_build_object('id', t.id, 'label', t."legalName", 'note', t.city, 'since', t."createdAt")`,
+  );
+  const claims = queue(
+    Prisma.sql`m.id, g."legalName", m."createdAt"`,
+    Prisma.sql`FROM "CompanyMembership" m JOIN "Organisation" g ON g.id = m."organisationId"
+      WHERE m.status = 'PENDING' AND m.role = 'ADMIN' AND ${mine(Prisma.sql`g."centreId"`)}`,
+    Prisma.sql`m."createdAt", m.id`,
+    Prisma.sql`json_build_object('id', t.id, 'label', t."legalName", 'note', NULL, 'since', t."createdAt")`,
+  );
+  const sheets = queue(
+    Prisma.sql`s.id, sp."userId", s."organisationId", s.data->'fields'->>'orgLegalName' AS "typedName", COALESCE(s."sentAt", s."updatedAt") AS since`,
+    Prisma.sql`FROM "InternshipSheet" s JOIN "StudentProfile" sp ON sp.id = s."studentId" LEFT JOIN "StudyYear" sy ON sy.id = sp."studyYearId"
+      WHERE s.status::text = ANY(${SHEET_WORKFLOW.awaitingStates('manager')}) AND (${mine(Prisma.sql`sy."centreId"`)} OR sp."studyYearId" = ANY(${years}))`,
+    Prisma.sql`s."sentAt", s.id`,
+    Prisma.sql`json_build_object('id', t.id, 'label', (SELECT u."firstName" || ' ' || u."lastName" FROM "User" u WHERE u.id = t."userId"),
+      'note', COALESCE((SELECT h."legalName" FROM "Organisation" h WHERE h.id = t."organisationId"), t."typedName"), 'since', t.since)`,
+  );
+  return Prisma.sql`${offers} AS moderate, ${orgs} AS verify, ${claims} AS claim, ${sheets} AS sheets`;
 }
 
 function moderationEntries(row: ModerationRow): AwaitingEntry[] {
-  // json_agg writes timestamps without their zone: they are UTC, as Prisma stores them.
+  // JSON writes timestamps without their zone: they are UTC, as Prisma stores them.
   const since = (s: string) => new Date(`${s}Z`);
+  const { moderate, verify, claim, sheets } = row;
   return [
-    ...entry('offersToModerate', Number(row.moderate), '/offers/moderation', (row.moderateRows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/offers/manage/${o.id}`, since: since(o.since) }))),
-    ...entry('organisationsToVerify', Number(row.verify), '/organisations/queue', (row.verifyRows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/organisations/${o.id}`, since: since(o.since) }))),
-    ...entry('claims', Number(row.claim), '/organisations/queue', (row.claimRows ?? []).map((m): AwaitingItem => ({ label: m.label, href: '/organisations/queue', since: since(m.since) }))),
-    ...entry('sheetsToValidate', Number(row.sheets), '/sheets/review', (row.sheetRows ?? []).map((s): AwaitingItem => ({ label: s.label, note: { text: s.note ?? '' }, href: `/sheets/${s.id}`, since: since(s.since) }))),
+    ...entry('offersToModerate', moderate.n, '/offers/moderation', (moderate.rows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/offers/manage/${o.id}`, since: since(o.since) }))),
+    ...entry('organisationsToVerify', verify.n, '/organisations/queue', (verify.rows ?? []).map((o): AwaitingItem => ({ label: o.label, note: { text: o.note ?? '' }, href: `/organisations/${o.id}`, since: since(o.since) }))),
+    ...entry('claims', claim.n, '/organisations/queue', (claim.rows ?? []).map((m): AwaitingItem => ({ label: m.label, href: '/organisations/queue', since: since(m.since) }))),
+    ...entry('sheetsToValidate', sheets.n, '/sheets/review', (sheets.rows ?? []).map((s): AwaitingItem => ({ label: s.label, note: { text: s.note ?? '' }, href: `/sheets/${s.id}`, since: since(s.since) }))),
   ];
 }
 
