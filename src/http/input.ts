@@ -40,7 +40,10 @@ export function cleanFields(input: unknown): Fields {
 
 /** The middleware, after the body parser: `req.body` (when parsed) and `req.query` cleaned. */
 export function cleanInput(req: Request, _res: Response, next: NextFunction) {
-  if (req.body !== undefined) req.body = cleanFields(req.body);
+  // A POST whose body no parser read (JSON, plain text, no content type) is an empty form rather
+  // than `undefined`: handlers read `req.body.x` (a JSON body posted to an amendment was a 500).
+  // Multipart bodies are parsed later, by the route's upload middleware, which sets req.body anew.
+  if (req.body !== undefined || req.method === 'POST') req.body = cleanFields(req.body);
   // Express 5 parses `req.query` anew at each read (a getter): the cleaned copy takes its place.
   Object.defineProperty(req, 'query', { value: cleanFields(req.query), writable: true, enumerable: true, configurable: true });
   next();

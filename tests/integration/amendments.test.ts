@@ -259,4 +259,14 @@ describe('amendment changes, rights and rules', () => {
     expect((await get(t.db, a.id)).status).toBe('DRAFT');
     expect(await t.db.agreementSignature.count({ where: { agreementId: a.id, status: { not: 'VOIDED' } } })).toBe(0);
   });
+
+  it('reads a body that is not a form (JSON, no content type) as an empty form: refused, never a 500 (issue 16, fuzzing)', async () => {
+    const { a, staff } = await validated(t.app, t.db, ['STUDENT']);
+    const json = await staff.a.post(`/agreements/${a.id}/amendments/new`).set('x-csrf-token', staff.csrf).set('Content-Type', 'application/json').send(JSON.stringify({ reason: 'x', kinds: ['period'] }));
+    expect(json.status).toBe(422);
+    expect(fieldError(json.text, 'reason')).toBeTruthy();
+    const none = await staff.a.post(`/agreements/${a.id}/amendments/new`).set('x-csrf-token', staff.csrf);
+    expect(none.status).toBe(422);
+    expect(await t.db.agreementAmendment.count()).toBe(0);
+  });
 });
