@@ -1,3 +1,4 @@
+import http from 'node:http';
 import fc from 'fast-check';
 import { roleCan } from '../../src/authz/policy.js';
 import type { ListedRoute } from '../helpers/routes.js';
@@ -133,10 +134,13 @@ export function build(c: Case, route: ListedRoute, k: RouteKnowledge, crawl: Cra
 /** Sends a built case; the answer's status (0 when the client itself could not send it). */
 export async function send(b: Built, method: string, world: FuzzWorld): Promise<{ status: number; text: string; clientError?: string }> {
   const token = world.session(b.who).csrf;
+  let sentUrl = b.url;
   try {
     if (method === 'GET') {
       const qs = b.pairs.map(([n, v]) => `${enc(n)}=${enc(v)}`).join('&');
-      const res = await world.request(b.who, 'get', qs ? `${b.url}${b.url.includes('?') ? '&' : '?'}${qs}` : b.url);
+      const url = qs ? `${b.url}${b.url.includes('?') ? '&' : '?'}${qs}` : b.url;
+      sentUrl = url;
+      const res = await world.request(b.who, 'get', url);
       return { status: res.status, text: res.text ?? '' };
     }
     const req = world.request(b.who, 'post', b.url);
@@ -158,6 +162,9 @@ export async function send(b: Built, method: string, world: FuzzWorld): Promise<
   } catch (err) {
     const e = err as { code?: string; message?: string; timeout?: number; response?: { status: number; text: string } };
     if (e.response) return { status: e.response.status, text: e.response.text };
+    // Node's HTTP server itself refuses a request line over its header limit (16 KB) before the
+    // app sees it: a 431 on Node 20, a connection reset while the client still sends on Node 24.
+    if (sentUrl.length > http.maxHeaderSize - 2048 && /ECONNRESET|EPIPE|socket hang up/.test(`${e.code ?? ''} ${e.message ?? ''}`)) return { status: 431, text: '' };
     if (e.timeout) return { status: -1, text: '', clientError: `no answer within ${e.timeout} ms` };
     return { status: 0, text: '', clientError: `${e.code ?? ''} ${e.message ?? String(err)}` };
   }
