@@ -145,13 +145,13 @@ async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[
   // Weights {D, C, B, A}: the field a word is found in counts more than finding it twice (stem
   // and written form) in a lesser one.
   const rank = q.kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${q.kw}::tsquery)` : null;
-  // A named prepared statement: the student's list is a busy page, and its plan is the same each time.
+  // Straight to the pool (the student's list is a busy page), planned at each run for its values.
   const read = (p: Pager) => preparedRows<T & { total: number }>(db, Prisma.sql`
     SELECT m.total, ${q.columns}
     FROM (SELECT o.id, ${rank ?? Prisma.sql`NULL::real`} AS rank, count(*) OVER ()::int AS total FROM "Offer" o WHERE ${where}
           ORDER BY ${rank ? Prisma.sql`rank DESC, ` : Prisma.empty}${q.order} LIMIT ${p.size} OFFSET ${p.skip}) m
     JOIN "Offer" o ON o.id = m.id ${q.joins}
-    ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`);
+    ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`, { planEachTime: true });
   let p = pager(page, page * PAGE_SIZE);
   let rows = await read(p);
   if (!rows.length && page > 1) {
