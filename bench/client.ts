@@ -2,8 +2,23 @@
 import { PASSWORD } from './seed.js';
 
 
-export class Client {
+/** A cookie jar: Set-Cookie headers in, a Cookie header out (the bench, the load and chaos suites). */
+export class CookieJar {
   private jar = new Map<string, string>();
+  keep(setCookie: string | string[] | undefined) {
+    for (const c of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      if (i > 0) this.jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+  }
+  header() {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+export class Client {
+  private jar = new CookieJar();
   constructor(private base: string) {}
   async get(p: string, expect = 200) {
     const res = await fetch(this.base + p, { redirect: 'manual', headers: { cookie: this.cookie() } });
@@ -27,14 +42,10 @@ export class Client {
     if (res.status !== 303) throw new Error(`sign-in as ${email} failed: ${res.status}`);
   }
   cookie() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    return this.jar.header();
   }
   private keep(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      this.jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-    }
+    this.jar.keep(res.headers.getSetCookie());
   }
 }
 

@@ -2,6 +2,7 @@
 // an operator does, `node --import tsx src/server.ts`), a signed-in HTTP client, and the checks,
 // printed one line each and counted for the summary.
 import { serverEnv, startServer, type Started } from '../../tests/process/server.js';
+import { CookieJar } from '../../bench/client.js';
 
 export const DEMO_PASSWORD = 'stages-demo';
 const SESSION_SECRET = 'chaos-secret-chaos-secret-chaos';
@@ -67,19 +68,15 @@ export interface Answer {
 
 /** A client keeping its cookies (its session) and the session's CSRF token. */
 export class Session {
-  private jar = new Map<string, string>();
+  private jar = new CookieJar();
   csrf = '';
   constructor(readonly base: string) {}
 
   cookie() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    return this.jar.header();
   }
   private keep(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      this.jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-    }
+    this.jar.keep(res.headers.getSetCookie());
   }
   async request(method: 'GET' | 'POST', path: string, body?: URLSearchParams | FormData, timeoutMs = 60_000): Promise<Answer> {
     const t0 = performance.now();

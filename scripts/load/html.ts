@@ -88,17 +88,5 @@ export function multipart(fields: [string, string][], files: { field: string; fi
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A cookie jar: Set-Cookie headers in, a Cookie header out. */
-export class Jar {
-  private jar = new Map<string, string>();
-  keep(setCookie: string | string[] | undefined) {
-    for (const c of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      if (i > 0) this.jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-    }
-  }
-  header() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
+/** The bench's cookie jar, under the journeys' name. */
+export { CookieJar as Jar } from '../../bench/client.js';
