@@ -8,6 +8,15 @@ import { loadConfig } from '../../src/config/index.js';
 import { closeDb, createDb } from '../../src/db/client.js';
 import { freePort } from '../../src/db/embedded.js';
 import { email, readPools } from './world.js';
+import pg from 'pg';
+
+// Counts the statements each page sends (every pool: sessions, Prisma, the raw reads).
+let statements = 0;
+const origQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+  statements++;
+  return (origQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof origQuery;
 
 
 const url = process.env.LOAD_DATABASE_URL!;
@@ -35,9 +44,10 @@ const pages: [string, Client, string][] = [
 for (const [name, c, p] of pages) {
   await c.get(p);
   const t: number[] = [];
+  statements = 0;
   for (let i = 0; i < n; i++) { const s = performance.now(); await c.get(p); t.push(performance.now() - s); }
   t.sort((a, b) => a - b);
-  console.log(`${name.padEnd(28)} median ${t[Math.floor(n / 2)].toFixed(0).padStart(5)} ms  max ${t[n - 1].toFixed(0).padStart(5)} ms  ${p}`);
+  console.log(`${name.padEnd(28)} median ${t[Math.floor(n / 2)].toFixed(0).padStart(5)} ms  max ${t[n - 1].toFixed(0).padStart(5)} ms  ${(statements / n).toFixed(0).padStart(3)} statements  ${p}`);
 }
 server.close();
 await closeApp(app);
