@@ -22,7 +22,7 @@ function quantile(sorted: number[], p: number) {
 /** Prints the run's figures; returns the targets missed (empty: all met). */
 export function report(
   log: (m: string) => void,
-  r: { samples: Sample[]; result: Result; seconds: number; users: number; think: [number, number]; memory: { before: number; peak: number; after: number }; cpuMs: number; failures: Failure[]; kinds: readonly Kind[] },
+  r: { samples: Sample[]; result: Result; seconds: number; users: number; think: [number, number]; memory: { before: number; peak: number; after: number }; cpu: { app: number; postgres: number; generator: number; busy: number }; failures: Failure[]; kinds: readonly Kind[] },
 ): string[] {
   const missed: string[] = [];
   const total = r.samples.length;
@@ -50,8 +50,9 @@ export function report(
     log(`${kind.padEnd(w)}  ${String(mine.length).padStart(8)}  ${String(mine.filter((s) => !s.ok).length).padStart(6)}  ${f(quantile(ms, 0.5))}  ${f(p95)}  ${f(quantile(ms, 0.99))}  ${verdict}`);
   }
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-  // The app's own CPU per request (not PostgreSQL's): less sensitive than latencies to other work on the machine.
-  if (total) log(`app CPU: ${(r.cpuMs / 1000).toFixed(1)} s over the run, ${(r.cpuMs / total).toFixed(1)} ms per request`);
+  // CPU per request: less sensitive than latencies to other work on the machine; and who used the cores.
+  const { app, postgres, generator, busy } = r.cpu;
+  if (total) log(`app CPU: ${(app / 1000).toFixed(1)} s over the run, ${(app / total).toFixed(1)} ms per request; PostgreSQL ${(postgres / 1000).toFixed(1)} s (${(postgres / total).toFixed(1)} ms per request); load generator ${(generator / 1000).toFixed(1)} s; machine busy ${(busy * 100).toFixed(0)} %`);
   log(`app memory (VmRSS): before ${mb(r.memory.before)}, peak ${mb(r.memory.peak)}, after ${mb(r.memory.after)}`);
   if (r.failures.length) {
     // One example per page kind and status (the users keep their first 5 failures each).

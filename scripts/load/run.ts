@@ -7,7 +7,7 @@
 // Prints the requests, the failures, p50/p95/p99 per page kind and the app's memory (VmRSS from
 // /proc) before, at peak and after; exits 1 when a target is missed. 127.0.0.1 only.
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Client } from '../../bench/client.js';
 import { freePort } from '../../src/db/embedded.js';
 import { serverEnv, startServer, type Started } from '../../tests/process/server.js';
@@ -17,6 +17,8 @@ import { report, type Sample } from './report.js';
 import { email, ensureWorld, minimalPdf, readPools, resetWorld, type Pools } from './world.js';
 
 const USERS = Math.max(5, Number(process.env.LOAD_USERS ?? 200));
+/** App processes (LOAD_INSTANCES, 1): more than one is the README's way to use more cores. */
+const INSTANCES = Math.max(1, Number(process.env.LOAD_INSTANCES ?? 1));
 const SECONDS = Math.max(5, Number(process.env.LOAD_SECONDS ?? 60));
 const [THINK_MIN, THINK_MAX] = (process.env.LOAD_THINK_MS ?? '1000-3000').split('-').map(Number);
 /** The share of each role among the users (the rest are centre staff). */
@@ -76,6 +78,33 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** The CPU time of every PostgreSQL process of this machine, in ms (the embedded one or a local server). */
+function postgresCpuMs(): number {
+  let sum = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('postgres')) sum += cpuMs(Number(d));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return sum;
+}
+
+/** Where the machine's CPU went: the app, PostgreSQL, this load generator, and the machine's busy share. */
+function cpuNow(appPids: number[]) {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = f[3] + f[4];
+  const all = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { app: appPids.reduce((sum, pid) => sum + cpuMs(pid), 0), postgres: postgresCpuMs(), generator: cpuMs(process.pid), idle, all };
+}
+
+/** LOAD_NODE_ARGS (development aid): node flags for the app process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+function appNodeArgs(): string[] {
+  return (process.env.LOAD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 async function signIn(base: string, users: VirtualUser[]) {
   const queue = users.filter((u) => u.a.email);
   await Promise.all(Array.from({ length: 6 }, async () => {
@@ -93,18 +122,26 @@ async function signIn(base: string, users: VirtualUser[]) {
 async function main() {
   const started = performance.now();
   const { url, embedded } = await openLoadDatabase(log);
-  let app: Started | undefined;
+  const apps: Started[] = [];
   try {
     await ensureBenchVolumes(url, log);
     await ensureWorld(url, log);
     await resetWorld(url);
     const pools = await readPools(url);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
     const t0 = performance.now();
-    app = startServer('node', serverEnv({ NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: 'load-secret-load-secret-load', PORT: String(port), BASE_URL: base, JOBS_ENABLED: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn' }));
-    await app.waitFor(/Stages is running at/, 60_000);
-    log(`app started in ${Math.round(performance.now() - t0)} ms (pid ${app.pid}, ${base})`);
+    // INSTANCES app processes on one database, as behind a reverse proxy: the users are dealt out
+    // between them (autocannon gives connection i the URL i modulo their number).
+    // They share one public address, BASE_URL, as they would behind the proxy.
+    const bases: string[] = [];
+    for (let i = 0; i < INSTANCES; i++) bases.push(`http://127.0.0.1:${await freePort()}`);
+    for (const base of bases) {
+      const app = startServer('node', serverEnv({ NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: 'load-secret-load-secret-load', PORT: new URL(base).port, BASE_URL: bases[0], JOBS_ENABLED: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn' }), appNodeArgs());
+      apps.push(app);
+    }
+    await Promise.all(apps.map((a) => a.waitFor(/Stages is running at/, 60_000)));
+    log(`${INSTANCES === 1 ? 'app' : `${INSTANCES} app instances`} started in ${Math.round(performance.now() - t0)} ms (pid ${apps.map((a) => a.pid).join(', ')}, ${bases.join(', ')})`);
+    const base = bases[0];
+    const pids = apps.map((a) => a.pid);
 
     const pdf = Buffer.from(minimalPdf());
     const users = assign(pools).map((a) => new VirtualUser(a, pdf));
@@ -113,16 +150,17 @@ async function main() {
     const roles = MIX.map(([r]) => `${users.filter((u) => u.a.role === r).length} ${r}`).join(', ');
     log(`${users.length} users signed in in ${Math.round(performance.now() - t1)} ms: ${roles}`);
 
-    const before = rssKb(app.pid);
-    const cpu0 = cpuMs(app.pid);
+    const rss = () => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
+    const before = rss();
+    const cpu0 = cpuNow(pids);
     let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(app!.pid))), 250);
+    const sampler = setInterval(() => (peak = Math.max(peak, rss())), 250);
     const samples: Sample[] = [];
     const think = () => THINK_MIN + Math.random() * (THINK_MAX - THINK_MIN);
     let next = 0;
     log(`load: ${users.length} users for ${SECONDS} s, think time ${THINK_MIN}–${THINK_MAX} ms between two requests`);
     const result = await autocannon({
-      url: base,
+      url: bases,
       connections: users.length,
       duration: SECONDS,
       timeout: 20,
@@ -154,22 +192,23 @@ async function main() {
       },
     } as unknown as autocannon.Options);
     clearInterval(sampler);
-    peak = Math.max(peak, rssKb(app.pid));
+    peak = Math.max(peak, rss());
     // autocannon stops at its deadline without waiting for the answers in flight: let them end.
     await new Promise((r) => setTimeout(r, 2000));
-    const after = rssKb(app.pid);
-    const cpu = cpuMs(app.pid) - cpu0;
+    const after = rss();
+    const c1 = cpuNow(pids);
+    const cpu = { app: c1.app - cpu0.app, postgres: c1.postgres - cpu0.postgres, generator: c1.generator - cpu0.generator, busy: 1 - (c1.idle - cpu0.idle) / (c1.all - cpu0.all) };
     const failures = users.flatMap((u) => u.failures);
-    const missed = report(log, { samples, result, seconds: SECONDS, users: users.length, think: [THINK_MIN, THINK_MAX], memory: { before, peak, after }, cpuMs: cpu, failures, kinds: KINDS as readonly Kind[] });
-    const out = app.output();
+    const missed = report(log, { samples, result, seconds: SECONDS, users: users.length, think: [THINK_MIN, THINK_MAX], memory: { before, peak, after }, cpu, failures, kinds: KINDS as readonly Kind[] });
+    const out = apps.map((a) => a.output()).join('\n');
+    // LOAD_APP_LOG (development aid, with LOAD_NODE_ARGS=--trace-gc say): the app's whole output to a file.
+    if (process.env.LOAD_APP_LOG) writeFileSync(process.env.LOAD_APP_LOG, out);
     if (/\b(error|500)\b/i.test(out) && missed.length) log(`app output (last 2,000 characters):\n${out.slice(-2000)}`);
     log(`total ${Math.round((performance.now() - started) / 1000)} s`);
     return missed;
   } finally {
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited;
-    }
+    for (const app of apps.filter((a) => a.child.exitCode === null)) app.child.kill('SIGTERM');
+    await Promise.all(apps.map((a) => a.exited));
     await embedded?.stop().catch(() => undefined);
   }
 }

@@ -24,8 +24,9 @@ export function serverEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, DOTENV_CONFIG_PATH: path.join(ROOT, 'no-such-env-file'), DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'info', ...settings };
 }
 
-export function startServer(how: 'npm' | 'node', env: NodeJS.ProcessEnv): Started {
-  const child = how === 'npm' ? spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs`: node's own flags before the script (`node` only), e.g. `--cpu-prof`. */
+export function startServer(how: 'npm' | 'node', env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Started {
+  const child = how === 'npm' ? spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
