@@ -143,7 +143,8 @@ const NOT_SOCIO_ECONOMIC: StructureType[] = ['PUBLIC_LAB'];
 export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<number, StepFacts>> {
   const ids = agreements.map((a) => a.id);
   const sheetIds = agreements.map((a) => a.sheetId).filter((x): x is number => x !== null);
-  const sheets = new Map((await db.internshipSheet.findMany({ where: { id: { in: sheetIds } }, select: { id: true, sentAt: true, validatedAt: true } })).map((x) => [x.id, x]));
+  // (An empty list is not sent: Prisma would still make a round trip for `WHERE 1=0`.)
+  const sheets = new Map((sheetIds.length ? await db.internshipSheet.findMany({ where: { id: { in: sheetIds } }, select: { id: true, sentAt: true, validatedAt: true } }) : []).map((x) => [x.id, x]));
   const journals = new Map((await db.journalEntry.groupBy({ by: ['agreementId'], where: { agreementId: { in: ids } }, _count: { _all: true } })).map((x) => [x.agreementId, x._count._all]));
   const midterms = new Map((await db.midtermReport.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true, companyAckAt: true, academicAckAt: true } })).map((x) => [x.agreementId, x]));
   const feedbacks = new Map((await db.experienceFeedback.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true } })).map((x) => [x.agreementId, x.submittedAt]));
@@ -196,6 +197,7 @@ export async function followingLabel(db: DbOrTx, agreements: Followed[]): Promis
   if (!validated.length) return new Set();
   const enrolments = new Map((await db.labelEnrolment.findMany({ where: { agreementId: { in: validated.map((a) => a.id) }, studentAnswer: 'YES', companyAnswer: 'YES' }, select: { agreementId: true, managerAnswer: true } })).map((e) => [e.agreementId, e]));
   const candidates = validated.filter((a) => enrolments.has(a.id));
+  if (!candidates.length) return new Set();
   const programmes = new Set((await db.programme.findMany({ where: { id: { in: [...new Set(candidates.map((a) => a.programmeId).filter((x): x is number => x !== null))] }, labelDefault: true }, select: { id: true } })).map((p) => p.id));
   const labs = new Set((await db.organisation.findMany({ where: { id: { in: [...new Set(candidates.map((a) => a.organisationId))] }, structureType: { in: NOT_SOCIO_ECONOMIC } }, select: { id: true } })).map((o) => o.id));
   return new Set(candidates.filter((a) => {
