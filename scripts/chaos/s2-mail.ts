@@ -6,11 +6,10 @@
 // delivered but its row was never marked sent — the worst moment. After a restart, every other
 // mail must be delivered exactly once; the one in flight stays leased (attempts 1) until its lease
 // ends, then goes once more (the lease's end is brought forward here: a run cannot wait 10 minutes).
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../src/db/embedded.js';
 import { dbName, Report, sleep, startApp, waitUntil, type App } from './common.js';
 import type { ChaosPg } from './pg.js';
+import { startSmtp } from './smtp.js';
 
 const S = 'mail-kill';
 const MAILS = 50;
@@ -44,41 +43,29 @@ export async function mailBatchKill(pg: ChaosPg, report: Report, log: (m: string
   let inFlight: number | undefined;
   let killed: () => void = () => undefined;
   const killDone = new Promise<void>((resolve) => (killed = resolve));
-  const smtp = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const id = Number(Buffer.concat(chunks).toString('utf8').match(/^Message-ID:\s*<outbox-(\d+)-/im)?.[1]);
-        const accept = () => {
-          accepted.set(id, (accepted.get(id) ?? 0) + 1);
-          callback();
-        };
-        received++;
-        if (received === KILL_AT && app) {
-          // The app frozen, the message accepted (its 250 waits in the app's socket), then the kill.
-          inFlight = id;
-          const pid = app.pid;
-          process.kill(pid, 'SIGSTOP');
-          accept();
-          setTimeout(() => {
-            process.kill(pid, 'SIGKILL');
-            killed();
-          }, SMTP_DELAY_MS);
-          return;
-        }
-        setTimeout(accept, SMTP_DELAY_MS);
-      });
-    },
+  const smtp = await startSmtp((raw, done) => {
+    const id = Number(raw.toString('utf8').match(/^Message-ID:\s*<outbox-(\d+)-/im)?.[1]);
+    const accept = () => {
+      accepted.set(id, (accepted.get(id) ?? 0) + 1);
+      done();
+    };
+    received++;
+    if (received === KILL_AT && app) {
+      // The app frozen, the message accepted (its 250 waits in the app's socket), then the kill.
+      inFlight = id;
+      const pid = app.pid;
+      process.kill(pid, 'SIGSTOP');
+      accept();
+      setTimeout(() => {
+        process.kill(pid, 'SIGKILL');
+        killed();
+      }, SMTP_DELAY_MS);
+      return;
+    }
+    setTimeout(accept, SMTP_DELAY_MS);
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}/?ignoreTLS=true`;
   const port = await freePort();
-  const env = { SMTP_URL: smtpUrl, JOBS_ENABLED: 'true' };
+  const env = { SMTP_URL: smtp.url, JOBS_ENABLED: 'true' };
   const outbox = async () =>
     pg.query<Outbox>(db, `SELECT id, status::text, attempts, "nextAttemptAt" > (now() AT TIME ZONE 'UTC') AS leased FROM "OutboxEmail" WHERE id = ANY($1) ORDER BY id`, [ids]);
 
@@ -124,6 +111,6 @@ export async function mailBatchKill(pg: ChaosPg, report: Report, log: (m: string
       app.proc.child.kill('SIGTERM');
       await app.proc.exited;
     }
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   }
 }

@@ -7,11 +7,10 @@
 // must get its whole answer, new connections must be refused once the app stops listening, and
 // the process must exit with code 0 within 10 s, leaving no mail leased.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../src/db/embedded.js';
 import { holdTable } from './blocked.js';
 import { dbName, Report, Session, sleep, startApp, waitUntil } from './common.js';
+import { startSmtp } from './smtp.js';
 import type { ChaosPg } from './pg.js';
 
 const S = 'sigterm';
@@ -70,18 +69,8 @@ export async function sigtermUnderLoad(pg: ChaosPg, report: Report, log: (m: str
   await pg.query(db, `UPDATE "OutboxEmail" SET status = 'SENT', "sentAt" = now() WHERE status = 'PENDING'`);
   await pg.query(db, `INSERT INTO "OutboxEmail" ("to", subject, html, text, template) SELECT 'chaos-' || i || '@example.test', 'Chaos ' || i, '<p>Chaos</p>', 'Chaos', 'chaos' FROM generate_series(1, ${MAILS}) AS i`);
   let smtpReceived = 0;
-  const smtp = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => setTimeout(() => (smtpReceived++, callback()), 200));
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const app = await startApp(url, await freePort(), { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}/?ignoreTLS=true` });
+  const smtp = await startSmtp((_raw, accept) => setTimeout(() => (smtpReceived++, accept()), 200));
+  const app = await startApp(url, await freePort(), { SMTP_URL: smtp.url });
   try {
     const staff = await new Session(app.base).signIn('gestionnaire@demo.test');
     const users = await Promise.all(['etudiant@demo.test', 'entreprise@demo.test', 'enseignant@demo.test', 'resp.centre@demo.test'].map((e) => new Session(app.base).signIn(e)));
@@ -146,6 +135,6 @@ export async function sigtermUnderLoad(pg: ChaosPg, report: Report, log: (m: str
       app.proc.child.kill('SIGKILL');
       await app.proc.exited;
     }
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   }
 }
