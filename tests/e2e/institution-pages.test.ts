@@ -43,7 +43,8 @@ describeBrowser('end-to-end: the institution pages are accessible', () => {
 
   // The programme manager's statistics are the same page over another scope (tests/integration/statistics.test.ts).
   it('centre staff: the ticket queue, statistics, the centre documents and an agreement history', async () => {
-    const staff = await t.db.user.findUniqueOrThrow({ where: { email: 'resp.centre@demo.test' }, include: { centreStaff: true } });
+    // Jocelyne runs the UFR (ADMIN) and reads the BAIP: the UFR is the centre with agreements.
+    const staff = await t.db.user.findUniqueOrThrow({ where: { email: 'resp.centre@demo.test' }, include: { centreStaff: { where: { right: 'ADMIN' } } } });
     const centreId = staff.centreStaff[0].centreId;
     const agreement = await t.db.agreement.findFirstOrThrow({ where: { centreId }, orderBy: { id: 'asc' } });
     await visit('resp.centre@demo.test', ['/tickets/queue', '/statistics', '/statistics/follow-up', '/statistics/comparison', `/documents/centres/${centreId}`, `/agreements/${agreement.id}/history`]);

@@ -86,7 +86,7 @@ export const detailInclude = {
       studyYear: { select: { name: true, centreId: true, centre: { select: { name: true } } } },
     },
   },
-  files: { include: { file: fileSelect } },
+  files: { include: { file: fileSelect }, orderBy: { fileId: 'asc' } },
   events: { orderBy: { id: 'asc' }, include: { actor: { select: { id: true, firstName: true, lastName: true } } } },
 } satisfies Prisma.ApplicationInclude;
 
