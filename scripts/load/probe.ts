@@ -1,6 +1,6 @@
 // Development aid: the latency of one page of each kind with no other load (sequential, median and
 // max of N), in an app started in this process on LOAD_DATABASE_URL's load world, to tell a page
-// slow by itself from a page slow under load. Usage: LOAD_DATABASE_URL=… npx tsx scripts/load/probe.ts [N]
+// slow by itself from a page slow under load, with the CPU each page costs the app. Usage: LOAD_DATABASE_URL=… npx tsx scripts/load/probe.ts [N]
 import type { Server } from 'node:http';
 import { Client } from '../../bench/client.js';
 import { closeApp, createApp } from '../../src/app.js';
@@ -45,9 +45,13 @@ for (const [name, c, p] of pages) {
   await c.get(p);
   const t: number[] = [];
   statements = 0;
+  // The process's CPU: the app's, plus the client's share (a fetch, small beside a page).
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) { const s = performance.now(); await c.get(p); t.push(performance.now() - s); }
+  const used = process.cpuUsage(cpu);
   t.sort((a, b) => a - b);
-  console.log(`${name.padEnd(28)} median ${t[Math.floor(n / 2)].toFixed(0).padStart(5)} ms  max ${t[n - 1].toFixed(0).padStart(5)} ms  ${(statements / n).toFixed(0).padStart(3)} statements  ${p}`);
+  const ms = (x: number) => x.toFixed(0).padStart(5);
+  console.log(`${name.padEnd(28)} median ${ms(t[Math.floor(n / 2)])} ms  max ${ms(t[n - 1])} ms  CPU ${((used.user + used.system) / 1000 / n).toFixed(1).padStart(5)} ms  ${(statements / n).toFixed(0).padStart(3)} statements  ${p}`);
 }
 server.close();
 await closeApp(app);

@@ -15,6 +15,7 @@ import { CalendarDate, todayIn } from '../../time/calendar.js';
 import { agreementNumber } from './agreement.types.js';
 import { isPrintLanguage } from './agreements.print.js';
 import type { AgreementService } from './agreements.service.js';
+import { isCompanyTutor } from './agreements.reach.js';
 
 /** The amount paid in total: euros and cents, a comma or a point, 0 when nothing was paid. */
 export const attestationSchema = z.object({
@@ -37,8 +38,7 @@ export class AttestationService extends Service {
   async mayConfirm(actor: Actor, a: Shown): Promise<boolean> {
     if (hasCentreRight(actor, a.centreId, 'WRITE')) return true;
     if (actor.companies.some((c) => c.organisationId === a.organisationId && c.role === 'ADMIN')) return true;
-    if (!a.companyTutorId) return false;
-    return !!(await this.db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
+    return isCompanyTutor(this.db, actor, a);
   }
 
   /** Open once the agreement is validated and its last day has come (the Paris day). */

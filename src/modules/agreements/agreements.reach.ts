@@ -1,5 +1,6 @@
 import type { Actor } from '../../authz/actor.js';
 import { centresWith } from '../../authz/centres.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
 /**
@@ -24,4 +25,15 @@ export function agreementReachWhere(actor: Actor): Prisma.AgreementWhereInput {
   const centres = centresWith(actor, 'READ');
   if (centres.length) or.push({ centreId: { in: centres } });
   return { OR: or };
+}
+
+/**
+ * Whether the actor's account is the agreement's company tutor (a contact linked to that account).
+ * An agreement read by AgreementService.show comes with its tutor's account, so a page asks no
+ * more; a row read otherwise is looked up.
+ */
+export async function isCompanyTutor(db: DbOrTx, actor: Actor, a: { companyTutorId: number | null; companyTutor?: { userId?: number | null } | null }): Promise<boolean> {
+  if (a.companyTutorId === null) return false;
+  if (a.companyTutor && a.companyTutor.userId !== undefined) return a.companyTutor.userId === actor.id;
+  return !!(await db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
 }

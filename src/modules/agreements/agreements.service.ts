@@ -84,7 +84,7 @@ export class AgreementService extends Service {
   private async read(where: Prisma.AgreementWhereInput) {
     const a = await this.db.agreement.findFirst({
       where,
-      include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true, studentsMayPrint: true, printCondition: true } } },
+      include: { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect, pedagogicalLabelFr: true, pedagogicalLabelEn: true, administrativeLabelFr: true, administrativeLabelEn: true, studentsMayPrint: true, printCondition: true, followUpWithoutLabel: true } } },
     });
     if (!a) throw notFound();
     return a;

@@ -23,7 +23,8 @@ export const detailInclude = {
   offer: { select: { id: true, title: true } },
   organisation: { select: { legalName: true, siret: true, nafCode: true, headcount: true, structureType: true, legalStatus: true, ...address, phone: true, email: true } },
   service: { select: { name: true, sameAddress: true, ...address, phone: true } },
-  companyTutor: { select: person },
+  // The tutor's account (userId) tells the pages whether the actor is the tutor without asking again; not copied into the snapshot.
+  companyTutor: { select: { ...person, userId: true } },
   signatory: { select: person },
   academicTutor: { select: { firstName: true, lastName: true, email: true, phone: true } },
 } as const satisfies Prisma.AgreementInclude;
@@ -43,7 +44,7 @@ const labelled = (name: NomenclatureName, value: string | null | undefined): Lab
 
 const str = (d: Date | null) => (d ? CalendarDate.fromDb(d).toString() : null);
 const num = (d: Prisma.Decimal | null) => (d === null ? null : d.toNumber());
-const contact = (c: AgreementDetail['companyTutor']) => (c ? { ...c, civility: labelled('civility', c.civility) } : null);
+const contact = (c: AgreementDetail['signatory']) => (c ? { civility: labelled('civility', c.civility), firstName: c.firstName, lastName: c.lastName, function: c.function, email: c.email, phone: c.phone } : null);
 
 /** The copy (plain JSON): parties, internship, labels, and the legal engine's result when computed. */
 export function buildSnapshot(a: AgreementDetail, legal: LegalOutcome | null) {

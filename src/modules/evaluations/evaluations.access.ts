@@ -6,6 +6,7 @@ import type { Actor } from '../../authz/actor.js';
 import { centreRight, hasCentreRight } from '../../authz/centres.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { EvaluationKind } from '../../generated/prisma/enums.js';
+import { isCompanyTutor } from '../agreements/agreements.reach.js';
 
 /** What the actor is for one internship. */
 export interface EvaluationRoles {
@@ -23,10 +24,10 @@ export interface EvaluationRoles {
   centreWrite: boolean;
 }
 
-type Parties = { studentId: number; companyTutorId: number | null; academicTutorId: number | null; programmeId: number | null; studyYearId: number | null; centreId: number };
+type Parties = { studentId: number; companyTutorId: number | null; companyTutor?: { userId?: number | null } | null; academicTutorId: number | null; programmeId: number | null; studyYearId: number | null; centreId: number };
 
 export async function evaluationRoles(db: DbOrTx, actor: Actor, a: Parties): Promise<EvaluationRoles> {
-  const companyTutor = a.companyTutorId !== null && !!(await db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
+  const companyTutor = await isCompanyTutor(db, actor, a);
   return {
     student: actor.student?.profileId === a.studentId,
     companyTutor,

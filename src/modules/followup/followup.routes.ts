@@ -44,25 +44,30 @@ const feedbackSchema = z.object({
  */
 export function followUpRoutes(r: Router, ctx: Ctx) {
   const { label, journal, midterm, feedback, defence } = ctx.services;
+  // The page's parts read at once (reads only, no order between them): the page waits for the
+  // slowest rather than for their sum.
+  const parts = async (req: Request, a: Awaited<ReturnType<typeof ctx.services.agreements.show>>) => {
+    const actor = req.actor!;
+    const [roles, kept] = await Promise.all([journal.roles(actor, a), journal.isOpen(a)]);
+    const [labelState, journalPage, midtermState, steps, feedbackState, evaluations, defenceState, award] = await Promise.all([
+      label.state(actor, a),
+      roles.reads && kept ? journal.page(a, pageParam(req.query.page)) : null,
+      roles.reads ? midterm.state(actor, a, req.now, kept) : null,
+      a.status === 'VALIDATED' ? stepsOf(ctx.db, a, req.now) : null,
+      roles.reads ? feedback.state(actor, a, req.now, kept) : null,
+      ctx.services.evaluations.followUp(actor, a, req.now),
+      kept ? defence.state(actor, a, req.now) : null,
+      ctx.services.labelAward.state(actor, a, req.now),
+    ]);
+    return { label: labelState, roles, journal: journalPage, midterm: midtermState, steps, feedback: feedbackState, evaluations, defence: defenceState, award };
+  };
   const page = async (req: Request, res: Response, problem?: PageProblem) => {
     // Read for this rendering only: the step table is then computed once for the page's four parts.
     const a = forRendering(await ctx.services.agreements.show(req.actor!, idParam(req.params.id)));
-    const roles = await journal.roles(req.actor!, a);
-    // Whether the follow-up is kept, read once for the journal, the mid-term report and the feedback.
-    const kept = await journal.isOpen(a);
-    const open = roles.reads && kept;
     res.status(problem?.status ?? 200).render('followup/show', {
       title: req.t('followup.title', { number: agreementNumber(a) }),
       a,
-      label: await label.state(req.actor!, a),
-      roles,
-      journal: open ? await journal.page(a, pageParam(req.query.page)) : null,
-      midterm: roles.reads ? await midterm.state(req.actor!, a, req.now, kept) : null,
-      steps: a.status === 'VALIDATED' ? await stepsOf(ctx.db, a, req.now) : null,
-      feedback: roles.reads ? await feedback.state(req.actor!, a, req.now, kept) : null,
-      evaluations: await ctx.services.evaluations.followUp(req.actor!, a, req.now),
-      defence: kept ? await defence.state(req.actor!, a, req.now) : null,
-      award: await ctx.services.labelAward.state(req.actor!, a, req.now),
+      ...(await parts(req, a)),
       problemValues: problem?.values ?? {},
       errors: problem?.errors ?? {},
       formError: problem?.formError ?? null,

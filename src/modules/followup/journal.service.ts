@@ -14,6 +14,7 @@ import { CalendarDate, todayIn } from '../../time/calendar.js';
 import { agreementNumber } from '../agreements/agreement.types.js';
 import type { AgreementService } from '../agreements/agreements.service.js';
 import type { LabelEnrolmentService } from './label.enrolment.js';
+import { isCompanyTutor } from '../agreements/agreements.reach.js';
 
 type Shown = Awaited<ReturnType<AgreementService['show']>>;
 export const JOURNAL_PAGE = 10;
@@ -35,7 +36,7 @@ export class JournalService extends Service {
   /** Who the actor is for this journal. */
   async roles(actor: Actor, a: Shown): Promise<JournalRoles> {
     const writes = actor.student?.profileId === a.studentId;
-    const companyTutor = !!a.companyTutorId && !!(await this.db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
+    const companyTutor = await isCompanyTutor(this.db, actor, a);
     const comments = companyTutor || (a.academicTutorId !== null && a.academicTutorId === actor.id);
     const manager = actor.academic.some((r) => (r.kind === 'PROGRAMME_MANAGER' && r.programmeId === a.programmeId) || (r.kind === 'YEAR_MANAGER' && r.studyYearId === a.studyYearId));
     return { writes, comments, reads: writes || comments || manager || hasCentreRight(actor, a.centreId, 'READ') || actor.isPlatformAdmin };
@@ -44,8 +45,7 @@ export class JournalService extends Service {
   /** The journal is kept: the agreement validated, and following the label or its centre keeping the follow-up anyway. */
   async isOpen(a: Shown): Promise<boolean> {
     if (a.status !== 'VALIDATED') return false;
-    const centre = await this.db.managementCentre.findUniqueOrThrow({ where: { id: a.centreId }, select: { followUpWithoutLabel: true } });
-    return centre.followUpWithoutLabel || (await this.label.follows(a));
+    return a.centre.followUpWithoutLabel || (await this.label.follows(a));
   }
 
   /** One page of entries, newest day first, with their comments. */

@@ -9,6 +9,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { forbidden, ValidationError } from '../../errors.js';
 import type { LabelAnswer } from '../../generated/prisma/enums.js';
 import type { AgreementService } from '../agreements/agreements.service.js';
+import { isCompanyTutor } from '../agreements/agreements.reach.js';
 
 type Shown = Awaited<ReturnType<AgreementService['show']>>;
 export type LabelParty = 'student' | 'company' | 'manager';
@@ -17,11 +18,11 @@ export type LabelParty = 'student' | 'company' | 'manager';
 const NOT_SOCIO_ECONOMIC = ['PUBLIC_LAB'];
 
 /** The parties the actor answers for, on this agreement. */
-export async function labelParties(db: DbOrTx, actor: Actor, a: Pick<Shown, 'studentId' | 'organisationId' | 'companyTutorId' | 'programmeId'>): Promise<LabelParty[]> {
+export async function labelParties(db: DbOrTx, actor: Actor, a: Pick<Shown, 'studentId' | 'organisationId' | 'companyTutorId' | 'programmeId'> & Partial<Pick<Shown, 'companyTutor'>>): Promise<LabelParty[]> {
   const out: LabelParty[] = [];
   if (actor.student?.profileId === a.studentId) out.push('student');
   const hostAdmin = actor.companies.some((c) => c.organisationId === a.organisationId && c.role === 'ADMIN');
-  const tutor = !hostAdmin && a.companyTutorId ? !!(await db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } })) : false;
+  const tutor = !hostAdmin && (await isCompanyTutor(db, actor, a));
   if (hostAdmin || tutor) out.push('company');
   if (a.programmeId !== null && actor.academic.some((r) => r.kind === 'PROGRAMME_MANAGER' && r.programmeId === a.programmeId)) out.push('manager');
   return out;

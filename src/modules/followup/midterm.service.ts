@@ -37,7 +37,7 @@ export class MidtermService extends Service {
   }
 
   private async record(a: Shown, r: { status: MidtermRecord['status']; companyAckAt: Date | null; academicAckAt: Date | null }): Promise<MidtermRecord> {
-    const tutor = a.companyTutorId ? await this.db.contact.findUnique({ where: { id: a.companyTutorId }, select: { userId: true } }) : null;
+    const tutor = a.companyTutor ?? null;
     return { status: r.status, studentId: a.studentId, centreId: a.centreId, companyTutorUserId: tutor?.userId ?? null, academicTutorId: a.academicTutorId, companyAckAt: r.companyAckAt, academicAckAt: r.academicAckAt };
   }
 

@@ -19,6 +19,7 @@ import { readsAcademicRecord } from '../followup/followup.access.js';
 import { stepsOf } from '../followup/label.steps.js';
 import { awardStatus, LABEL_AWARD_WORKFLOW, type AwardAction } from './award.workflow.js';
 import { newLabelCode } from './label.code.js';
+import { isCompanyTutor } from '../agreements/agreements.reach.js';
 
 type Shown = Awaited<ReturnType<AgreementService['show']>>;
 
@@ -35,7 +36,7 @@ export class LabelAwardService extends Service {
   /** Who may print the certificate: the student, the programme manager, both tutors, the centre's staff (and the platform's administrator). */
   async readsCertificate(actor: Actor, a: Shown): Promise<boolean> {
     if (actor.student?.profileId === a.studentId || actor.id === a.academicTutorId || this.decides(actor, a) || hasCentreRight(actor, a.centreId, 'READ')) return true;
-    return !!a.companyTutorId && !!(await this.db.contact.findFirst({ where: { id: a.companyTutorId, userId: actor.id }, select: { id: true } }));
+    return isCompanyTutor(this.db, actor, a);
   }
 
   /** Whether the agreement follows the label (the award step exists only then) and the mandatory steps not done yet (their codes, in table order). */
