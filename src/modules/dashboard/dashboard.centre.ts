@@ -120,11 +120,11 @@ type CentreRow = { id: number; name: string; kind: CentreKind; studyYears: numbe
 export async function centreDashboard(db: Db, actor: Actor, now: Date) {
   // The help desk's queue counts for those who handle tickets (WRITE staff), in the same statement.
   const tickets = ticketCountColumns(actor);
-  // Prepared once per connection: planning this statement's sub-selects was most of its cost.
+  // Prepared and planned once per connection (a generic plan): planning its sub-selects was most of its cost.
   const [row] = await preparedRows<ModerationRow & { year: string; accepted: bigint | string; centres: CentreRow[] | null; tickets?: { open: number; answered: number } }>(db, Prisma.sql`
     SELECT ${moderationColumns(actor)}, y.label AS year, ${acceptedInYear(actor)} AS accepted, ${centresWithCounters(centresWith(actor, 'READ'))} AS centres
       ${tickets ? Prisma.sql`, ${tickets}` : Prisma.empty}
-    FROM ${academicYearRelation(todayIn(now))} y`);
+    FROM ${academicYearRelation(todayIn(now))} y`, { genericPlan: true });
   const blocks: DashboardBlocks = {
     awaiting: moderationEntries(row),
     groups: [
