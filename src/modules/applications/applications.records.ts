@@ -48,7 +48,12 @@ export function sideOf(actor: Actor, a: ApplicationRecord): ApplicationParty | n
 export function companyApplicationsWhere(actor: Actor): Prisma.ApplicationWhereInput {
   const admin = actor.companies.filter((c) => c.role === 'ADMIN').map((c) => c.organisationId);
   const contact = actor.companies.filter((c) => c.role !== 'ADMIN').map((c) => c.organisationId);
-  return { OR: [{ organisationId: { in: admin } }, { organisationId: { in: contact }, offer: { authorId: actor.id } }] };
+  // Only the branches the actor has: an always-false branch in an OR (Prisma's `1=0` for an empty
+  // list) kept PostgreSQL from reading the applications by organisation.
+  const branches: Prisma.ApplicationWhereInput[] = [];
+  if (admin.length) branches.push({ organisationId: { in: admin } });
+  if (contact.length) branches.push({ organisationId: { in: contact }, offer: { authorId: actor.id } });
+  return branches.length === 1 ? branches[0] : { OR: branches };
 }
 
 /** Whose students' applications the school sees: those of the actor's centres and of the study years they manage. */
