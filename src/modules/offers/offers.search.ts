@@ -145,10 +145,14 @@ async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[
   // Weights {D, C, B, A}: the field a word is found in counts more than finding it twice (stem
   // and written form) in a lesser one.
   const rank = q.kw ? Prisma.sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', o."searchVector", ${q.kw}::tsquery)` : null;
+  // The rank is computed in the scan (OFFSET 0 keeps that subquery apart): above the window count
+  // it was computed after it, which then held every match with its whole vector (8 MB for a broad
+  // word, spilled to disk) instead of ids and ranks. A ranked `order` may use o.id and o."publishFrom".
+  const matches = rank ? Prisma.sql`(SELECT o.id, o."publishFrom", ${rank} AS rank FROM "Offer" o WHERE ${where} OFFSET 0) o` : Prisma.sql`"Offer" o WHERE ${where}`;
   // Straight to the pool (the student's list is a busy page), planned at each run for its values.
   const read = (p: Pager) => preparedRows<T & { total: number }>(db, Prisma.sql`
     SELECT m.total, ${q.columns}
-    FROM (SELECT o.id, ${rank ?? Prisma.sql`NULL::real`} AS rank, count(*) OVER ()::int AS total FROM "Offer" o WHERE ${where}
+    FROM (SELECT o.id, ${rank ? Prisma.sql`o.rank` : Prisma.sql`NULL::real`} AS rank, count(*) OVER ()::int AS total FROM ${matches}
           ORDER BY ${rank ? Prisma.sql`rank DESC, ` : Prisma.empty}${q.order} LIMIT ${p.size} OFFSET ${p.skip}) m
     JOIN "Offer" o ON o.id = m.id ${q.joins}
     ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`, { planEachTime: true });
