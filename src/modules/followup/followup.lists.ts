@@ -111,6 +111,8 @@ export function firstForActor(steps: StepView[], mine: Set<StepActor>): StepView
   return open.sort((x, y) => (rank(x) < rank(y) ? -1 : rank(x) > rank(y) ? 1 : 0))[0] ?? null;
 }
 
+type States = ReturnType<typeof stepStates>;
+
 const matches = (steps: StepView[], step?: string, state?: StepState) =>
   step ? steps.some((s) => s.code === step && (!state || s.state === state)) : !state || steps.some((s) => s.state === state);
 
@@ -119,11 +121,14 @@ export class FollowupListService extends Service {
    * The states of the steps of the internships `ids`, read CHUNK at a time (one statement per kind
    * of record and chunk: factsOf), each handed to `visit` in the order of `ids`.
    */
-  private async scan(ids: number[], today: CalendarDate, visit: (id: number, steps: StepView[]) => void) {
+  private async scan(ids: number[], today: CalendarDate, visit: (id: number, steps: StepView[], states: States) => void) {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const facts = await factsOf(this.db, await this.db.agreement.findMany({ where: { id: { in: chunk } }, select: followedSelect }));
-      for (const x of chunk) visit(x, stepStates(facts.get(x)!, today).steps);
+      for (const x of chunk) {
+        const states = stepStates(facts.get(x)!, today);
+        visit(x, states.steps, states);
+      }
     }
   }
 
@@ -138,22 +143,30 @@ export class FollowupListService extends Service {
     const ids = (await this.db.agreement.findMany({ where, select: { id: true }, orderBy: [{ startDate: 'desc' }, { id: 'desc' }] })).map((r) => r.id);
     const counts = new Map(LABEL_STEPS.map((s) => [s.code, { code: s.code, mandatory: s.mandatory, counts: { done: 0, todo: 0, late: 0, waiting: 0 } }]));
     const matched: number[] = [];
-    await this.scan(ids, today, (x, steps) => {
+    // The steps of the page asked for, kept from the scan: its rows need not read their facts again.
+    const wanted = pager(page, Number.MAX_SAFE_INTEGER);
+    const kept = new Map<number, States>();
+    await this.scan(ids, today, (x, steps, states) => {
       for (const s of steps) counts.get(s.code)!.counts[s.state]++;
-      if (matches(steps, input.step, input.state)) matched.push(x);
+      if (!matches(steps, input.step, input.state)) return;
+      if (matched.length >= wanted.skip && matched.length < wanted.skip + wanted.size) kept.set(x, states);
+      matched.push(x);
     });
     const p = pager(page, matched.length);
-    return { pager: p, items: await this.rows(actor, matched.slice(p.skip, p.skip + p.size), today), counts: [...counts.values()] as StepCounts, inScope: ids.length };
+    return { pager: p, items: await this.rows(actor, matched.slice(p.skip, p.skip + p.size), today, kept), counts: [...counts.values()] as StepCounts, inScope: ids.length };
   }
 
-  /** The rows of one page, in the order of `ids`, each with its steps, its progress and what waits for the actor first. */
-  private async rows(actor: Actor, ids: number[], today: CalendarDate) {
+  /**
+   * The rows of one page, in the order of `ids`, each with its steps, its progress and what waits
+   * for the actor first; their steps are read unless `known` has them all (a page past the last).
+   */
+  private async rows(actor: Actor, ids: number[], today: CalendarDate, known: Map<number, States>) {
     const rows = await this.db.agreement.findMany({ where: { id: { in: ids } }, select: rowSelect });
-    const facts = await factsOf(this.db, rows);
+    const facts = ids.every((x) => known.has(x)) ? null : await factsOf(this.db, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((x) => {
       const a = byId.get(x)!;
-      const { steps, progress } = stepStates(facts.get(x)!, today);
+      const { steps, progress } = known.get(x) ?? stepStates(facts!.get(x)!, today);
       return { a, steps, progress, first: firstForActor(steps, actorsOn(actor, a)) };
     });
   }
