@@ -53,12 +53,15 @@ export class OfferStudents extends Service {
     return offer.attachmentFile;
   }
 
-  /** One OfferVisit row per student per day; the counter moves only when the row is new. */
+  /**
+   * One OfferVisit row per student per day; the counter moves only when the row is new. One
+   * statement (atomic by itself: one round trip instead of a transaction's four); a visit is not
+   * a change of the offer, so its updatedAt stays.
+   */
   private async countVisit(offerId: number, studentId: number, now: Date) {
     const day = todayIn(now).toString();
-    await this.db.$transaction(async (tx) => {
-      const inserted = await tx.$executeRaw`INSERT INTO "OfferVisit" ("offerId", "studentId", "day") VALUES (${offerId}, ${studentId}, ${day}::date) ON CONFLICT DO NOTHING`;
-      if (inserted > 0) await tx.offer.update({ where: { id: offerId }, data: { visits: { increment: 1 } } });
-    });
+    await this.db.$executeRaw`
+      WITH visit AS (INSERT INTO "OfferVisit" ("offerId", "studentId", "day") VALUES (${offerId}, ${studentId}, ${day}::date) ON CONFLICT DO NOTHING RETURNING 1)
+      UPDATE "Offer" SET visits = visits + 1 WHERE id = ${offerId} AND EXISTS (SELECT 1 FROM visit)`;
   }
 }
