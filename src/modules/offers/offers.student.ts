@@ -35,9 +35,12 @@ export class OfferStudents extends Service {
     const offer = await this.db.offer.findFirst({ where: { AND: [{ id }, scope] }, include: detailInclude });
     if (!offer) throw notFound();
     const studentId = act.actor.student!.profileId;
-    await this.countVisit(id, studentId, act.now);
-    // Said on the page, before the student fills a form that would be refused.
-    const ownApplication = await this.db.application.findFirst({ where: { studentId, offerId: id }, select: { id: true, status: true, createdAt: true, events: answeredEvents } });
+    // The visit and the student's own application (said on the page, before the student fills a
+    // form that would be refused) at once: neither depends on the other.
+    const [, ownApplication] = await Promise.all([
+      this.countVisit(id, studentId, act.now),
+      this.db.application.findFirst({ where: { studentId, offerId: id }, select: { id: true, status: true, createdAt: true, events: answeredEvents } }),
+    ]);
     // A hidden company is named only once it has answered this student (offers.disclosure.ts).
     return { ...offerForStudent(offer, ownApplication), ownApplication };
   }
