@@ -139,7 +139,7 @@ async function main() {
       apps.push(app);
     }
     await Promise.all(apps.map((a) => a.waitFor(/Stages is running at/, 60_000)));
-    log(`${INSTANCES === 1 ? 'app' : `${INSTANCES} app instances`} started in ${Math.round(performance.now() - t0)} ms (pid ${apps.map((a) => a.pid).join(', ')}, ${bases.join(', ')})`);
+    log(`${INSTANCES === 1 ? 'app' : `${INSTANCES} app instances`} started in ${Math.round(performance.now() - t0)} ms on Node ${process.versions.node} (pid ${apps.map((a) => a.pid).join(', ')}, ${bases.join(', ')})`);
     const base = bases[0];
     const pids = apps.map((a) => a.pid);
 
