@@ -57,7 +57,7 @@ export function createPool(url: string, opts: { max: number; timeouts?: DbTimeou
   return pool;
 }
 
-/** Connections of the pool whose statements keep one generic plan (preparedRows' `genericPlan`), beside the app's 10. */
+/** Connections of the pool whose statements keep one generic plan (preparedRows' `plan: 'generic'`), beside the app's 10. */
 export const GENERIC_POOL_MAX = 4;
 
 /**
@@ -91,19 +91,19 @@ const PREPARED_TYPES = {
  * A hot read (one a busy page runs on every request) as a named prepared statement on the pool
  * behind `db`: PostgreSQL parses it once per connection instead of once per request, and plans it
  * once too when it keeps a generic plan, which for a statement of many sub-selects is most of its
- * cost. `genericPlan` runs it where the generic plan is always kept (createDb); `planEachTime`
- * sends it unnamed, planned for its values at each run. Rows come as pg gives them
+ * cost. `plan: 'generic'` runs it where the generic plan is always kept (createDb); `plan: 'each'`
+ * sends it unnamed, planned for its values at each run; by default PostgreSQL chooses. Rows come as pg gives them
  * (bigint and numeric as strings, json parsed), timestamps and dates as Prisma gives them; a Date
  * parameter is sent as its UTC time, as Prisma sends it. Falls back to $queryRaw for a client
  * without our pool (a transaction).
  */
-export async function preparedRows<T>(db: DbOrTx, sql: Prisma.Sql, opts: { planEachTime?: boolean; genericPlan?: boolean } = {}): Promise<T[]> {
-  const pool = (opts.genericPlan ? genericPools : pools).get(db as Db);
+export async function preparedRows<T>(db: DbOrTx, sql: Prisma.Sql, opts: { plan?: 'each' | 'generic' } = {}): Promise<T[]> {
+  const pool = (opts.plan === 'generic' ? genericPools : pools).get(db as Db);
   if (!pool) return db.$queryRawUnsafe<T[]>(sql.text, ...sql.values);
   // A search whose best plan depends on its values (how many offers a filter keeps) is planned at
   // each run: after five runs PostgreSQL would keep one generic plan for a named statement, twice
   // as slow on 100,000 offers. It still skips Prisma's layer.
-  const name = opts.planEachTime ? undefined : `p_${createHash('sha1').update(sql.text).digest('base64url').slice(0, 20)}`;
+  const name = opts.plan === 'each' ? undefined : `p_${createHash('sha1').update(sql.text).digest('base64url').slice(0, 20)}`;
   const values = sql.values.map((v) => (v instanceof Date ? v.toISOString() : v));
   return (await pool.query({ name, text: sql.text, values, types: PREPARED_TYPES })).rows as T[];
 }

@@ -124,7 +124,7 @@ export async function centreDashboard(db: Db, actor: Actor, now: Date) {
   const [row] = await preparedRows<ModerationRow & { year: string; accepted: bigint | string; centres: CentreRow[] | null; tickets?: { open: number; answered: number } }>(db, Prisma.sql`
     SELECT ${moderationColumns(actor)}, y.label AS year, ${acceptedInYear(actor)} AS accepted, ${centresWithCounters(centresWith(actor, 'READ'))} AS centres
       ${tickets ? Prisma.sql`, ${tickets}` : Prisma.empty}
-    FROM ${academicYearRelation(todayIn(now))} y`, { genericPlan: true });
+    FROM ${academicYearRelation(todayIn(now))} y`, { plan: 'generic' });
   const blocks: DashboardBlocks = {
     awaiting: moderationEntries(row),
     groups: [

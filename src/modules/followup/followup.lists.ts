@@ -121,14 +121,11 @@ export class FollowupListService extends Service {
    * The states of the steps of the internships `ids`, read CHUNK at a time (one statement per kind
    * of record and chunk: factsOf), each handed to `visit` in the order of `ids`.
    */
-  private async scan(ids: number[], today: CalendarDate, visit: (id: number, steps: StepView[], states: States) => void) {
+  private async scan(ids: number[], today: CalendarDate, visit: (id: number, states: States) => void) {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const facts = await factsOf(this.db, await this.db.agreement.findMany({ where: { id: { in: chunk } }, select: followedSelect }));
-      for (const x of chunk) {
-        const states = stepStates(facts.get(x)!, today);
-        visit(x, states.steps, states);
-      }
+      for (const x of chunk) visit(x, stepStates(facts.get(x)!, today));
     }
   }
 
@@ -146,9 +143,9 @@ export class FollowupListService extends Service {
     // The steps of the page asked for, kept from the scan: its rows need not read their facts again.
     const wanted = pager(page, Number.MAX_SAFE_INTEGER);
     const kept = new Map<number, States>();
-    await this.scan(ids, today, (x, steps, states) => {
-      for (const s of steps) counts.get(s.code)!.counts[s.state]++;
-      if (!matches(steps, input.step, input.state)) return;
+    await this.scan(ids, today, (x, states) => {
+      for (const s of states.steps) counts.get(s.code)!.counts[s.state]++;
+      if (!matches(states.steps, input.step, input.state)) return;
       if (matched.length >= wanted.skip && matched.length < wanted.skip + wanted.size) kept.set(x, states);
       matched.push(x);
     });
@@ -203,7 +200,7 @@ export class FollowupListService extends Service {
     const late = new Map(LABEL_STEPS.map((s) => [s.code, 0]));
     let following = 0;
     const evaluations = { done: 0, due: 0 };
-    await this.scan(ids, today, (_x, steps) => {
+    await this.scan(ids, today, (_x, { steps }) => {
       for (const s of steps) if (s.state === 'late') late.set(s.code, late.get(s.code)! + 1);
       // The award's step exists only for an internship that follows the label.
       if (steps.some((s) => s.code === 'labelAward')) following++;

@@ -155,7 +155,7 @@ async function pageOf<T>(db: Db, q: { scope: Prisma.Sql; conditions: Prisma.Sql[
     FROM (SELECT o.id, ${rank ? Prisma.sql`o.rank` : Prisma.sql`NULL::real`} AS rank, count(*) OVER ()::int AS total FROM ${matches}
           ORDER BY ${rank ? Prisma.sql`rank DESC, ` : Prisma.empty}${q.order} LIMIT ${p.size} OFFSET ${p.skip}) m
     JOIN "Offer" o ON o.id = m.id ${q.joins}
-    ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`, { planEachTime: true });
+    ORDER BY ${rank ? Prisma.sql`m.rank DESC, ` : Prisma.empty}${q.order}`, { plan: 'each' });
   let p = pager(page, page * PAGE_SIZE);
   let rows = await read(p);
   if (!rows.length && page > 1) {
