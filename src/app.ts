@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { authRoutes } from './auth/auth.routes.js';
 import { configurePassport } from './auth/passport.js';
 import { createContext, type AppDeps, type Ctx } from './context.js';
+import { closeDocumentWorkers, configureDocumentWorkers } from './documents/index.js';
 import { createPool, timeoutsOf } from './db/client.js';
 import { noStore } from './http/cache.js';
 import { secureCookies } from './http/cookies.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const ctx = createContext(deps);
   app.locals.ctx = ctx;
+  configureDocumentWorkers(config.PDF_WORKERS);
   // The label and tone of a status badge (views/partials/status-badge.ejs): the same for every request.
   app.locals.statusBadge = statusBadge;
 
@@ -211,9 +213,10 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Releases what createApp opened (the session pool). */
+/** Releases what createApp opened (the session pool, the document workers). */
 export async function closeApp(app: Express) {
   // Work answered before it ran (a reset request) finishes before the pools close.
   await (app.locals.ctx as Ctx).services.auth.settled();
   await (app.locals.pool as pg.Pool).end();
+  await closeDocumentWorkers();
 }

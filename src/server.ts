@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import { closeApp, createApp } from './app.js';
+import { startDocumentWorkers } from './documents/index.js';
 import type { Ctx } from './context.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { closeDb, createDb, markStopping, timeoutsOf, type Db } from './db/client.js';
@@ -123,6 +124,8 @@ async function main() {
   if (seeded) say('demo data loaded');
 
   running.app = createApp({ config, db: running.db, databaseUrl: url });
+  // The document workers start now rather than at the first PDF (a second of loading and fonts).
+  startDocumentWorkers();
   running.server = await listen(running.app, config.PORT);
   if (config.JOBS_ENABLED) running.jobs = startJobs(running.app.locals.ctx as Ctx);
 

@@ -30,6 +30,8 @@ const schema = z.object({
   // Templates read again at each render (npm run dev, which reloads on change); compiled once otherwise.
   VIEWS_RELOAD: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Worker threads rendering the PDFs off the request thread (src/documents/pool.ts); 0: on it.
+  PDF_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -19,7 +19,7 @@ const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(
 
 type FontSet = { regular: object; bold: object; italic: object };
 let fonts: FontSet | null = null;
-function loadedFonts(): FontSet {
+export function loadedFonts(): FontSet {
   const open = (name: string) => withSharedLayouts(fontkit.create(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`))));
   fonts ??= { regular: open('DejaVuSans.ttf'), bold: open('DejaVuSans-Bold.ttf'), italic: open('DejaVuSans-Oblique.ttf') };
   return fonts;

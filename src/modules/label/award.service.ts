@@ -8,7 +8,7 @@ import { audit } from '../../audit/audit.js';
 import type { Actor } from '../../authz/actor.js';
 import { hasCentreRight } from '../../authz/centres.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { renderLabelCertificatePdf } from '../../documents/label-certificate.js';
+import { renderLabelCertificatePdf } from '../../documents/index.js';
 import { forbidden, notFound, ValidationError } from '../../errors.js';
 import type { LocaleCode } from '../../i18n/index.js';
 import { isLocale } from '../../i18n/index.js';

@@ -8,7 +8,7 @@ import type { AgreementSearchInput } from '../agreements.search.js';
 import type { Prisma } from '../../../generated/prisma/client.js';
 import { currentColumns } from './export.presets.js';
 import { exportSource, rowReader } from './export.query.js';
-import { CONTENT_TYPES, writeCsv, writeXlsx, type ExportFormat } from './export.writers.js';
+import { CONTENT_TYPES, sliced, writeCsv, writeXlsx, type ExportFormat } from './export.writers.js';
 
 const WRITERS = { csv: writeCsv, xlsx: writeXlsx } as const;
 
@@ -21,9 +21,7 @@ export async function streamExport(ctx: Ctx, req: Request, res: Response, format
   const filename = `${req.t('exports.filename')}-${todayIn(req.now).toString()}.${format}`;
   res.setHeader('Content-Type', CONTENT_TYPES[format]);
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  const rows = (async function* () {
-    for await (const batch of source.batches()) yield batch.map(read);
-  })();
+  const rows = sliced(source.batches(), read);
   try {
     await WRITERS[format](res, { columns, headers: columns.map((c) => req.t(c.labelKey)), sheetName: req.t('exports.sheetName'), rows });
   } catch (err) {
