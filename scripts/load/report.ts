@@ -9,6 +9,8 @@ export interface Sample {
   ms: number;
   ok: boolean;
   status: number;
+  /** When the answer came, in ms since the measured window began (negative: during the ramp). */
+  at: number;
 }
 
 const PAGE_P95_MS = 300;
@@ -25,22 +27,25 @@ export function report(
   r: { samples: Sample[]; result: Result; seconds: number; users: number; think: [number, number]; memory: { before: number; peak: number; after: number }; cpu: { app: number; postgres: number; generator: number; busy: number }; failures: Failure[]; kinds: readonly Kind[] },
 ): string[] {
   const missed: string[] = [];
-  const total = r.samples.length;
-  const failed = r.samples.filter((s) => !s.ok).length;
-  const fivexx = r.samples.filter((s) => s.status >= 500).length;
+  // Latencies and rates over the measured window; failures over the whole run, ramp included.
+  const all = r.samples;
+  const measured = all.filter((s) => s.at >= 0);
+  const total = measured.length;
+  const failed = all.filter((s) => !s.ok).length;
+  const fivexx = all.filter((s) => s.status >= 500).length;
   // autocannon counts a timeout among its errors too: the connection errors are the rest.
   const timeouts = r.result.timeouts;
   const errors = r.result.errors - timeouts;
   log('');
-  log(`${r.users} users, ${r.seconds} s, think time ${r.think[0]}–${r.think[1]} ms: ${total} requests, ${(total / r.seconds).toFixed(1)} requests/s`);
-  log(`errors: ${failed} failed answers (not the route's success), ${fivexx} 5xx, ${timeouts} timeouts, ${errors} connection errors`);
+  log(`${r.users} users, ${r.seconds} s measured, think time ${r.think[0]}–${r.think[1]} ms: ${total} requests, ${(total / r.seconds).toFixed(1)} requests/s (and ${all.length - total} during the ramp)`);
+  log(`errors (ramp included): ${failed} failed answers (not the route's success), ${fivexx} 5xx, ${timeouts} timeouts, ${errors} connection errors`);
   const byStatus = new Map<number, number>();
-  for (const x of r.samples) if (!x.ok) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
+  for (const x of all) if (!x.ok) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
   if (byStatus.size) log(`failed answers by status: ${[...byStatus].map(([st, n]) => `${st}: ${n}`).join(', ')}`);
   const w = Math.max(...r.kinds.map((k) => k.length));
   log(`${'page kind'.padEnd(w)}  ${'requests'.padStart(8)}  ${'failed'.padStart(6)}  ${'p50 ms'.padStart(7)}  ${'p95 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  target p95`);
   for (const kind of r.kinds) {
-    const mine = r.samples.filter((s) => s.kind === kind);
+    const mine = measured.filter((s) => s.kind === kind);
     const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
     const p95 = quantile(ms, 0.95);
     const target = targetOf(kind);
@@ -49,6 +54,13 @@ export function report(
     const f = (x: number) => (Number.isNaN(x) ? '—' : x.toFixed(0)).padStart(7);
     log(`${kind.padEnd(w)}  ${String(mine.length).padStart(8)}  ${String(mine.filter((s) => !s.ok).length).padStart(6)}  ${f(quantile(ms, 0.5))}  ${f(p95)}  ${f(quantile(ms, 0.99))}  ${verdict}`);
   }
+  // Over time: a slow stretch (a burst, something else on the machine) shows as one window.
+  const windows: string[] = [];
+  for (let from = 0; from < r.seconds * 1000; from += 10_000) {
+    const ms = measured.filter((s) => s.at >= from && s.at < from + 10_000).map((s) => s.ms).sort((a, b) => a - b);
+    if (ms.length) windows.push(`${from / 1000}–${from / 1000 + 10} s ${quantile(ms, 0.95).toFixed(0)}`);
+  }
+  log(`p95 of all pages by 10 s of the run (ms): ${windows.join(', ')}`);
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   // CPU per request: less sensitive than latencies to other work on the machine; and who used the cores.
   const { app, postgres, generator, busy } = r.cpu;

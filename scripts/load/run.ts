@@ -21,6 +21,13 @@ const USERS = Math.max(5, Number(process.env.LOAD_USERS ?? 200));
 const INSTANCES = Math.max(1, Number(process.env.LOAD_INSTANCES ?? 1));
 const SECONDS = Math.max(5, Number(process.env.LOAD_SECONDS ?? 60));
 const [THINK_MIN, THINK_MAX] = (process.env.LOAD_THINK_MS ?? '1000-3000').split('-').map(Number);
+/**
+ * The users arrive over LOAD_RAMP_S (20 s, not measured), each at a random moment, so that in the
+ * measured window they are at every step of their journeys as a day's users are. Started together,
+ * they stayed in step: every ~20 s all the students searched and all the staff listed at once
+ * (p95 of all pages ~0.8–1 s in those 10 s windows, 60–180 ms between them).
+ */
+const RAMP_MS = Math.max(0, Number(process.env.LOAD_RAMP_S ?? 20)) * 1000;
 /** The share of each role among the users (the rest are centre staff). */
 const MIX: [Role, number][] = [['anonymous', 0.15], ['student', 0.4], ['company', 0.15], ['tutor', 0.1], ['staff', 0.2]];
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -152,17 +159,20 @@ async function main() {
 
     const rss = () => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
     const before = rss();
-    const cpu0 = cpuNow(pids);
+    let cpu0 = cpuNow(pids);
+    // The CPU is counted over the measured window (after the ramp).
+    setTimeout(() => (cpu0 = cpuNow(pids)), RAMP_MS);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rss())), 250);
     const samples: Sample[] = [];
     const think = () => THINK_MIN + Math.random() * (THINK_MAX - THINK_MIN);
     let next = 0;
-    log(`load: ${users.length} users for ${SECONDS} s, think time ${THINK_MIN}–${THINK_MAX} ms between two requests`);
+    log(`load: ${users.length} users arriving over ${RAMP_MS / 1000} s, then measured for ${SECONDS} s, think time ${THINK_MIN}–${THINK_MAX} ms between two requests`);
+    const began = performance.now();
     const result = await autocannon({
       url: bases,
       connections: users.length,
-      duration: SECONDS,
+      duration: SECONDS + RAMP_MS / 1000,
       timeout: 20,
       // One virtual user per connection: its journey gives each request and reads each answer.
       setupClient: (client: AutocannonClient) => {
@@ -181,13 +191,18 @@ async function main() {
             },
           },
         ]);
-        client.on('response', (status: number, _bytes: number, ms: number) => samples.push({ kind: vu.kind, ms, ok, status }));
-        // Think time: the next request leaves after a pause (the first after a ramp of up to THINK_MAX).
+        client.on('response', (status: number, _bytes: number, ms: number) => {
+          samples.push({ kind: vu.kind, ms, ok, status, at: performance.now() - began - RAMP_MS });
+        });
+        // Think time: the next request leaves after a pause; the first at the user's arrival.
         const send = client._doRequest.bind(client);
+        let arrived = false;
         client._doRequest = () => {
+          const wait = arrived ? think() : Math.random() * RAMP_MS;
+          arrived = true;
           setTimeout(() => {
             if (!client.destroyed) send();
-          }, think());
+          }, wait);
         };
       },
     } as unknown as autocannon.Options);
