@@ -28,6 +28,8 @@ const [THINK_MIN, THINK_MAX] = (process.env.LOAD_THINK_MS ?? '1000-3000').split(
  * (p95 of all pages ~0.8–1 s in those 10 s windows, 60–180 ms between them).
  */
 const RAMP_MS = Math.max(0, Number(process.env.LOAD_RAMP_S ?? 20)) * 1000;
+/** An answer that takes longer is a timeout (a failure). */
+const TIMEOUT_S = 20;
 /** The share of each role among the users (the rest are centre staff). */
 const MIX: [Role, number][] = [['anonymous', 0.15], ['student', 0.4], ['company', 0.15], ['tutor', 0.1], ['staff', 0.2]];
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -173,7 +175,7 @@ async function main() {
       url: bases,
       connections: users.length,
       duration: SECONDS + RAMP_MS / 1000,
-      timeout: 20,
+      timeout: TIMEOUT_S,
       // One virtual user per connection: its journey gives each request and reads each answer.
       setupClient: (client: AutocannonClient) => {
         const vu = users[next++ % users.length];
@@ -200,6 +202,8 @@ async function main() {
         client._doRequest = () => {
           const wait = arrived ? think() : Math.random() * RAMP_MS;
           arrived = true;
+          // autocannon's timeout runs from the last request or answer: the pause is not the server's.
+          client.timeoutTicker.reschedule(wait + TIMEOUT_S * 1000);
           setTimeout(() => {
             if (!client.destroyed) send();
           }, wait);
@@ -234,6 +238,7 @@ interface AutocannonClient {
   on(event: 'response', fn: (status: number, bytes: number, ms: number) => void): void;
   _doRequest(): void;
   destroyed: boolean;
+  timeoutTicker: { reschedule(ms: number): void };
 }
 
 main().then(

@@ -144,8 +144,8 @@ export class EvaluationService extends Service {
     const a = await this.agreements.show(act.actor, agreementId);
     if (!FILLS[kind](await evaluationRoles(this.db, act.actor, a))) throw forbidden();
     if (!(await this.isOpen(a, kind, act.now))) throw new ValidationError({ _form: 'evaluations.errors.notOpen' });
-    if (await this.db.evaluation.findUnique({ where: { agreementId_kind: { agreementId, kind } }, select: { id: true } })) throw new ValidationError({ _form: 'evaluations.errors.alreadySent' });
-    const form = await currentForm(this.db, a.centreId, kind);
+    const [sent, form] = await Promise.all([this.db.evaluation.findUnique({ where: { agreementId_kind: { agreementId, kind } }, select: { id: true } }), currentForm(this.db, a.centreId, kind)]);
+    if (sent) throw new ValidationError({ _form: 'evaluations.errors.alreadySent' });
     const input = readInput(form.definition, body, kind === 'COMPANY');
     await this.db.$transaction((tx) => this.record(tx, { actorId: act.actor.id, requestId: act.requestId, now: act.now }, a, kind, form.id, input));
   }

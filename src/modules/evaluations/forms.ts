@@ -166,14 +166,13 @@ async function writeDefaultForms(tx: Tx): Promise<void> {
 // A transaction's client has no $connect: inside one, the defaults are written in it.
 const isClient = (db: DbOrTx): db is Db => typeof (db as Db).$connect === 'function';
 
-/** The form in use for a centre and kind: the centre's latest version, else the platform default's latest. */
+/** The form in use for a centre and kind: the centre's latest version, else the platform default's latest (one statement). */
 export async function currentForm(db: DbOrTx, centreId: number, kind: EvaluationKind): Promise<FormRow> {
-  const own = await latestForm(db, centreId, kind);
-  if (own) return own;
-  const byDefault = await latestForm(db, null, kind);
-  if (byDefault) return byDefault;
+  const inUse = () => db.evaluationForm.findFirst({ where: { kind, OR: [{ centreId }, { centreId: null }] }, orderBy: [{ centreId: { sort: 'asc', nulls: 'last' } }, { version: 'desc' }, { id: 'desc' }] });
+  const found = await inUse();
+  if (found) return rowOf(found);
   await (isClient(db) ? ensureDefaultForms(db) : writeDefaultForms(db));
-  return (await latestForm(db, null, kind))!;
+  return rowOf((await inUse())!);
 }
 
 /** The form an evaluation answered (its version, whatever the centre's form is now). */

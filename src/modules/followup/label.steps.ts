@@ -139,20 +139,48 @@ type Followed = Dated & { id: number; sheetId: number | null; validatedAt: Date 
 /** Hosts that cannot carry the label (the same list as label.enrolment.ts: research and teaching establishments). */
 const NOT_SOCIO_ECONOMIC: StructureType[] = ['PUBLIC_LAB'];
 
-/** The facts of many internships, read in one statement per kind of record (never one per internship). */
+/** What factsOf reads of the records each internship's steps depend on. */
+interface FactRow {
+  id: number;
+  hasSheet: boolean;
+  sheetSentAt: Date | null;
+  sheetValidatedAt: Date | null;
+  journals: number;
+  midtermSubmittedAt: Date | null;
+  midtermCompanyAckAt: Date | null;
+  midtermAcademicAckAt: Date | null;
+  feedbackAt: Date | null;
+  companyEvaluationAt: Date | null;
+  evaluationConsultedAt: Date | null;
+  academicEvaluationAt: Date | null;
+  studentEvaluationAt: Date | null;
+  gradeAt: Date | null;
+  labelDecidedAt: Date | null;
+}
+
+/**
+ * The facts of many internships, in one statement (never one per internship, nor one per kind of
+ * record: seven round trips were a third of a follow-up page's statements). Each record is one per
+ * internship (an evaluation one per kind), so each joins as one row.
+ */
 export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<number, StepFacts>> {
-  const ids = agreements.map((a) => a.id);
-  const sheetIds = agreements.map((a) => a.sheetId).filter((x): x is number => x !== null);
-  // (An empty list is not sent: Prisma would still make a round trip for `WHERE 1=0`.)
-  const sheets = new Map((sheetIds.length ? await db.internshipSheet.findMany({ where: { id: { in: sheetIds } }, select: { id: true, sentAt: true, validatedAt: true } }) : []).map((x) => [x.id, x]));
-  const journals = new Map((await db.journalEntry.groupBy({ by: ['agreementId'], where: { agreementId: { in: ids } }, _count: { _all: true } })).map((x) => [x.agreementId, x._count._all]));
-  const midterms = new Map((await db.midtermReport.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true, companyAckAt: true, academicAckAt: true } })).map((x) => [x.agreementId, x]));
-  const feedbacks = new Map((await db.experienceFeedback.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, submittedAt: true } })).map((x) => [x.agreementId, x.submittedAt]));
-  const evaluations = await db.evaluation.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, kind: true, submittedAt: true, consultedAt: true } });
-  const evaluation = new Map(evaluations.map((x) => [`${x.agreementId}:${x.kind}`, x]));
-  const grades = new Map((await db.internshipGrade.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, recordedAt: true } })).map((x) => [x.agreementId, x.recordedAt]));
-  const awards = new Map((await db.labelAward.findMany({ where: { agreementId: { in: ids } }, select: { agreementId: true, decidedAt: true } })).map((x) => [x.agreementId, x.decidedAt]));
-  const follows = await followingLabel(db, agreements);
+  const reading = agreements.length ? db.$queryRaw<FactRow[]>`
+    SELECT a.id, s.id IS NOT NULL AS "hasSheet", s."sentAt" AS "sheetSentAt", s."validatedAt" AS "sheetValidatedAt",
+           (SELECT count(*)::int FROM "JournalEntry" j WHERE j."agreementId" = a.id) AS journals,
+           m."submittedAt" AS "midtermSubmittedAt", m."companyAckAt" AS "midtermCompanyAckAt", m."academicAckAt" AS "midtermAcademicAckAt",
+           f."submittedAt" AS "feedbackAt", ce."submittedAt" AS "companyEvaluationAt", ce."consultedAt" AS "evaluationConsultedAt",
+           ae."submittedAt" AS "academicEvaluationAt", se."submittedAt" AS "studentEvaluationAt", g."recordedAt" AS "gradeAt", w."decidedAt" AS "labelDecidedAt"
+    FROM unnest(${agreements.map((a) => a.id)}::int[], ${agreements.map((a) => a.sheetId)}::int[]) AS a(id, "sheetId")
+    LEFT JOIN "InternshipSheet" s ON s.id = a."sheetId"
+    LEFT JOIN "MidtermReport" m ON m."agreementId" = a.id
+    LEFT JOIN "ExperienceFeedback" f ON f."agreementId" = a.id
+    LEFT JOIN "Evaluation" ce ON ce."agreementId" = a.id AND ce.kind = 'COMPANY'
+    LEFT JOIN "Evaluation" ae ON ae."agreementId" = a.id AND ae.kind = 'ACADEMIC'
+    LEFT JOIN "Evaluation" se ON se."agreementId" = a.id AND se.kind = 'STUDENT'
+    LEFT JOIN "InternshipGrade" g ON g."agreementId" = a.id
+    LEFT JOIN "LabelAward" w ON w."agreementId" = a.id` : Promise.resolve([]);
+  const [rows, follows] = await Promise.all([reading, followingLabel(db, agreements)]);
+  const read = new Map(rows.map((r) => [r.id, r]));
   const halves = new Map<string, CalendarDate>();
   const halfwayOf = (a: Followed) => {
     const key = `${a.startDate.getTime()}|${a.endDate.getTime()}|${a.holidaysCountry}|${JSON.stringify(a.schedule)}|${JSON.stringify(a.interruptions)}`;
@@ -161,28 +189,27 @@ export async function factsOf(db: DbOrTx, agreements: Followed[]): Promise<Map<n
     return h;
   };
   return new Map(agreements.map((a) => {
-    const sheet = a.sheetId ? sheets.get(a.sheetId) : undefined;
-    const m = midterms.get(a.id);
+    const r = read.get(a.id)!;
     const facts: StepFacts = {
       start: CalendarDate.fromDb(a.startDate),
       end: CalendarDate.fromDb(a.endDate),
       halfway: halfwayOf(a),
       // An agreement made without a sheet (by the centre's wizard) has its sheet steps done with it.
-      sheetSentAt: sheet ? sheet.sentAt : a.validatedAt,
-      sheetValidatedAt: sheet ? sheet.validatedAt : a.validatedAt,
+      sheetSentAt: r.hasSheet ? r.sheetSentAt : a.validatedAt,
+      sheetValidatedAt: r.hasSheet ? r.sheetValidatedAt : a.validatedAt,
       validatedAt: a.validatedAt,
-      journalEntries: journals.get(a.id) ?? 0,
-      midtermSubmittedAt: m?.submittedAt ?? null,
-      midtermCompanyAckAt: m?.companyAckAt ?? null,
-      midtermAcademicAckAt: m?.academicAckAt ?? null,
-      feedbackAt: feedbacks.get(a.id) ?? null,
-      companyEvaluationAt: evaluation.get(`${a.id}:COMPANY`)?.submittedAt ?? null,
-      evaluationConsultedAt: evaluation.get(`${a.id}:COMPANY`)?.consultedAt ?? null,
-      academicEvaluationAt: evaluation.get(`${a.id}:ACADEMIC`)?.submittedAt ?? null,
-      gradeAt: grades.get(a.id) ?? null,
-      studentEvaluationAt: evaluation.get(`${a.id}:STUDENT`)?.submittedAt ?? null,
+      journalEntries: r.journals,
+      midtermSubmittedAt: r.midtermSubmittedAt,
+      midtermCompanyAckAt: r.midtermCompanyAckAt,
+      midtermAcademicAckAt: r.midtermAcademicAckAt,
+      feedbackAt: r.feedbackAt,
+      companyEvaluationAt: r.companyEvaluationAt,
+      evaluationConsultedAt: r.evaluationConsultedAt,
+      academicEvaluationAt: r.academicEvaluationAt,
+      gradeAt: r.gradeAt,
+      studentEvaluationAt: r.studentEvaluationAt,
       followsLabel: follows.has(a.id),
-      labelDecidedAt: awards.get(a.id) ?? null,
+      labelDecidedAt: r.labelDecidedAt,
     };
     return [a.id, facts];
   }));
