@@ -112,21 +112,15 @@ export class AgreementService extends Service {
 
   /**
    * Locks the row, then reads it within reach (404) with its centre's step settings and what the
-   * page shows. One relation per statement: a transaction's connection runs one query at a time,
-   * and Prisma would otherwise load the relations of one `include` side by side.
+   * page shows: one statement (relations are loaded by joins, see README "Decisions").
    */
   private async lockInReach(tx: Tx, actor: Actor | null, id: number) {
     await tx.$queryRaw`SELECT id FROM "Agreement" WHERE id = ${id} FOR UPDATE`;
     // The platform's own moves (actor null) are not limited by a reach.
-    const row = await tx.agreement.findFirst({ where: actor ? { AND: [{ id }, agreementReachWhere(actor)] } : { id } });
-    if (!row) throw notFound();
-    const out: Record<string, unknown> = { ...row };
     const include = { ...detailInclude, centre: { select: { ...detailInclude.centre.select, ...stepSelect } } };
-    for (const [key, select] of Object.entries(include)) {
-      const one = (await tx.agreement.findUniqueOrThrow({ where: { id }, select: { [key]: select } })) as Record<string, unknown>;
-      out[key] = one[key];
-    }
-    return out as unknown as Locked;
+    const row = await tx.agreement.findFirst({ where: actor ? { AND: [{ id }, agreementReachWhere(actor)] } : { id }, include });
+    if (!row) throw notFound();
+    return row as unknown as Locked;
   }
 
   /**
