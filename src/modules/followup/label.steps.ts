@@ -139,24 +139,11 @@ type Followed = Dated & { id: number; sheetId: number | null; validatedAt: Date 
 /** Hosts that cannot carry the label (the same list as label.enrolment.ts: research and teaching establishments). */
 const NOT_SOCIO_ECONOMIC: StructureType[] = ['PUBLIC_LAB'];
 
-/** What factsOf reads of the records each internship's steps depend on. */
-interface FactRow {
-  id: number;
-  hasSheet: boolean;
-  sheetSentAt: Date | null;
-  sheetValidatedAt: Date | null;
-  journals: number;
-  midtermSubmittedAt: Date | null;
-  midtermCompanyAckAt: Date | null;
-  midtermAcademicAckAt: Date | null;
-  feedbackAt: Date | null;
-  companyEvaluationAt: Date | null;
-  evaluationConsultedAt: Date | null;
-  academicEvaluationAt: Date | null;
-  studentEvaluationAt: Date | null;
-  gradeAt: Date | null;
-  labelDecidedAt: Date | null;
-}
+/** What factsOf reads of the records each internship's steps depend on (named as in StepFacts). */
+type FactRow = { id: number; hasSheet: boolean; journals: number } & Pick<
+  StepFacts,
+  'sheetSentAt' | 'sheetValidatedAt' | 'midtermSubmittedAt' | 'midtermCompanyAckAt' | 'midtermAcademicAckAt' | 'feedbackAt' | 'companyEvaluationAt' | 'evaluationConsultedAt' | 'academicEvaluationAt' | 'studentEvaluationAt' | 'gradeAt' | 'labelDecidedAt'
+>;
 
 /**
  * The facts of many internships, in one statement (never one per internship, nor one per kind of
